@@ -1,0 +1,1 @@
+"""Vern: a municipal platform against domestic violence and negative social control."""

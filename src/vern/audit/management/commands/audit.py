@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from vern.audit.selectors import verify_chain
+
+
+class Command(BaseCommand):
+    help = "Work with the audit log. 'verify' checks that the hash chain is whole."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        sub.add_parser("verify", help="Check every entry's hash and link; exit 1 on the first break.")
+
+    def handle(self, *args, subcommand: str, **options):
+        if subcommand == "verify":
+            checked, problem = verify_chain()
+            if problem is not None:
+                raise CommandError(
+                    f"FAILED: audit entry #{problem.entry_id} {problem.reason} "
+                    f"({checked} entries before it are whole)."
+                )
+            self.stdout.write(f"OK: {checked} audit entries, chain whole.")

@@ -1,0 +1,70 @@
+"""Reading the audit log: the admin's filtered list and the chain check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from vern.audit.models import GENESIS_HASH, AuditEntry
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    entry_id: int
+    reason: str
+
+
+def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
+    """Walk the whole chain in id order.
+
+    Returns the number of entries checked and the first problem found: an entry
+    whose stored hash does not match its content (it was changed) or whose
+    ``prev_hash`` does not match the entry before it (something before it was
+    removed or changed).
+    """
+    expected_prev = GENESIS_HASH
+    checked = 0
+    last_id = 0
+    while True:
+        batch = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not batch:
+            return checked, None
+        for entry in batch:
+            if entry.prev_hash != expected_prev:
+                return checked, ChainProblem(
+                    entry.pk, "does not link to the entry before it (an entry was removed or changed)"
+                )
+            if entry.compute_hash() != entry.hash:
+                return checked, ChainProblem(entry.pk, "its content does not match its hash")
+            expected_prev = entry.hash
+            checked += 1
+            last_id = entry.pk
+
+
+def audit_entries_for_admin(
+    *,
+    user,
+    municipality,
+    action: str = "",
+    code: str = "",
+    actor_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEntry]:
+    """The entries of one municipality that an admin may browse, newest first."""
+    entries = AuditEntry.objects.for_user(user, municipality=municipality).select_related(
+        "actor", "municipality"
+    )
+    if action:
+        entries = entries.filter(action=action)
+    if code:
+        entries = entries.filter(code__icontains=code)
+    if actor_id:
+        entries = entries.filter(actor_id=actor_id)
+    if date_from:
+        entries = entries.filter(created_at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(created_at__date__lte=date_to)
+    return entries.order_by("-id")

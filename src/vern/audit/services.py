@@ -1,0 +1,75 @@
+"""Writing to the audit log.
+
+``log_action`` is the only way entries are made. It must be called inside the
+transaction of the change it records, so the entry and the change land
+together or not at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from vern.audit.models import GENESIS_HASH, AuditEntry
+
+# Any constant works; it only has to be the same for every writer.
+_PG_CHAIN_LOCK = 7_301_994
+
+_MASKED_KEYS = {"password", "token", "secret", "otp", "key"}
+
+
+def _mask(detail: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: "***" if any(word in key.lower() for word in _MASKED_KEYS) else value
+        for key, value in detail.items()
+    }
+
+
+def log_action(
+    *,
+    actor,
+    action: str,
+    code: str,
+    target: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    municipality=None,
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain.
+
+    ``target`` fills object type, id and municipality from a model instance.
+    Writers are serialised (an advisory lock on PostgreSQL, IMMEDIATE
+    transactions on SQLite) so each entry links to the one before it.
+    """
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or target.pk
+        if municipality is None and hasattr(target, "municipality_id"):
+            municipality = target.municipality_id
+    municipality_id = getattr(municipality, "pk", municipality)
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
+        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        entry = AuditEntry(
+            created_at=timezone.now(),
+            actor_id=actor_id,
+            action=action,
+            code=code,
+            object_type=object_type,
+            object_id=str(object_id) if object_id != "" else "",
+            municipality_id=municipality_id,
+            reason=reason,
+            detail=_mask(detail or {}),
+            prev_hash=last or GENESIS_HASH,
+        )
+        entry.hash = entry.compute_hash()
+        entry.save(force_insert=True)
+    return entry

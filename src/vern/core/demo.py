@@ -1,0 +1,98 @@
+"""Demo data: the fictional municipality Eksempelby, its units and one user per role.
+
+Everything is created with get_or_create on natural keys, so loading twice
+changes nothing. Later apps add their own demo data through ``DEMO_LOADERS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from vern.core.models import Membership, Municipality, Role, Unit, User
+
+DEMO_NUMBER = "9999"  # County 99 does not exist, so no real municipality has this number.
+DEMO_DOMAIN = "eksempelby.example"
+
+DEMO_UNITS = [
+    (Unit.Kind.ADMINISTRATION, "Kommunedirektørens stab"),
+    (Unit.Kind.SCHOOL, "Bakken skole"),
+    (Unit.Kind.SCHOOL, "Eksempelby ungdomsskole"),
+    (Unit.Kind.KINDERGARTEN, "Solsikken barnehage"),
+    (Unit.Kind.KINDERGARTEN, "Fjellstua barnehage"),
+    (Unit.Kind.HEALTH_STATION, "Helsestasjonen i Eksempelby"),
+    (Unit.Kind.NAV, "NAV Eksempelby"),
+    (Unit.Kind.CHILD_WELFARE, "Barnevernstjenesten"),
+]
+
+# role, local part of the e-mail, full name, unit name (or None)
+DEMO_USERS = [
+    (Role.ADMIN, "admin", "Ada Admin", "Kommunedirektørens stab"),
+    (Role.COORDINATOR, "koordinator", "Kari Koordinator", "Kommunedirektørens stab"),
+    (Role.EDITOR, "redaktor", "Rune Redaktør", None),
+    (Role.CASE_WORKER, "saksbehandler", "Siri Saksbehandler", "NAV Eksempelby"),
+    (Role.TEAM_MEMBER, "team", "Tor Teammedlem", "Barnevernstjenesten"),
+    (Role.SCHOOL_CONTACT, "skole", "Sara Skolekontakt", "Bakken skole"),
+    (Role.READER, "leser", "Lars Leser", None),
+    (Role.NATIONAL, "nasjonal", "Nina Nasjonal", None),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+
+
+# Other apps append callables taking the demo municipality.
+DEMO_LOADERS: list[Callable[[Municipality], None]] = []
+
+
+def demo_municipality() -> Municipality:
+    municipality, _ = Municipality.objects.get_or_create(
+        number=DEMO_NUMBER,
+        defaults={
+            "name": "Eksempelby",
+            "county_number": "99",
+            "county_name": "Eksempelfylke (fiktivt)",
+            "latitude": None,
+            "longitude": None,
+            "is_demo": True,
+        },
+    )
+    return municipality
+
+
+@transaction.atomic
+def load_demo(*, password: str) -> list[DemoLogin]:
+    """Create the demo if missing; returns the logins to print.
+
+    Every demo user gets ``password``; a user whose password already matches is
+    left untouched, so a second run with the same password changes nothing.
+    """
+    municipality = demo_municipality()
+    units = {}
+    for kind, name in DEMO_UNITS:
+        units[name], _ = Unit.objects.get_or_create(
+            municipality=municipality, name=name, defaults={"kind": kind}
+        )
+    logins = []
+    for role, local, full_name, unit_name in DEMO_USERS:
+        email = f"{local}@{DEMO_DOMAIN}"
+        user, _ = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+        if not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        Membership.objects.get_or_create(
+            user=user,
+            municipality=None if role == Role.NATIONAL else municipality,
+            role=role,
+            defaults={"unit": units.get(unit_name) if unit_name else None},
+        )
+        logins.append(DemoLogin(role=role.label, email=email, password=password))
+    for loader in DEMO_LOADERS:
+        loader(municipality)
+    return logins

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from vern.core.models import MUNICIPAL_ROLES, Role, Unit
+
+ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in MUNICIPAL_ROLES]
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": _("The e-mail address or the password is wrong."),
+        "inactive": _("This account is not active."),
+    }
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("Code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the six digits shown in the app.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].strip()
+
+
+class UnitForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Unit.Kind.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+
+
+class _UnitChoiceMixin:
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class MemberInviteForm(_UnitChoiceMixin, forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    unit = forms.ModelChoiceField(
+        label=_("Unit (optional)"), queryset=Unit.objects.none(), required=False
+    )
+
+
+class MembershipForm(_UnitChoiceMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    unit = forms.ModelChoiceField(
+        label=_("Unit (optional)"), queryset=Unit.objects.none(), required=False
+    )
+
+

@@ -1,0 +1,42 @@
+"""Resolve the tenant once per request.
+
+Sets ``request.municipality`` (the active municipality: the one chosen in the
+session if the user is still a member there, else the first membership) and
+``request.roles`` (the user's roles in it). A visitor without a session cookie
+costs no query.
+"""
+
+from __future__ import annotations
+
+from vern.core.models import Membership
+
+SESSION_KEY = "vern_municipality"
+
+
+def _resolve(request) -> tuple:
+    user = request.user
+    if not user.is_authenticated:
+        return None, frozenset()
+    memberships = list(
+        Membership.objects.filter(user=user, municipality__isnull=False).select_related(
+            "municipality"
+        )
+    )
+    if not memberships:
+        return None, frozenset()
+    chosen = request.session.get(SESSION_KEY)
+    municipality = next(
+        (m.municipality for m in memberships if m.municipality_id == chosen),
+        memberships[0].municipality,
+    )
+    roles = frozenset(m.role for m in memberships if m.municipality_id == municipality.pk)
+    return municipality, roles
+
+
+class TenantMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.municipality, request.roles = _resolve(request)
+        return self.get_response(request)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from vern.core.views import members, staff, units
+
+app_name = "core"
+urlpatterns = [
+    path("", staff.dashboard, name="dashboard"),
+    path("kommune/", staff.switch_municipality, name="switch_municipality"),
+    path("enheter/", units.unit_list, name="unit_list"),
+    path("enheter/ny/", units.unit_create, name="unit_create"),
+    path("enheter/<int:pk>/", units.unit_edit, name="unit_edit"),
+    path("enheter/<int:pk>/slett/", units.unit_delete, name="unit_delete"),
+    path("brukere/", members.member_list, name="member_list"),
+    path("brukere/ny/", members.member_invite, name="member_invite"),
+    path("brukere/<int:pk>/", members.member_detail, name="member_detail"),
+    path("brukere/<int:pk>/fjern/", members.member_remove, name="member_remove"),
+]

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from vern.core.views import account
+
+app_name = "account"
+urlpatterns = [
+    path("logg-inn/", account.LoginView.as_view(), name="login"),
+    path("logg-ut/", account.LogoutView.as_view(), name="logout"),
+    path("tofaktor/", account.otp, name="otp"),
+    path("glemt-passord/", account.PasswordResetView.as_view(), name="password_reset"),
+    path("glemt-passord/sendt/", account.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "nytt-passord/<uidb64>/<token>/",
+        account.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("nytt-passord/ferdig/", account.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]

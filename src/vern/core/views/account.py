@@ -1,0 +1,106 @@
+"""Login, two-factor verification and enrolment, logout, password reset."""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vern.audit.services import log_action
+from vern.core.forms import LoginForm, TokenForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/auth/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        log_action(actor=form.get_user(), action="login", code="core.user.login")
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return str(reverse_lazy(settings.LOGIN_REDIRECT_URL))
+
+
+@never_cache
+@login_required
+def otp(request: HttpRequest) -> HttpResponse:
+    """Second step of login: verify a TOTP code, or enrol a first device.
+
+    A user without a confirmed device is shown a QR code for a new, unconfirmed
+    device and confirms it by entering a code from it.
+    """
+    user = request.user
+    if user.is_verified():
+        return redirect(_next_url(request))
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=False, defaults={"name": "Vern"}
+        )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                log_action(actor=user, action="create", code="core.user.otp_enrolled")
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error("token", _("The code is wrong or too old. Try the newest code."))
+    context = {"form": form, "enrolling": enrolling, "next": _next_url(request)}
+    if enrolling:
+        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(
+            scale=4, dark="#000", light="#fff", title=_("QR code for your authenticator app")
+        )
+        context["secret"] = _base32(device.bin_key)
+    return render(request, "core/auth/otp.html", context)
+
+
+def _base32(raw: bytes) -> str:
+    import base64
+
+    text = base64.b32encode(raw).decode().rstrip("=")
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "core/auth/password_reset.html"
+    email_template_name = "core/mail/password_reset.txt"
+    subject_template_name = "core/mail/password_reset_subject.txt"
+    success_url = reverse_lazy("account:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "core/auth/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "core/auth/password_reset_confirm.html"
+    success_url = reverse_lazy("account:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "core/auth/password_reset_complete.html"

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from vern.core.access import staff_view
+from vern.core.middleware import SESSION_KEY
+from vern.core.models import Membership
+
+
+@staff_view(personal_data=None)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    municipalities = (
+        Membership.objects.filter(user=request.user, municipality__isnull=False)
+        .select_related("municipality")
+        .order_by("municipality__name")
+    )
+    choices = {m.municipality_id: m.municipality for m in municipalities}
+    return render(
+        request,
+        "core/dashboard.html",
+        {"municipality_choices": list(choices.values())},
+    )
+
+
+@require_POST
+@staff_view(personal_data=None)
+def switch_municipality(request: HttpRequest) -> HttpResponse:
+    """Make another of the user's municipalities the active one.
+
+    An id the user is not a member of is ignored; the middleware never trusts
+    the session value on its own.
+    """
+    try:
+        wanted = int(request.POST.get("municipality", ""))
+    except ValueError:
+        wanted = None
+    if Membership.objects.filter(user=request.user, municipality_id=wanted).exists():
+        request.session[SESSION_KEY] = wanted
+    return redirect("core:dashboard")

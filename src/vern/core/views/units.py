@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from vern.core import services
+from vern.core.access import get_scoped_or_404, scoped, staff_view
+from vern.core.forms import UnitForm
+from vern.core.models import Role, Unit
+
+
+@staff_view(personal_data=None)
+def unit_list(request: HttpRequest) -> HttpResponse:
+    units = scoped(request, Unit).order_by("kind", "name")
+    return render(request, "core/units/list.html", {"units": units})
+
+
+@staff_view(personal_data=None, roles={Role.ADMIN})
+def unit_create(request: HttpRequest) -> HttpResponse:
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_create(
+                municipality=request.municipality, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The unit was added."))
+            return redirect("core:unit_list")
+    return render(request, "core/units/form.html", {"form": form})
+
+
+@staff_view(personal_data=None, roles={Role.ADMIN})
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_scoped_or_404(request, Unit, pk=pk)
+    form = UnitForm(request.POST or None, initial={"kind": unit.kind, "name": unit.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(unit=unit, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The unit was saved."))
+            return redirect("core:unit_list")
+    return render(request, "core/units/form.html", {"form": form, "unit": unit})
+
+
+@staff_view(personal_data=None, roles={Role.ADMIN})
+def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_scoped_or_404(request, Unit, pk=pk)
+    if request.method == "POST":
+        services.unit_delete(unit=unit, actor=request.user)
+        messages.success(request, _("The unit was deleted."))
+        return redirect("core:unit_list")
+    return render(request, "core/units/delete.html", {"unit": unit})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Show a service's validation error on the form's fields where they match."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
