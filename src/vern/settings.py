@@ -22,6 +22,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("VERN_DATA_DIR") or PACKAGE_DIR.parent.parent / "var")
 
 DEBUG = env_bool("DEBUG", default=True)
+VERN_EXIT_URL = env_str("VERN_EXIT_URL", "https://www.yr.no/")
 # Demo mode is switched on by `vern demo` (see vern.manage): banner on, no 2FA.
 VERN_DEMO = env_bool("VERN_DEMO", default=False)
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "vern.urls"
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "vern.wsgi.application"
 
 TEMPLATES = [
@@ -205,18 +208,27 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# --- Mail -------------------------------------------------------------------
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# --- Mail (Django 6.1 MAILERS) -----------------------------------------------
+MAILERS = {
+    "default": {
+        "BACKEND": env_str(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+        "OPTIONS": {},
+    }
+}
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+        "timeout": 20,
+    }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vern <vern@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -231,4 +243,3 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
-

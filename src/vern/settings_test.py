@@ -1,9 +1,8 @@
-"""Settings for the test suite: fast hashing, mail kept in memory."""
+"""Settings for the test suite: fast hashing, two-factor login on, no demo."""
 
 from vern.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 VERN_DEMO = False
 VERN_REQUIRE_2FA = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -34,7 +34,8 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
         for entry in batch:
             if entry.prev_hash != expected_prev:
                 return checked, ChainProblem(
-                    entry.pk, "does not link to the entry before it (an entry was removed or changed)"
+                    entry.pk,
+                    "does not link to the entry before it (an entry was removed or changed)",
                 )
             if entry.compute_hash() != entry.hash:
                 return checked, ChainProblem(entry.pk, "its content does not match its hash")

@@ -37,9 +37,7 @@ def scoped(request: HttpRequest, source: type[M] | models.QuerySet[M]) -> models
     return queryset.for_user(request.user, municipality=request.municipality)
 
 
-def get_scoped_or_404(
-    request: HttpRequest, source: type[M] | models.QuerySet[M], **lookup
-) -> M:
+def get_scoped_or_404(request: HttpRequest, source: type[M] | models.QuerySet[M], **lookup) -> M:
     """One row of the active municipality, or 404 whether missing or not ours."""
     return get_object_or_404(scoped(request, source), **lookup)
 
@@ -48,12 +46,15 @@ def staff_view(
     *,
     personal_data: str | None,
     roles: Collection[Role] = ALL_ROLES,
+    needs_municipality: bool = True,
 ) -> Callable:
     """Declare a staff view.
 
     ``personal_data`` is the label of the model whose personal data the view
     shows (for example ``"core.membership"``), or ``None`` when it shows none.
     ``roles`` are the roles (in the active municipality) that may use it.
+    ``needs_municipality=False`` admits users without a municipality (the
+    national role); such a view must not show municipal records.
     """
     allowed = frozenset(roles)
 
@@ -65,7 +66,7 @@ def staff_view(
                 return redirect_to_login(request.get_full_path())
             if settings.VERN_REQUIRE_2FA and not user.is_verified():
                 return redirect("account:otp")
-            if request.municipality is None:
+            if needs_municipality and request.municipality is None:
                 raise PermissionDenied
             if not (request.roles & allowed):
                 raise PermissionDenied
@@ -77,6 +78,7 @@ def staff_view(
         wrapper.vern_staff = True
         wrapper.vern_personal_data = personal_data
         wrapper.vern_roles = allowed
+        wrapper.vern_needs_municipality = needs_municipality
         return wrapper
 
     return decorator

@@ -59,5 +59,3 @@ class MembershipForm(_UnitChoiceMixin, forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Unit (optional)"), queryset=Unit.objects.none(), required=False
     )
-
-

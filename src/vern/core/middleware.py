@@ -17,20 +17,18 @@ def _resolve(request) -> tuple:
     user = request.user
     if not user.is_authenticated:
         return None, frozenset()
-    memberships = list(
-        Membership.objects.filter(user=user, municipality__isnull=False).select_related(
-            "municipality"
-        )
-    )
+    memberships = list(Membership.objects.filter(user=user).select_related("municipality"))
+    national = frozenset(m.role for m in memberships if m.municipality_id is None)
+    memberships = [m for m in memberships if m.municipality_id is not None]
     if not memberships:
-        return None, frozenset()
+        return None, national
     chosen = request.session.get(SESSION_KEY)
     municipality = next(
         (m.municipality for m in memberships if m.municipality_id == chosen),
         memberships[0].municipality,
     )
     roles = frozenset(m.role for m in memberships if m.municipality_id == municipality.pk)
-    return municipality, roles
+    return municipality, roles | national
 
 
 class TenantMiddleware:

@@ -100,21 +100,17 @@ def member_invite(
         target=membership,
         detail={"role": role, "new_account": created},
     )
-    transaction.on_commit(
-        lambda: _invite_mail(user, base_url=base_url, municipality=municipality)
-    )
+    transaction.on_commit(lambda: _invite_mail(user, base_url=base_url, municipality=municipality))
     return membership
 
 
 @transaction.atomic
-def membership_update(*, membership: Membership, actor: User, role: str, unit: Unit | None) -> Membership:
+def membership_update(
+    *, membership: Membership, actor: User, role: str, unit: Unit | None
+) -> Membership:
     if role == Role.NATIONAL:
         raise ValidationError({"role": _("The national role cannot be given by a municipality.")})
-    if (
-        membership.role == Role.ADMIN
-        and role != Role.ADMIN
-        and _last_admin(membership)
-    ):
+    if membership.role == Role.ADMIN and role != Role.ADMIN and _last_admin(membership):
         raise ValidationError({"role": _("The municipality must keep at least one administrator.")})
     before = {"role": membership.role, "unit": membership.unit_id}
     membership.role = role

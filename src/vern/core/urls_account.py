@@ -8,11 +8,17 @@ urlpatterns = [
     path("logg-ut/", account.LogoutView.as_view(), name="logout"),
     path("tofaktor/", account.otp, name="otp"),
     path("glemt-passord/", account.PasswordResetView.as_view(), name="password_reset"),
-    path("glemt-passord/sendt/", account.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "glemt-passord/sendt/", account.PasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
     path(
         "nytt-passord/<uidb64>/<token>/",
         account.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("nytt-passord/ferdig/", account.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "nytt-passord/ferdig/",
+        account.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

@@ -15,8 +15,10 @@ from vern.core.views.units import _add_errors
 
 @staff_view(personal_data="core.membership", roles={Role.ADMIN})
 def member_list(request: HttpRequest) -> HttpResponse:
-    members = scoped(request, Membership).select_related("user", "unit").order_by(
-        "user__full_name", "role"
+    members = (
+        scoped(request, Membership)
+        .select_related("user", "unit")
+        .order_by("user__full_name", "role")
     )
     return render(request, "core/members/list.html", {"members": members})
 
@@ -50,7 +52,9 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_update(membership=membership, actor=request.user, **form.cleaned_data)
+            services.membership_update(
+                membership=membership, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

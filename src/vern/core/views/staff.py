@@ -4,12 +4,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from vern.core.access import staff_view
+from vern.core.access import ALL_ROLES, staff_view
 from vern.core.middleware import SESSION_KEY
-from vern.core.models import Membership
+from vern.core.models import Membership, Role
 
 
-@staff_view(personal_data=None)
+@staff_view(personal_data=None, roles=ALL_ROLES | {Role.NATIONAL}, needs_municipality=False)
 def dashboard(request: HttpRequest) -> HttpResponse:
     municipalities = (
         Membership.objects.filter(user=request.user, municipality__isnull=False)

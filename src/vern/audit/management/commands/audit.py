@@ -8,7 +8,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        sub.add_parser("verify", help="Check every entry's hash and link; exit 1 on the first break.")
+        sub.add_parser(
+            "verify", help="Check every entry's hash and link; exit 1 on the first break."
+        )
 
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "verify":

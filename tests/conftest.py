@@ -1,0 +1,82 @@
+"""Fixtures with named people, after healthchecks' and Zulip's test style.
+
+``home`` is the municipality under test, ``other`` a second one. ``admin``,
+``coordinator``, ``case_worker`` and ``reader`` work in ``home``;
+``outsider`` is an administrator of ``other``. ``login`` gives a test client
+a session that has passed two-factor login.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from tests.factories import MembershipFactory, MunicipalityFactory, TOTPDeviceFactory, UserFactory
+from vern.core.models import MUNICIPAL_ROLES, Role
+
+
+@pytest.fixture
+def home(db):
+    return MunicipalityFactory(number="9801", name="Heimby")
+
+
+@pytest.fixture
+def other(db):
+    return MunicipalityFactory(number="9802", name="Annenby")
+
+
+def _member(municipality, role, name):
+    user = UserFactory(email=f"{name}@{municipality.number}.example.test", full_name=name.title())
+    MembershipFactory(user=user, municipality=municipality, role=role)
+    return user
+
+
+@pytest.fixture
+def admin(home):
+    return _member(home, Role.ADMIN, "admin")
+
+
+@pytest.fixture
+def coordinator(home):
+    return _member(home, Role.COORDINATOR, "coordinator")
+
+
+@pytest.fixture
+def case_worker(home):
+    return _member(home, Role.CASE_WORKER, "caseworker")
+
+
+@pytest.fixture
+def reader(home):
+    return _member(home, Role.READER, "reader")
+
+
+@pytest.fixture
+def outsider(other):
+    return _member(other, Role.ADMIN, "outsider")
+
+
+@pytest.fixture
+def all_roles(home):
+    """One person holding every municipal role in ``home``."""
+    user = UserFactory(email="all-roles@example.test", full_name="Alle Roller")
+    for role in MUNICIPAL_ROLES:
+        MembershipFactory(user=user, municipality=home, role=role)
+    return user
+
+
+def verified_client(user) -> Client:
+    """A client logged in as ``user`` with a confirmed, verified TOTP device."""
+    client = Client()
+    client.force_login(user)
+    device = TOTPDeviceFactory(user=user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def login():
+    return verified_client

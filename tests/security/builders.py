@@ -1,0 +1,27 @@
+"""How to make an object behind each staff URL that takes an id.
+
+One builder per kind of object; register the URL names that show it.
+"""
+
+from __future__ import annotations
+
+from tests.factories import MembershipFactory, UnitFactory
+from tests.security.staff_urls import builds
+from vern.audit.services import log_action
+from vern.core.models import Role
+
+
+@builds("core:unit_edit", "core:unit_delete")
+def unit(municipality):
+    return {"pk": UnitFactory(municipality=municipality).pk}
+
+
+@builds("core:member_detail", "core:member_remove")
+def membership(municipality):
+    return {"pk": MembershipFactory(municipality=municipality, role=Role.READER).pk}
+
+
+@builds("audit:entry_detail")
+def audit_entry(municipality):
+    entry = log_action(actor=None, action="read", code="test.read", municipality=municipality)
+    return {"pk": entry.pk}

@@ -1,0 +1,77 @@
+"""The two shared checks, as functions so the tests can also test them."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from tests.security import builders  # noqa: F401  (registers the builders)
+from tests.security.staff_urls import OBJECT_BUILDERS, staff_urls
+from vern.audit.models import AuditEntry
+
+
+def undeclared_views(urlconf: str | None = None) -> list[str]:
+    """Staff URLs whose view is not wrapped in ``staff_view``."""
+    return [
+        f"{url.name} ({url.route})"
+        for url in staff_urls(urlconf)
+        if not getattr(url.callback, "vern_staff", False)
+    ]
+
+
+def _kwargs_for(url, municipality, problems: list[str]):
+    if not url.params:
+        return {}
+    builder = OBJECT_BUILDERS.get(url.name)
+    if builder is None:
+        problems.append(
+            f"{url.name} ({url.route}) takes {', '.join(url.params)} but has no builder in "
+            "tests/security/builders.py"
+        )
+        return None
+    return builder(municipality)
+
+
+def tenancy_problems(
+    *, owner, owner_client: Client, outsider_client: Client, urlconf=None
+) -> list[str]:
+    """Every staff URL with an object id: the owner sees it, an outsider gets 404."""
+    problems: list[str] = []
+    for url in staff_urls(urlconf):
+        if not url.params:
+            continue
+        kwargs = _kwargs_for(url, owner, problems)
+        if kwargs is None:
+            continue
+        path = reverse(url.name, kwargs=kwargs, urlconf=urlconf)
+        theirs = outsider_client.get(path)
+        if theirs.status_code != 404:
+            problems.append(f"{url.name}: another municipality got {theirs.status_code}, not 404")
+        ours = owner_client.get(path)
+        if ours.status_code != 200:
+            problems.append(f"{url.name}: its own municipality got {ours.status_code}, not 200")
+    return problems
+
+
+def audit_problems(*, owner, owner_client: Client, urlconf=None) -> list[str]:
+    """Every staff view that declares personal data writes a read entry when shown."""
+    problems: list[str] = []
+    for url in staff_urls(urlconf):
+        label = getattr(url.callback, "vern_personal_data", None)
+        if not label:
+            continue
+        kwargs = _kwargs_for(url, owner, problems)
+        if kwargs is None:
+            continue
+        path = reverse(url.name, kwargs=kwargs, urlconf=urlconf)
+        before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        response = owner_client.get(path)
+        if response.status_code != 200:
+            problems.append(f"{url.name}: got {response.status_code}, not 200")
+            continue
+        written = AuditEntry.objects.filter(
+            id__gt=before, action="read", code=f"{label}.read", municipality=owner
+        )
+        if not written.exists():
+            problems.append(f"{url.name}: shows {label} but wrote no audit read entry")
+    return problems

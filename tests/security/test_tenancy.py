@@ -1,0 +1,20 @@
+"""Shared tenancy test: every staff page with an object id answers 404 to another municipality."""
+
+from tests.security.checks import tenancy_problems, undeclared_views
+from tests.security.staff_urls import staff_urls
+
+
+def test_staff_urls_are_found():
+    names = {url.name for url in staff_urls()}
+    assert {"core:unit_edit", "core:member_detail", "audit:entry_detail"} <= names
+
+
+def test_every_staff_view_is_declared():
+    assert undeclared_views() == []
+
+
+def test_objects_of_another_municipality_answer_404(home, all_roles, outsider, login):
+    problems = tenancy_problems(
+        owner=home, owner_client=login(all_roles), outsider_client=login(outsider)
+    )
+    assert problems == []
