@@ -6,7 +6,7 @@ from vern.audit.models import AuditEntry
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
-        label=_("Action"), choices=[("", _("All"))] + AuditEntry.Action.choices, required=False
+        label=_("Action"), choices=[("", _("All")), *AuditEntry.Action.choices], required=False
     )
     code = forms.CharField(label=_("Event contains"), max_length=100, required=False)
     actor = forms.ModelChoiceField(label=_("Who"), queryset=None, required=False)

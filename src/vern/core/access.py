@@ -31,13 +31,17 @@ M = TypeVar("M", bound=models.Model)
 ALL_ROLES: frozenset[Role] = MUNICIPAL_ROLES
 
 
-def scoped(request: HttpRequest, source: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
+def scoped[M: models.Model](
+    request: HttpRequest, source: type[M] | models.QuerySet[M]
+) -> models.QuerySet[M]:
     """Rows of a scoped model (or queryset) in the request's active municipality."""
     queryset = source if isinstance(source, models.QuerySet) else source.objects.all()
     return queryset.for_user(request.user, municipality=request.municipality)
 
 
-def get_scoped_or_404(request: HttpRequest, source: type[M] | models.QuerySet[M], **lookup) -> M:
+def get_scoped_or_404[M: models.Model](
+    request: HttpRequest, source: type[M] | models.QuerySet[M], **lookup
+) -> M:
     """One row of the active municipality, or 404 whether missing or not ours."""
     return get_object_or_404(scoped(request, source), **lookup)
 
