@@ -147,6 +147,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 
 AXES_FAILURE_LIMIT = env_int("VERN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
+# The login form posts the e-mail address in the field "username".
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/auth/locked_out.html"
@@ -232,13 +234,29 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vern <vern@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Logging: no request paths (they can hold search terms) in our own logs --
+# --- Logging: request lines without query strings (they can hold search terms)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_query": {"()": "vern.core.logging.StripQueryStrings"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_query"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["no_query"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("VERN_LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
     },

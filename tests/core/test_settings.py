@@ -1,0 +1,66 @@
+"""Settings from the environment, and the production checklist."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+from vern.env import env_bool, env_list, env_str
+
+
+def test_env_bool_is_strict(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "false")
+    assert env_bool("X_FLAG", default=True) is False
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("X_FLAG", default=True)
+
+
+def test_secrets_can_come_from_files(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file\n")
+    monkeypatch.setenv("X_SECRET_FILE", str(secret))
+    assert env_str("X_SECRET") == "from-a-file"
+    monkeypatch.setenv("X_LIST", "a, b,,c")
+    assert env_list("X_LIST", []) == ["a", "b", "c"]
+
+
+def _vern(args, env_extra, tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "VERN_", "DATABASE_"))
+    }
+    env.update(env_extra)
+    env["VERN_DATA_DIR"] = str(tmp_path)
+    return subprocess.run(
+        [sys.executable, "-m", "vern.manage", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7Qk2v9LmZp4Rt8Wn3Yb6Hc1Jd5Fg0Se-ProductionOnlyKeyThatIsLong",
+    "ALLOWED_HOSTS": "vern.example.no",
+    "DATABASE_URL": "postgres://vern@127.0.0.1:5432/vern",
+    "VERN_FERNET_KEYS": Fernet.generate_key().decode(),
+}
+
+
+def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    result = _vern(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_its_variables(tmp_path):
+    result = _vern(["check"], {"DEBUG": "false"}, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr and "VERN_FERNET_KEYS" in result.stderr
