@@ -90,6 +90,9 @@ def test_postgresql_trigger_refuses_update_and_delete(home, admin):
         f"UPDATE audit_auditentry SET code = 'x' WHERE id = {entry.pk}",
         f"DELETE FROM audit_auditentry WHERE id = {entry.pk}",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
