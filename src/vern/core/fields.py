@@ -1,8 +1,9 @@
 """Encryption at rest for free text that may hold personal data.
 
 ``EncryptedTextField`` stores Fernet tokens. ``VERN_FERNET_KEYS`` lists keys
-newest first: the first encrypts, all decrypt, so a key is rotated by putting
-a new one in front and running ``vern rotate_keys`` (docs/operations.md).
+newest first: the first encrypts, all decrypt, so a new key is put in front
+and old ones stay until every stored value has been re-encrypted with
+``rotate_value`` (docs/operations.md).
 """
 
 from __future__ import annotations
