@@ -48,7 +48,7 @@ def test_verify_names_a_changed_entry(home, admin, capsys):
     call_command("audit", "verify")
     assert "OK" in capsys.readouterr().out
     _raw(f"UPDATE audit_auditentry SET code = 'tampered' WHERE id = {second.pk}")
-    with pytest.raises(CommandError, match=f"#{second.pk} its content does not match"):
+    with pytest.raises(CommandError, match=f"entry #{second.pk}: its content does not match"):
         call_command("audit", "verify")
 
 

@@ -35,10 +35,12 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
             if entry.prev_hash != expected_prev:
                 return checked, ChainProblem(
                     entry.pk,
-                    "does not link to the entry before it (an entry was removed or changed)",
+                    "it does not link to the entry before it (an entry was removed or changed)",
                 )
             if entry.compute_hash() != entry.hash:
-                return checked, ChainProblem(entry.pk, "its content does not match its hash")
+                return checked, ChainProblem(
+                    entry.pk, "its content does not match its hash (it was changed)"
+                )
             expected_prev = entry.hash
             checked += 1
             last_id = entry.pk

@@ -17,7 +17,7 @@ class Command(BaseCommand):
             checked, problem = verify_chain()
             if problem is not None:
                 raise CommandError(
-                    f"FAILED: audit entry #{problem.entry_id} {problem.reason} "
+                    f"FAILED at audit entry #{problem.entry_id}: {problem.reason} "
                     f"({checked} entries before it are whole)."
                 )
             self.stdout.write(f"OK: {checked} audit entries, chain whole.")
