@@ -37,6 +37,11 @@ if not DEBUG:
             "DEBUG=false (production) needs these environment variables: " + ", ".join(missing)
         )
 
+    if VERN_DEMO or not env_bool("VERN_REQUIRE_2FA", default=True):
+        raise ImproperlyConfigured(
+            "Demo mode and VERN_REQUIRE_2FA=false are refused in production (DEBUG=false)."
+        )
+
 SECRET_KEY = env_str("SECRET_KEY") or local_secret(DATA_DIR / "secret_key", new_secret_key)
 # First key encrypts; all keys decrypt, so keys can be rotated (docs/operations.md).
 VERN_FERNET_KEYS = env_list("VERN_FERNET_KEYS", []) or [
@@ -154,7 +159,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/auth/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
-AXES_IPWARE_PROXY_COUNT = env_int("VERN_PROXY_COUNT", 0)
+# Behind N reverse proxies the client address is read from X-Forwarded-For
+# (django-ipware); with 0 it is REMOTE_ADDR.
+AXES_IPWARE_PROXY_COUNT = env_int("VERN_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # --- Security headers -------------------------------------------------------
 SECURE_CSP = {

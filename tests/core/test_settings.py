@@ -64,3 +64,9 @@ def test_production_refuses_to_start_without_its_variables(tmp_path):
     result = _vern(["check"], {"DEBUG": "false"}, tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr and "VERN_FERNET_KEYS" in result.stderr
+
+
+def test_production_refuses_demo_mode(tmp_path):
+    result = _vern(["check"], {**PRODUCTION, "VERN_DEMO": "true"}, tmp_path)
+    assert result.returncode != 0
+    assert "Demo mode" in result.stderr
