@@ -23,6 +23,16 @@ DATA_DIR = Path(env_str("VERN_DATA_DIR") or PACKAGE_DIR.parent.parent / "var")
 
 DEBUG = env_bool("DEBUG", default=True)
 VERN_EXIT_URL = env_str("VERN_EXIT_URL", "https://www.yr.no/")
+# Absolute links in e-mails sent by `vern tick` (no request to take the host from).
+VERN_BASE_URL = env_str("VERN_BASE_URL", "http://127.0.0.1:8000")
+# Demo data of the apps, loaded by `vern demo` after core's; each takes the demo municipality.
+VERN_DEMO_LOADERS = ["vern.plans.demo.load"]
+# Jobs `vern tick` runs, in order; each takes `today` and returns a count.
+VERN_TICK_JOBS = [
+    "vern.plans.tick.expire_plans",
+    "vern.plans.tick.send_measure_reminders",
+    "vern.plans.tick.send_review_reminders",
+]
 # Demo mode is switched on by `vern demo` (see vern.manage): banner on, no 2FA.
 VERN_DEMO = env_bool("VERN_DEMO", default=False)
 
@@ -54,6 +64,7 @@ INSTALLED_APPS = [
     "vern.core",
     "vern.audit",
     "vern.public",
+    "vern.plans",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +90,7 @@ MIDDLEWARE = [
     "vern.core.middleware.TenantMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "vern.core.middleware.FormReferrerPolicyMiddleware",
     # Last, so that it sees the final response of a failed login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -207,6 +219,7 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or DATA_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -8,5 +8,7 @@ urlpatterns = i18n_patterns(
     path("konto/", include("vern.core.urls_account")),
     path("ansatt/", include("vern.core.urls")),
     path("ansatt/logg/", include("vern.audit.urls")),
+    path("ansatt/planer/", include("vern.plans.urls")),
+    path("handlingsplaner/", include("vern.plans.urls_public")),
     prefix_default_language=False,
 )

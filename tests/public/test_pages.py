@@ -59,6 +59,12 @@ def test_security_headers(db):
     assert response["Referrer-Policy"] == "no-referrer"
 
 
+def test_login_and_staff_pages_send_same_origin_referrers(db):
+    # Under no-referrer browsers post forms with "Origin: null", which fails CSRF.
+    assert Client().get("/konto/logg-inn/")["Referrer-Policy"] == "same-origin"
+    assert Client().get("/en/konto/logg-inn/")["Referrer-Policy"] == "same-origin"
+
+
 def test_unknown_page_is_a_friendly_404_with_quick_exit(db):
     response = Client().get("/finnes-ikke/")
     assert response.status_code == 404

@@ -25,3 +25,41 @@ def membership(municipality):
 def audit_entry(municipality):
     entry = log_action(actor=None, action="read", code="test.read", municipality=municipality)
     return {"pk": entry.pk}
+
+
+def _plan(municipality):
+    from tests.plans.factories import PlanFactory
+
+    return PlanFactory(municipality=municipality)
+
+
+@builds(
+    "plans:plan_detail",
+    "plans:plan_edit",
+    "plans:plan_status",
+    "plans:plan_versions",
+    "plans:plan_compare",
+    "plans:plan_pdf",
+    "plans:coverage",
+    "plans:progress",
+    "plans:plan_measure_add",
+    "plans:review_create",
+    "plans:annual_report",
+    "plans:annual_report_pdf",
+)
+def plan(municipality):
+    return {"pk": _plan(municipality).pk}
+
+
+@builds("plans:plan_measure_detail", "plans:plan_measure_remove")
+def plan_measure(municipality):
+    from tests.plans.factories import PlanMeasureFactory
+
+    return {"pk": PlanMeasureFactory(plan=_plan(municipality)).pk}
+
+
+@builds("plans:review_detail")
+def review(municipality):
+    from tests.plans.factories import ReviewFactory
+
+    return {"pk": ReviewFactory(plan=_plan(municipality)).pk}

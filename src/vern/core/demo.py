@@ -1,15 +1,16 @@
 """Demo data: the fictional municipality Eksempelby, its units and one user per role.
 
 Everything is created with get_or_create on natural keys, so loading twice
-changes nothing. Later apps add their own demo data through ``DEMO_LOADERS``.
+changes nothing. Other apps add their demo data through VERN_DEMO_LOADERS.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from vern.core.models import Membership, Municipality, Role, Unit, User
 
@@ -45,10 +46,6 @@ class DemoLogin:
     role: str
     email: str
     password: str
-
-
-# Other apps append callables taking the demo municipality.
-DEMO_LOADERS: list[Callable[[Municipality], None]] = []
 
 
 def demo_municipality() -> Municipality:
@@ -93,6 +90,7 @@ def load_demo(*, password: str) -> list[DemoLogin]:
             defaults={"unit": units.get(unit_name) if unit_name else None},
         )
         logins.append(DemoLogin(role=role.label, email=email, password=password))
-    for loader in DEMO_LOADERS:
-        loader(municipality)
+    # Other apps' demo data, named in settings so core imports no other app.
+    for path in settings.VERN_DEMO_LOADERS:
+        import_string(path)(municipality)
     return logins

@@ -8,6 +8,8 @@ costs no query.
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from vern.core.models import Membership
 
 SESSION_KEY = "vern_municipality"
@@ -38,3 +40,26 @@ class TenantMiddleware:
     def __call__(self, request):
         request.municipality, request.roles = _resolve(request)
         return self.get_response(request)
+
+
+class FormReferrerPolicyMiddleware:
+    """Send ``Referrer-Policy: same-origin`` on the login and staff pages.
+
+    Everything else keeps ``no-referrer`` (SECURE_REFERRER_POLICY). Under
+    no-referrer, browsers send ``Origin: null`` with form posts, which Django's
+    CSRF check rightly refuses; same-origin still tells other sites nothing.
+    """
+
+    AREAS = ("konto", "ansatt")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        parts = request.path_info.strip("/").split("/")
+        if parts and parts[0] in {code for code, _name in settings.LANGUAGES}:
+            parts = parts[1:]
+        if parts and parts[0] in self.AREAS:
+            response.headers["Referrer-Policy"] = "same-origin"
+        return response

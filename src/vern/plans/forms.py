@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vern.core.models import Unit, User
+from vern.plans.models import Area, CoverageNote, Measure, Plan, PlanMeasure, Review
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeasureChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Measure) -> str:
+        return f"{obj.code} {obj.title}" if obj.code else obj.title
+
+
+class PlanCreateForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        initial=_("Action plan against domestic violence and negative social control"),
+    )
+    start_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100)
+    measures = MeasureChoiceField(
+        label=_("Measures from the catalogue"),
+        queryset=Measure.objects.none(),
+        required=False,
+        help_text=_("You can add, remove and adjust measures later."),
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].queryset = Measure.objects.available_to(municipality)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_year")
+            and data.get("end_year")
+            and data["end_year"] < data["start_year"]
+        ):
+            self.add_error("end_year", _("The last year cannot be before the first year."))
+        return data
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "title",
+            "start_year",
+            "end_year",
+            "foreword",
+            "mandate",
+            "working_group",
+            "reference_group",
+            "population",
+            "prevalence",
+            "existing_services",
+            "cooperation",
+            "competence",
+            "focus_areas",
+            "goals",
+            "next_review_on",
+        ]
+        widgets = {
+            "next_review_on": DATE,
+            **{
+                name: forms.Textarea(attrs={"rows": 4})
+                for name in (
+                    "foreword",
+                    "mandate",
+                    "working_group",
+                    "reference_group",
+                    "prevalence",
+                    "existing_services",
+                    "cooperation",
+                    "competence",
+                    "focus_areas",
+                    "goals",
+                )
+            },
+        }
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Plan.Status.choices)
+    adopted_on = forms.DateField(label=_("Adopted on"), required=False, widget=DATE)
+    case_reference = forms.CharField(
+        label=_("Council case reference"), max_length=60, required=False
+    )
+
+
+class VersionForm(forms.Form):
+    label = forms.CharField(label=_("Name of the version"), max_length=200)
+
+
+class LocalMeasureForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    area = forms.ChoiceField(label=_("Area"), choices=Area.choices)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class PlanMeasureForm(forms.ModelForm):
+    class Meta:
+        model = PlanMeasure
+        fields = [
+            "description",
+            "responsible_unit",
+            "responsible_person",
+            "partners",
+            "start_on",
+            "due_on",
+            "budget_nok",
+            "status",
+            "status_reason",
+        ]
+        widgets = {
+            "start_on": DATE,
+            "due_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "partners": forms.Textarea(attrs={"rows": 2}),
+            "status_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "budget_nok": {
+                "invalid": _("Give the budget in whole kroner, without spaces or decimals."),
+                "min_value": _("The budget cannot be negative."),
+            }
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = Unit.objects.filter(municipality=municipality)
+        self.fields["responsible_person"].queryset = User.objects.filter(
+            memberships__municipality=municipality, is_active=True
+        ).distinct()
+        self.fields["budget_nok"].widget.attrs.update({"inputmode": "numeric", "min": 0})
+
+
+class AddMeasureForm(PlanMeasureForm):
+    class Meta(PlanMeasureForm.Meta):
+        fields = ["measure", *PlanMeasureForm.Meta.fields]
+
+    def __init__(self, *args, municipality, plan, **kwargs):
+        super().__init__(*args, municipality=municipality, **kwargs)
+        self.fields["measure"].queryset = Measure.objects.available_to(municipality).exclude(
+            pk__in=plan.measures.values("measure")
+        )
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(label=_("Due date"), widget=DATE)
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Indicator"), max_length=200)
+    unit = forms.CharField(label=_("Unit of measurement"), max_length=40, required=False)
+    baseline = forms.DecimalField(
+        label=_("Starting value"), max_digits=12, decimal_places=2, required=False
+    )
+    target = forms.DecimalField(label=_("Target"), max_digits=12, decimal_places=2)
+
+
+class MeasurementForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
+    measured_on = forms.DateField(label=_("Date"), widget=DATE)
+    value = forms.DecimalField(label=_("Value"), max_digits=12, decimal_places=2)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, plan_measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = plan_measure.indicators.all()
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Progress note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CoverageForm(forms.Form):
+    measure = forms.CharField(widget=forms.HiddenInput)
+    coverage = forms.ChoiceField(label=_("Coverage"), choices=CoverageNote.Coverage.choices)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReviewForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Review.Kind.choices)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )

@@ -1,0 +1,124 @@
+"""Time-based work for plans, run by ``vern tick``.
+
+Each reminder row is claimed with a conditional UPDATE before mail is sent,
+so two overlapping runs never send the same reminder twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from vern.audit.services import log_action
+from vern.core.models import Membership, Role
+from vern.plans import selectors
+from vern.plans.models import Plan, PlanMeasure
+
+
+def _coordinators(municipality_id: int) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            municipality_id=municipality_id,
+            role__in=(Role.COORDINATOR, Role.ADMIN),
+            user__is_active=True,
+        )
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
+def _link(name: str, pk: int) -> str:
+    return settings.VERN_BASE_URL.rstrip("/") + reverse(name, args=[pk])
+
+
+def send_measure_reminders(*, today: date) -> int:
+    """Remind the responsible person (else the coordinators) of a measure due within 14 days."""
+    sent = 0
+    for plan_measure in selectors.reminders_due(today=today):
+        claimed = PlanMeasure.objects.filter(pk=plan_measure.pk, reminded_at__isnull=True).update(
+            reminded_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        person = plan_measure.responsible_person
+        recipients = (
+            [person.email]
+            if person and person.is_active
+            else _coordinators(plan_measure.municipality_id)
+        )
+        if not recipients:
+            continue
+        overdue = plan_measure.due_on < today
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = (
+                _("Overdue measure: %(measure)s") if overdue else _("Measure due soon: %(measure)s")
+            ) % {"measure": plan_measure.measure.title}
+            body = render_to_string(
+                "plans/mail/measure_reminder.txt",
+                {
+                    "pm": plan_measure,
+                    "overdue": overdue,
+                    "link": _link("plans:plan_measure_detail", plan_measure.pk),
+                },
+            )
+        send_mail(subject, body, None, recipients)
+        log_action(
+            actor=None,
+            action="update",
+            code="plans.planmeasure.reminded",
+            target=plan_measure,
+            detail={"due_on": plan_measure.due_on.isoformat(), "recipients": len(recipients)},
+        )
+        sent += 1
+    return sent
+
+
+def send_review_reminders(*, today: date) -> int:
+    """Tell the coordinators that the six-monthly review is near or missed."""
+    sent = 0
+    for plan in selectors.reviews_due(today=today):
+        due = plan.next_review_on
+        claimed = (
+            Plan.objects.filter(pk=plan.pk, next_review_on=due)
+            .exclude(review_reminded_for=due)
+            .update(review_reminded_for=due)
+        )
+        if not claimed:
+            continue
+        recipients = _coordinators(plan.municipality_id)
+        if not recipients:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Review of the action plan due %(date)s") % {"date": due.isoformat()}
+            body = render_to_string(
+                "plans/mail/review_reminder.txt",
+                {"plan": plan, "due": due, "link": _link("plans:review_create", plan.pk)},
+            )
+        send_mail(subject, body, None, recipients)
+        log_action(
+            actor=None,
+            action="update",
+            code="plans.plan.review_reminded",
+            target=plan,
+            detail={"due": due.isoformat()},
+        )
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def expire_plans(*, today: date) -> int:
+    """Adopted plans whose period has ended become expired."""
+    expired = 0
+    for plan in Plan.objects.filter(status=Plan.Status.ADOPTED, end_year__lt=today.year):
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.EXPIRED)
+        log_action(actor=None, action="update", code="plans.plan.expired", target=plan)
+        expired += 1
+    return expired

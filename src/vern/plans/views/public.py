@@ -1,0 +1,53 @@
+"""Public pages: the national overview, each municipality's adopted plan and its PDF."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from vern.core.models import Municipality
+from vern.plans import pdf, selectors
+from vern.plans.models import Level
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sorter", "navn")
+    if sort not in selectors.OVERVIEW_SORTS:
+        sort = "navn"
+    rows, totals = selectors.national_overview(today=timezone.localdate(), sort=sort)
+    return render(
+        request, "plans/public/overview.html", {"rows": rows, "totals": totals, "sort": sort}
+    )
+
+
+def _public_plan(number: str):
+    municipality = get_object_or_404(Municipality, number=number)
+    plan = selectors.plan_in_force(municipality, today=timezone.localdate())
+    if plan is None:
+        raise Http404
+    return municipality, plan
+
+
+def plan_page(request: HttpRequest, number: str) -> HttpResponse:
+    municipality, plan = _public_plan(number)
+    coverage = selectors.coverage_for_plan(plan)
+    measures = plan.measures.select_related("measure", "responsible_unit").prefetch_related(
+        "milestones"
+    )
+    return render(
+        request,
+        "plans/public/plan.html",
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "measures": measures,
+            "local": coverage[Level.LOCAL],
+            "national": coverage[Level.NATIONAL],
+        },
+    )
+
+
+def plan_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    _municipality, plan = _public_plan(number)
+    return pdf.plan_pdf_response(request, plan)

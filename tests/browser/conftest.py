@@ -1,0 +1,102 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against ``live_server``.
+
+One Chromium is started per test session; every test gets fresh browser
+contexts (no shared cookies, cache or history). Without /usr/bin/chromium the
+tests fail with a clear message, unless VERN_SKIP_BROWSER=1 is set, in which
+case they are skipped. Never run ``playwright install``: install Chromium with
+``apt-get install -y chromium``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread, so Django's
+# "async-unsafe" guard would refuse every ORM call made by tests (factories,
+# reading the TOTP device) and by pytest-django's database teardown.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEFAULT_TIMEOUT_MS = 10_000
+
+EXIT_URL = "https://www.yr.no/"
+EXIT_ROUTE = "https://www.yr.no/**"
+EXIT_PAGE = "<!doctype html><html lang='nb'><head><title>yr</title></head><body>yr</body></html>"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test here drives a browser; one that forgot the marker gets it anyway,
+    so that ``-m "not browser"`` always leaves the browser out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not CHROMIUM.exists():
+        if os.environ.get("VERN_SKIP_BROWSER") == "1":
+            pytest.skip(f"{CHROMIUM} is missing and VERN_SKIP_BROWSER=1")
+        pytest.fail(
+            f"{CHROMIUM} is missing, so the browser tests cannot run. Install it with "
+            "`apt-get install -y chromium` (not `playwright install`), or set "
+            "VERN_SKIP_BROWSER=1 to skip the browser tests.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server) -> Iterator[Callable]:
+    """Make a browser context whose relative URLs go to the live server.
+
+    Every context answers requests for the quick-exit site (yr.no) with a tiny
+    local page, so no test ever reaches the internet.
+    """
+    contexts = []
+
+    def make(**options):
+        options.setdefault("base_url", live_server.url)
+        options.setdefault("locale", "nb-NO")
+        context = browser.new_context(**options)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.route(
+            EXIT_ROUTE,
+            lambda route: route.fulfill(
+                status=200, content_type="text/html; charset=utf-8", body=EXIT_PAGE
+            ),
+        )
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()

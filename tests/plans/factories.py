@@ -1,0 +1,38 @@
+import factory
+
+from tests.factories import MunicipalityFactory, UserFactory
+from vern.plans.models import Measure, Plan, PlanMeasure, Review
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = "Handlingsplan mot vold i nære relasjoner"
+    start_year = 2026
+    end_year = 2029
+
+
+def catalogue(code: str) -> Measure:
+    return Measure.objects.catalogue().get(code=code)
+
+
+class PlanMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanMeasure
+
+    plan = factory.SubFactory(PlanFactory)
+    municipality = factory.SelfAttribute("plan.municipality")
+    measure = factory.LazyFunction(lambda: catalogue("F7"))
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    plan = factory.SubFactory(PlanFactory)
+    municipality = factory.SelfAttribute("plan.municipality")
+    kind = Review.Kind.HALF_YEAR
+    held_on = factory.Faker("date_between", start_date="-30d", end_date="today")
+    created_by = factory.SubFactory(UserFactory)
