@@ -22,7 +22,9 @@ class PlanMeasure(MunicipalRecord):
     OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.PAUSED)
 
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="measures")
-    measure = models.ForeignKey("plans.Measure", on_delete=models.PROTECT, related_name="+")
+    measure = models.ForeignKey(
+        "plans.Measure", on_delete=models.PROTECT, related_name="+", verbose_name=_("measure")
+    )
     description = models.TextField(_("what we will do"), blank=True)
     responsible_unit = models.ForeignKey(
         "core.Unit",
