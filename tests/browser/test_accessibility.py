@@ -50,3 +50,42 @@ def test_no_axe_violations(new_context, path):
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
     )
     assert violations == [], f"axe violations on {path}:\n{_describe(violations)}"
+
+
+@pytest.fixture
+def adopted_plan(db):
+    from datetime import date
+
+    from tests.factories import MunicipalityFactory, UnitFactory
+    from tests.plans.factories import PlanFactory, PlanMeasureFactory, catalogue
+    from vern.plans.models import Plan
+
+    municipality = MunicipalityFactory(number="9813", name="Tilgjengeby")
+    plan = PlanFactory(
+        municipality=municipality,
+        status=Plan.Status.ADOPTED,
+        adopted_on=date(2026, 3, 1),
+        case_reference="2026/7",
+        foreword="Et forord.",
+        goals="Et mål.",
+    )
+    unit = UnitFactory(municipality=municipality, name="Tilgjengeby skole")
+    for code in ("F1", "F7", "B4"):
+        PlanMeasureFactory(plan=plan, measure=catalogue(code), responsible_unit=unit)
+    return municipality
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("prefix", ["", "/en"])
+@pytest.mark.parametrize("page_path", ["/handlingsplaner/", "/handlingsplaner/9813/"])
+def test_no_axe_violations_on_public_plan_pages(new_context, adopted_plan, prefix, page_path):
+    path = prefix + page_path
+    page = new_context(bypass_csp=True).new_page()
+    response = page.goto(path)
+    assert response is not None and response.status == 200
+    page.add_script_tag(path=AXE)
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    assert violations == [], f"axe violations on {path}:\n{_describe(violations)}"

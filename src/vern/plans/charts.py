@@ -53,7 +53,7 @@ class StatusChart:
 
 
 def status_by_area(by_area: dict[str, Counter]) -> StatusChart:
-    label_width, bar_width, row_height = 170, 380, 34
+    label_width, bar_width, row_height = 230, 380, 34
     biggest = max((sum(counts.values()) for counts in by_area.values()), default=0) or 1
     rows = []
     for index, (area, label) in enumerate(Area.choices):
@@ -93,6 +93,11 @@ def status_by_area(by_area: dict[str, Counter]) -> StatusChart:
     )
 
 
+def number(value) -> str:
+    """A measured value without trailing zeros: 90.00 -> 90, 12.50 -> 12.5."""
+    return format(value.normalize(), "f") if value is not None else ""
+
+
 @dataclass
 class TrendChart:
     indicator: Indicator
@@ -119,7 +124,7 @@ def indicator_trend(indicator: Indicator) -> TrendChart:
 
     step = (width - 2 * pad) / max(len(measurements) - 1, 1)
     dots = [
-        (round(pad + i * step, 1), y_of(float(m.value)), f"{m.measured_on.isoformat()}: {m.value}")
+        (round(pad + i * step, 1), y_of(float(m.value)), f"{m.measured_on.isoformat()}: {number(m.value)}")
         for i, m in enumerate(measurements)
     ]
     return TrendChart(
@@ -132,7 +137,7 @@ def indicator_trend(indicator: Indicator) -> TrendChart:
         title=indicator.name,
         desc=_("Target %(target)s. Measurements: %(values)s")
         % {
-            "target": indicator.target,
+            "target": number(indicator.target),
             "values": ", ".join(label for _x, _y, label in dots) or _("none yet"),
         },
     )

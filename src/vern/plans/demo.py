@@ -57,6 +57,24 @@ LOCAL_MEASURES = [
 ]
 
 
+# Deliberate omissions and national measures the municipality follows.
+COVERAGE_NOTES = [
+    (
+        "F4",
+        "none",
+        "Tas inn ved revisjonen neste år, når kommunen har fått på plass en mangfoldsrådgiver.",
+    ),
+    (
+        "U2",
+        "none",
+        "Omvendt voldsalarm avgjøres av påtalemyndigheten; kommunen melder behov gjennom samarbeidsavtalen med politiet.",
+    ),
+    ("F11", "follows", ""),
+    ("F14", "follows", ""),
+    ("B6", "follows", ""),
+]
+
+
 def _unit(municipality: Municipality, name: str) -> Unit | None:
     return Unit.objects.filter(municipality=municipality, name=name).first()
 
@@ -132,6 +150,14 @@ def load(municipality: Municipality) -> None:
             status=status,
         )
     _add_progress(plan, actor, today)
+    for code, coverage, reason in COVERAGE_NOTES:
+        services.coverage_set(
+            plan=plan,
+            actor=actor,
+            measure=Measure.objects.catalogue().get(code=code),
+            coverage=coverage,
+            reason=reason,
+        )
     services.plan_set_status(
         plan=plan,
         actor=actor,

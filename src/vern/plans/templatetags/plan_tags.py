@@ -28,3 +28,11 @@ def field_label(name: str) -> str:
         except Exception:  # noqa: S112  (not a field of this model; try the next)
             continue
     return name
+
+
+@register.filter
+def num(value) -> str:
+    """Decimal without trailing zeros, for indicator values."""
+    from vern.plans.charts import number
+
+    return number(value) if value is not None else "–"
