@@ -80,3 +80,22 @@ def verified_client(user) -> Client:
 @pytest.fixture
 def login():
     return verified_client
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Reload the data migrations' reference data (municipalities, the measure catalogue).
+
+    Transactional tests (the browser tests) flush every table afterwards, so a
+    later transactional test would otherwise find them empty. Serialized
+    rollback is no help here: it clashes with content types re-created on flush.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from vern.core.models import Municipality
+
+    if not Municipality.objects.filter(is_demo=False).exists():
+        importlib.import_module("vern.core.migrations.0002_load_municipalities").load(apps, None)
+    importlib.import_module("vern.plans.migrations.0002_load_catalogue").load(apps, None)

@@ -53,7 +53,7 @@ def test_no_axe_violations(new_context, path):
 
 
 @pytest.fixture
-def adopted_plan(db):
+def adopted_plan(reference_data):
     from datetime import date
 
     from tests.factories import MunicipalityFactory, UnitFactory
@@ -76,7 +76,6 @@ def adopted_plan(db):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("prefix", ["", "/en"])
 @pytest.mark.parametrize("page_path", ["/handlingsplaner/", "/handlingsplaner/9813/"])
 def test_no_axe_violations_on_public_plan_pages(new_context, adopted_plan, prefix, page_path):

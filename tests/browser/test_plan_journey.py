@@ -15,7 +15,7 @@ PASSWORD = "riktig-passord-123"
 
 
 @pytest.fixture
-def coordinator_page(new_context, live_server, settings):
+def coordinator_page(new_context, live_server, settings, reference_data):
     settings.VERN_REQUIRE_2FA = False  # two-factor login has its own journey test
     municipality = MunicipalityFactory(number="9812", name="Planby")
     UnitFactory(municipality=municipality, name="Planby skole")
@@ -33,7 +33,6 @@ def coordinator_page(new_context, live_server, settings):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_coordinator_builds_adopts_revises_and_compares(coordinator_page, live_server):
     page = coordinator_page
 

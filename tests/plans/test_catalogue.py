@@ -10,7 +10,9 @@ from vern.plans import services
 from vern.plans.models import Area, Level, Measure
 
 CODES = (
-    [f"F{n}" for n in range(1, 17)] + [f"B{n}" for n in range(1, 7)] + [f"U{n}" for n in range(1, 7)]
+    [f"F{n}" for n in range(1, 17)]
+    + [f"B{n}" for n in range(1, 7)]
+    + [f"U{n}" for n in range(1, 7)]
 )
 
 

@@ -124,7 +124,11 @@ def indicator_trend(indicator: Indicator) -> TrendChart:
 
     step = (width - 2 * pad) / max(len(measurements) - 1, 1)
     dots = [
-        (round(pad + i * step, 1), y_of(float(m.value)), f"{m.measured_on.isoformat()}: {number(m.value)}")
+        (
+            round(pad + i * step, 1),
+            y_of(float(m.value)),
+            f"{m.measured_on.isoformat()}: {number(m.value)}",
+        )
         for i, m in enumerate(measurements)
     ]
     return TrendChart(

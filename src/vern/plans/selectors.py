@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from vern.core.models import Municipality
+from vern.core.text import norwegian_sort_key
 from vern.plans.models import (
     Area,
     CoverageNote,
@@ -237,11 +238,15 @@ class OverviewRow:
     partly: int
 
 
+def _name(row) -> str:
+    return norwegian_sort_key(row.municipality.name)
+
+
 OVERVIEW_SORTS = {
-    "navn": lambda row: row.municipality.name.lower(),
-    "fylke": lambda row: (row.municipality.county_name.lower(), row.municipality.name.lower()),
-    "plan": lambda row: (row.plan is None, row.municipality.name.lower()),
-    "dekning": lambda row: (-(row.covered + row.partly / 2), row.municipality.name.lower()),
+    "navn": _name,
+    "fylke": lambda row: (norwegian_sort_key(row.municipality.county_name), _name(row)),
+    "plan": lambda row: (row.plan is None, _name(row)),
+    "dekning": lambda row: (-(row.covered + row.partly / 2), _name(row)),
 }
 
 
@@ -294,10 +299,13 @@ def national_overview(*, today: date, sort: str = "navn") -> tuple[list[Overview
             )
         )
     rows.sort(key=OVERVIEW_SORTS.get(sort, OVERVIEW_SORTS["navn"]))
+    # Demo municipalities are listed when they have a plan, but never counted.
+    real = [row for row in rows if not row.municipality.is_demo]
     totals = {
-        "municipalities": len(rows),
-        "with_plan": sum(1 for row in rows if row.plan and row.plan.in_force),
+        "municipalities": len(real),
+        "with_plan": sum(1 for row in real if row.plan and row.plan.in_force),
         "local_measures": len(local_ids),
+        "demo_listed": len(rows) - len(real),
     }
     return rows, totals
 

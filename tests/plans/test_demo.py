@@ -1,0 +1,97 @@
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+
+from vern.core.demo import DEMO_NUMBER, load_demo
+from vern.core.models import Municipality
+from vern.plans import selectors
+from vern.plans.models import Indicator, Measure, Milestone, Plan, PlanMeasure, ProgressNote
+
+TODAY = date(2026, 5, 4)
+
+
+@pytest.fixture
+def demo_plan(db, clock):
+    clock(TODAY)
+    load_demo(password="demo-passord-1")
+    load_demo(password="demo-passord-1")
+    return Plan.objects.get(municipality__number=DEMO_NUMBER)
+
+
+def test_loading_the_demo_twice_makes_exactly_one_adopted_plan(demo_plan):
+    eksempelby = Municipality.objects.get(number=DEMO_NUMBER)
+    assert Plan.objects.filter(municipality=eksempelby).count() == 1
+    assert demo_plan.status == Plan.Status.ADOPTED
+    assert demo_plan.adopted_on and demo_plan.case_reference
+    assert demo_plan.start_year <= TODAY.year <= demo_plan.end_year
+    assert demo_plan.versions.count() == 1
+    assert Measure.objects.filter(municipality=eksempelby).count() == 2
+
+
+def test_demo_plan_has_catalogue_and_local_measures(demo_plan):
+    measures = PlanMeasure.objects.filter(plan=demo_plan).select_related("measure")
+    catalogue = [pm for pm in measures if pm.measure.is_catalogue]
+    local = [pm for pm in measures if not pm.measure.is_catalogue]
+    assert len(catalogue) >= 12
+    assert len(local) == 2
+    assert {pm.measure.area for pm in measures} == {"prevention", "protection", "perpetrators"}
+
+
+def test_every_demo_measure_has_an_owner_and_a_deadline(demo_plan):
+    for pm in PlanMeasure.objects.filter(plan=demo_plan):
+        assert pm.responsible_unit_id or pm.responsible_person_id, pm
+        if pm.responsible_unit_id:
+            assert pm.responsible_unit.municipality_id == demo_plan.municipality_id
+        assert pm.due_on is not None, pm
+        assert pm.start_on is None or pm.start_on <= pm.due_on, pm
+
+
+def test_demo_plan_has_indicators_with_measurements_milestones_and_notes(demo_plan):
+    indicators = Indicator.objects.filter(plan_measure__plan=demo_plan)
+    assert any(indicator.measurements.count() >= 2 for indicator in indicators)
+    assert Milestone.objects.filter(plan_measure__plan=demo_plan).exists()
+    assert ProgressNote.objects.filter(plan_measure__plan=demo_plan).exists()
+
+
+def test_demo_plan_shows_something_overdue_due_soon_and_done(demo_plan):
+    progress = selectors.plan_progress(demo_plan, today=TODAY)
+    assert progress.overdue
+    assert progress.upcoming
+    assert progress.done >= 1
+
+
+def test_demo_plan_is_valid_and_consistent(demo_plan):
+    demo_plan.full_clean()
+    for pm in PlanMeasure.objects.filter(plan=demo_plan):
+        pm.full_clean()
+        if pm.status in PlanMeasure.NEEDS_REASON:
+            assert pm.status_reason
+
+
+def test_demo_plan_is_public_and_listed_in_the_overview(demo_plan):
+    assert Client().get(f"/handlingsplaner/{DEMO_NUMBER}/").status_code == 200
+    rows, _totals = selectors.national_overview(today=TODAY)
+    row = next(row for row in rows if row.municipality.number == DEMO_NUMBER)
+    assert row.plan == demo_plan
+    assert row.covered == selectors.coverage_counts(demo_plan)["full"] >= 12
+
+
+def test_a_tick_after_loading_the_demo_sends_reminders_once(demo_plan):
+    call_command("tick", stdout=StringIO())
+    sent = len(mail.outbox)
+    assert sent >= 1
+    call_command("tick", stdout=StringIO())
+    assert len(mail.outbox) == sent
+
+
+@pytest.mark.parametrize("day", [date(2027, 1, 1), date(2027, 12, 31)])
+def test_the_demo_loads_on_any_day_of_the_year(db, clock, day):
+    clock(day)
+    load_demo(password="demo-passord-1")
+    plan = Plan.objects.get(municipality__number=DEMO_NUMBER)
+    assert plan.status == Plan.Status.ADOPTED
+    assert plan.start_year <= day.year <= plan.end_year
