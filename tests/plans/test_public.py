@@ -140,12 +140,6 @@ def test_sorting_by_name_follows_the_norwegian_alphabet(db):
     assert names[-1].startswith(("Å", "Aa"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: selectors.national_overview keeps the plan with the latest end_year "
-    "when two plans are in force (the condition `is_current and not current.in_force`), "
-    "so a future plan hides the current one that the public plan page shows.",
-)
 def test_overview_shows_the_same_plan_as_the_public_plan_page(db):
     current = adopted_plan("0301", "F1", "F2", "F3", start_year=2023, end_year=2026)
     adopted_plan("0301", start_year=2027, end_year=2030, adopted_on=date(2026, 4, 1))

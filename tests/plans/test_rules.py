@@ -529,3 +529,34 @@ def test_a_review_sets_the_next_review_six_months_later(home, coordinator):
     )
     assert Plan.objects.get(pk=plan.pk).next_review_on == date(2027, 2, 20)
     assert Review.objects.get(plan=plan).items.count() == 1
+
+
+def test_only_an_adopted_plan_can_go_under_revision(home, coordinator):
+    from django.core.exceptions import ValidationError
+
+    from tests.plans.factories import PlanFactory
+    from vern.plans import services
+    from vern.plans.models import Plan
+
+    plan = PlanFactory(municipality=home)
+    with pytest.raises(ValidationError) as excinfo:
+        services.plan_set_status(plan=plan, actor=coordinator, status=Plan.Status.REVISION)
+    assert "status" in excinfo.value.message_dict
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT
+
+
+def test_a_deactivated_person_cannot_be_made_responsible(home, coordinator):
+    from django.core.exceptions import ValidationError
+
+    from tests.plans.factories import PlanFactory, catalogue
+    from vern.plans import services
+
+    coordinator.is_active = False
+    coordinator.save()
+    plan = PlanFactory(municipality=home)
+    with pytest.raises(ValidationError) as excinfo:
+        services.plan_measure_add(
+            plan=plan, actor=coordinator, measure=catalogue("F7"), responsible_person=coordinator
+        )
+    assert "responsible_person" in excinfo.value.message_dict

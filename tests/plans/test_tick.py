@@ -67,12 +67,6 @@ def test_a_measure_without_a_person_reminds_the_coordinators_and_admins(
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: tick._coordinators() calls .distinct() on a Membership query that keeps "
-    "Meta.ordering (municipality__name, role), so a user who is both admin and "
-    "coordinator is listed twice; add .order_by() before .distinct().",
-)
 def test_a_person_with_two_editor_roles_is_listed_once(home, adopted):
     both = member(home, Role.COORDINATOR, email="begge@heimby.test", full_name="Begge Roller")
     MembershipFactory(user=both, municipality=home, role=Role.ADMIN)

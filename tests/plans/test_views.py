@@ -346,14 +346,6 @@ def test_coordinator_adds_a_measure_with_owner_and_deadline(home, coordinator, l
     assert AuditEntry.objects.filter(code="plans.planmeasure.create", object_id=str(pm.pk))
 
 
-ADD_FORM_BUG = (
-    "BUG: AddMeasureForm validates a PlanMeasure without municipality (forms.py "
-    "AddMeasureForm.__init__), so PlanMeasure.clean compares with None and refuses "
-    "the municipality's own unit and own local measures on the add page."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=ADD_FORM_BUG)
 def test_coordinator_adds_a_measure_with_an_own_unit_responsible(home, coordinator, login):
     plan = PlanFactory(municipality=home)
     unit = UnitFactory(municipality=home, name="Bakken skole")
@@ -365,7 +357,6 @@ def test_coordinator_adds_a_measure_with_an_own_unit_responsible(home, coordinat
     assert plan.measures.get().responsible_unit == unit
 
 
-@pytest.mark.xfail(strict=True, reason=ADD_FORM_BUG)
 def test_coordinator_adds_an_own_local_measure_to_a_plan(home, coordinator, login):
     plan = PlanFactory(municipality=home)
     local = services.local_measure_create(
@@ -446,11 +437,6 @@ def test_saving_a_version_from_the_plan_page(home, coordinator, login):
     assert list(plan.versions.values_list("number", "label")) == [(1, "Før høring")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: plan_detail drops the bound VersionForm on error, so an empty version "
-    "name is silently ignored (views/plans.py plan_detail renders VersionForm()).",
-)
 def test_saving_a_version_without_a_name_shows_the_field_error(home, coordinator, login):
     plan = PlanFactory(municipality=home)
     response = login(coordinator).post(reverse("plans:plan_detail", args=[plan.pk]), {"label": ""})

@@ -148,6 +148,9 @@ class AddMeasureForm(PlanMeasureForm):
         fields = ["measure", *PlanMeasureForm.Meta.fields]
 
     def __init__(self, *args, municipality, plan, **kwargs):
+        # The row being validated must know its plan and municipality, or the
+        # model's own checks compare units and measures with nothing.
+        kwargs.setdefault("instance", PlanMeasure(plan=plan, municipality=municipality))
         super().__init__(*args, municipality=municipality, **kwargs)
         self.fields["measure"].queryset = Measure.objects.available_to(municipality).exclude(
             pk__in=plan.measures.values("measure")

@@ -219,15 +219,18 @@ def plan_progress(plan: Plan, *, today: date, horizon_days: int = 60) -> Progres
     )
 
 
+def _public_rank(plan: Plan, today: date) -> tuple:
+    """Which plan a municipality shows the public: one in force this year, then the latest."""
+    current = plan.in_force and plan.start_year <= today.year <= plan.end_year
+    return (current, plan.end_year, plan.adopted_on or date.min, plan.pk)
+
+
 def plan_in_force(municipality: Municipality, *, today: date) -> Plan | None:
     """The adopted plan whose period includes this year, else the newest adopted one."""
     plans = Plan.objects.filter(
         municipality=municipality, status__in=(*Plan.IN_FORCE, Plan.Status.EXPIRED)
     )
-    current = plans.filter(
-        status__in=Plan.IN_FORCE, start_year__lte=today.year, end_year__gte=today.year
-    ).first()
-    return current or plans.order_by("-end_year", "-adopted_on").first()
+    return max(plans, key=lambda plan: _public_rank(plan, today), default=None)
 
 
 @dataclass
@@ -257,12 +260,9 @@ def national_overview(*, today: date, sort: str = "navn") -> tuple[list[Overview
     the plan's own coverage page.
     """
     plans: dict[int, Plan] = {}
-    for plan in Plan.objects.filter(status__in=(*Plan.IN_FORCE, Plan.Status.EXPIRED)).order_by(
-        "-end_year"
-    ):
-        current = plans.get(plan.municipality_id)
-        is_current = plan.in_force and plan.start_year <= today.year <= plan.end_year
-        if current is None or (is_current and not current.in_force):
+    for plan in Plan.objects.filter(status__in=(*Plan.IN_FORCE, Plan.Status.EXPIRED)):
+        chosen = plans.get(plan.municipality_id)
+        if chosen is None or _public_rank(plan, today) > _public_rank(chosen, today):
             plans[plan.municipality_id] = plan
     local_ids = set(
         Measure.objects.catalogue().filter(level=Level.LOCAL).values_list("pk", flat=True)

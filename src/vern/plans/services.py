@@ -149,6 +149,10 @@ def plan_set_status(
     months after adoption unless a date is already set.
     """
     before = plan.status
+    if status == Plan.Status.REVISION and before not in Plan.IN_FORCE:
+        raise ValidationError(
+            {"status": _("Only an adopted plan can be put under revision. Adopt it first.")}
+        )
     plan.status = status
     if status == Plan.Status.ADOPTED:
         plan.adopted_on = adopted_on
@@ -241,6 +245,8 @@ PLAN_MEASURE_FIELDS = (
 
 def _check_people(plan_measure: PlanMeasure) -> None:
     person = plan_measure.responsible_person
+    if person and not person.is_active:
+        raise ValidationError({"responsible_person": _("The person's account is deactivated.")})
     if person and not person.memberships.filter(municipality=plan_measure.municipality_id).exists():
         raise ValidationError(
             {"responsible_person": _("The person has no role in this municipality.")}

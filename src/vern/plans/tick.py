@@ -29,6 +29,7 @@ def _coordinators(municipality_id: int) -> list[str]:
             role__in=(Role.COORDINATOR, Role.ADMIN),
             user__is_active=True,
         )
+        .order_by()
         .values_list("user__email", flat=True)
         .distinct()
     )
@@ -42,11 +43,6 @@ def send_measure_reminders(*, today: date) -> int:
     """Remind the responsible person (else the coordinators) of a measure due within 14 days."""
     sent = 0
     for plan_measure in selectors.reminders_due(today=today):
-        claimed = PlanMeasure.objects.filter(pk=plan_measure.pk, reminded_at__isnull=True).update(
-            reminded_at=timezone.now()
-        )
-        if not claimed:
-            continue
         person = plan_measure.responsible_person
         recipients = (
             [person.email]
@@ -54,6 +50,11 @@ def send_measure_reminders(*, today: date) -> int:
             else _coordinators(plan_measure.municipality_id)
         )
         if not recipients:
+            continue  # left unclaimed, so it goes out once someone can receive it
+        claimed = PlanMeasure.objects.filter(pk=plan_measure.pk, reminded_at__isnull=True).update(
+            reminded_at=timezone.now()
+        )
+        if not claimed:
             continue
         overdue = plan_measure.due_on < today
         with translation.override(settings.LANGUAGE_CODE):
@@ -85,15 +86,15 @@ def send_review_reminders(*, today: date) -> int:
     sent = 0
     for plan in selectors.reviews_due(today=today):
         due = plan.next_review_on
+        recipients = _coordinators(plan.municipality_id)
+        if not recipients:
+            continue
         claimed = (
             Plan.objects.filter(pk=plan.pk, next_review_on=due)
             .exclude(review_reminded_for=due)
             .update(review_reminded_for=due)
         )
         if not claimed:
-            continue
-        recipients = _coordinators(plan.municipality_id)
-        if not recipients:
             continue
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("Review of the action plan due %(date)s") % {"date": due.isoformat()}
@@ -115,9 +116,9 @@ def send_review_reminders(*, today: date) -> int:
 
 @transaction.atomic
 def expire_plans(*, today: date) -> int:
-    """Adopted plans whose period has ended become expired."""
+    """Plans in force (adopted or under revision) whose period has ended become expired."""
     expired = 0
-    for plan in Plan.objects.filter(status=Plan.Status.ADOPTED, end_year__lt=today.year):
+    for plan in Plan.objects.filter(status__in=Plan.IN_FORCE, end_year__lt=today.year):
         Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.EXPIRED)
         log_action(actor=None, action="update", code="plans.plan.expired", target=plan)
         expired += 1

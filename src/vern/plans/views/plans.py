@@ -55,6 +55,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @staff_view(personal_data="plans.plan")
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_scoped_or_404(request, Plan, pk=pk)
+    version_form = VersionForm()
     if request.method == "POST":
         if not request.roles & EDITORS:
             raise PermissionDenied
@@ -74,7 +75,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coverage": counts,
             "local_total": sum(counts.values()),
             "can_edit": bool(request.roles & EDITORS),
-            "version_form": VersionForm(),
+            "version_form": version_form,
         },
     )
 
