@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "vern.audit",
     "vern.public",
     "vern.plans",
+    "vern.directory",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

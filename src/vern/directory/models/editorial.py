@@ -1,0 +1,92 @@
+"""Keeping entries true: history, proposed changes, error reports, search synonyms."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceRevision(models.Model):
+    """One saved change to a service: who, when, and the fields before and after."""
+
+    service = models.ForeignKey(
+        "directory.Service", on_delete=models.CASCADE, related_name="revisions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    summary = models.CharField(max_length=200)
+    changes = models.JSONField(default=dict)  # {field: [before, after]}
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class PendingChange(models.Model):
+    """A change proposed by an organisation editor, live once the owner approves."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    service = models.ForeignKey(
+        "directory.Service", on_delete=models.CASCADE, related_name="pending_changes"
+    )
+    municipality = models.ForeignKey(
+        "core.Municipality", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    proposed = models.JSONField()  # {field: new value}
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.get_state_display()}"
+
+
+class ErrorReport(models.Model):
+    """A resident's or professional's report that an entry is wrong."""
+
+    service = models.ForeignKey(
+        "directory.Service", on_delete=models.CASCADE, related_name="error_reports"
+    )
+    message = models.TextField(_("what is wrong"), max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.message[:60]
+
+
+class Synonym(models.Model):
+    """A search word and what it should also find: "juling" finds "vold"."""
+
+    term = models.CharField(_("search word"), max_length=60, unique=True)
+    expands_to = models.CharField(_("also search for"), max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.expands_to}"

@@ -1,0 +1,59 @@
+from tests.directory.factories import ServiceFactory
+from vern.directory.models import Synonym
+from vern.directory.search import index_service
+from vern.directory.selectors import Filters, Tier, guide_search
+
+
+def _search(municipality, query, **filters):
+    return guide_search(municipality=municipality, query=query, filters=Filters(**filters))
+
+
+def test_stemming_finds_other_forms_of_a_word(home):
+    ServiceFactory(
+        owner=home, name="Krisesenteret", description="Trygt sted å bo for kvinner og barn."
+    )
+    result = _search(home, "krisesentre")
+    assert [s.name for s in result.services] == ["Krisesenteret"]
+
+
+def test_synonyms_expand_the_query(home):
+    Synonym.objects.create(term="juling", expands_to="vold")
+    ServiceFactory(owner=home, name="Voldsmottaket", description="For deg som er utsatt for vold.")
+    assert [s.name for s in _search(home, "juling").services] == ["Voldsmottaket"]
+
+
+def test_a_typo_is_corrected(home):
+    ServiceFactory(owner=home, name="Sinnemestring", description="Kurs i sinnemestring for voksne.")
+    result = _search(home, "sinnemestrign")
+    assert [s.name for s in result.services] == ["Sinnemestring"]
+    assert result.corrected == {"sinnemestrign": "sinnemestring"}
+
+
+def test_local_before_shared_before_national(home, other):
+    national = ServiceFactory(
+        name="Nasjonal linje", is_national=True, description="Samtale om vold."
+    )
+    shared = ServiceFactory(owner=other, name="Felles tilbud", description="Samtale om vold.")
+    shared.areas.add(home, other)
+    local = ServiceFactory(owner=home, name="Vårt tilbud", description="Samtale om vold.")
+    result = _search(home, "vold")
+    assert [s.pk for s in result.services] == [local.pk, shared.pk, national.pk]
+    assert [s.tier for s in result.services] == [Tier.LOCAL, Tier.SHARED, Tier.NATIONAL]
+
+
+def test_another_municipalitys_own_service_is_not_shown(home, other):
+    ServiceFactory(owner=other, name="Deres tilbud", description="Samtale om vold.")
+    assert _search(home, "vold").total == 0
+
+
+def test_nothing_found_is_an_empty_result_not_an_error(home):
+    assert _search(home, "<script>alert(1)</script> ' OR 1=1 --").total == 0
+    assert _search(home, "x" * 10_000).total == 0
+
+
+def test_index_reflects_changes(home):
+    service = ServiceFactory(owner=home, name="Tilbud", description="Samtaler.")
+    service.description = "Familievern og parterapi."
+    service.save()
+    index_service(service)
+    assert _search(home, "parterapi").total == 1
