@@ -2,9 +2,20 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vern.core.models import MUNICIPAL_ROLES, Role, Unit
+
+
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its fields where they match."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
 
 ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in MUNICIPAL_ROLES]
 

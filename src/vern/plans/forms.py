@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vern.core.models import Unit, User
 from vern.plans.models import Area, CoverageNote, Measure, Plan, PlanMeasure, Review
+from vern.plans.services import PLAN_TEXT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -49,23 +50,7 @@ class PlanCreateForm(forms.Form):
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = [
-            "title",
-            "start_year",
-            "end_year",
-            "foreword",
-            "mandate",
-            "working_group",
-            "reference_group",
-            "population",
-            "prevalence",
-            "existing_services",
-            "cooperation",
-            "competence",
-            "focus_areas",
-            "goals",
-            "next_review_on",
-        ]
+        fields = PLAN_TEXT_FIELDS
         widgets = {
             "next_review_on": DATE,
             **{

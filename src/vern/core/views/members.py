@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 
 from vern.core import services
 from vern.core.access import get_scoped_or_404, scoped, staff_view
-from vern.core.forms import MemberInviteForm, MembershipForm
+from vern.core.forms import MemberInviteForm, MembershipForm, add_errors
 from vern.core.models import Membership, Role, Unit
-from vern.core.views.units import _add_errors
 
 
 @staff_view(personal_data="core.membership", roles={Role.ADMIN})
@@ -35,7 +34,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The person was given access and an e-mail was sent."))
             return redirect("core:member_list")
@@ -56,7 +55,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 membership=membership, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The role was saved."))
             return redirect("core:member_list")

@@ -8,7 +8,10 @@ from django.utils.translation import gettext as _
 
 from vern.core import services
 from vern.core.access import get_scoped_or_404, scoped, staff_view
-from vern.core.forms import UnitForm
+from vern.core.forms import UnitForm, add_errors
+
+# Older name, kept for modules that still import it from here.
+_add_errors = add_errors
 from vern.core.models import Role, Unit
 
 
@@ -27,7 +30,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
                 municipality=request.municipality, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The unit was added."))
             return redirect("core:unit_list")
@@ -42,7 +45,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.unit_update(unit=unit, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The unit was saved."))
             return redirect("core:unit_list")
@@ -57,12 +60,3 @@ def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The unit was deleted."))
         return redirect("core:unit_list")
     return render(request, "core/units/delete.html", {"unit": unit})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Show a service's validation error on the form's fields where they match."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vern.core.access import get_scoped_or_404, staff_view
-from vern.core.views.units import _add_errors
+from vern.core.forms import add_errors
 from vern.plans import charts, pdf, selectors, services
 from vern.plans.forms import CoverageForm, ReviewForm
 from vern.plans.models import Level, Measure, Plan, Review
@@ -39,7 +39,7 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
                 failed = form
             else:
                 messages.success(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vern.core.access import get_scoped_or_404, staff_view
-from vern.core.views.units import _add_errors
+from vern.core.forms import add_errors
 from vern.plans import services
 from vern.plans.forms import (
     AddMeasureForm,
@@ -45,7 +45,7 @@ def local_measure_create(request: HttpRequest) -> HttpResponse:
                 municipality=request.municipality, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The measure was added to your municipality's list."))
             return redirect("plans:catalogue")
@@ -64,7 +64,7 @@ def plan_measure_add(request: HttpRequest, pk: int) -> HttpResponse:
                 plan=plan, actor=request.user, measure=measure, **data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The measure was added to the plan."))
             return redirect("plans:plan_measure_detail", pk=plan_measure.pk)
@@ -78,7 +78,7 @@ def _submit(form, call) -> object | None:
     try:
         call(form.cleaned_data)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_errors(form, exc)
         return form
     return None
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vern.core.access import get_scoped_or_404, scoped, staff_view
+from vern.core.forms import add_errors
 from vern.core.models import Role
-from vern.core.views.units import _add_errors
 from vern.plans import pdf, selectors, services
 from vern.plans.forms import PlanCreateForm, PlanForm, StatusForm, VersionForm
 from vern.plans.models import Measure, Plan
@@ -44,7 +44,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 municipality=request.municipality, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The plan was created as a draft."))
             return redirect("plans:plan_detail", pk=plan.pk)
@@ -90,7 +90,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.plan_update(plan=fresh, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The plan was saved."))
             return redirect("plans:plan_detail", pk=plan.pk)
@@ -113,7 +113,7 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
             services.plan_set_status(plan=plan, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             plan.refresh_from_db()
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The status was changed."))
             return redirect("plans:plan_detail", pk=plan.pk)
