@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "vern.core.middleware.StaffLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -208,11 +209,20 @@ if not DEBUG:
 
 # --- Languages --------------------------------------------------------------
 LANGUAGE_CODE = "nb"
+# Every language is named in itself. The public guide offers all eight; the
+# staff pages (/ansatt/, /konto/) only the first three.
 LANGUAGES = [
     ("nb", "Norsk bokmål"),
     ("nn", "Norsk nynorsk"),
     ("en", "English"),
+    ("se", "Davvisámegiella"),
+    ("pl", "Polski"),
+    ("uk", "Українська"),
+    ("ar", "العربية"),
+    ("so", "Soomaali"),
 ]
+VERN_STAFF_LANGUAGES = ["nb", "nn", "en"]
+# Django knows neither Northern Sami nor Somali: vern.core.apps adds them to LANG_INFO.
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Oslo"

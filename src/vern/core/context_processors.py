@@ -1,11 +1,25 @@
 from django.conf import settings
 
+from vern.core.middleware import in_staff_area
+
+
+def _languages(request):
+    """The language switcher's choices: all eight on the public guide, the staff
+    languages on staff and account pages."""
+    if in_staff_area(request.path_info):
+        return [
+            (code, name)
+            for code, name in settings.LANGUAGES
+            if code in settings.VERN_STAFF_LANGUAGES
+        ]
+    return settings.LANGUAGES
+
 
 def vern(request):
     return {
         "vern_demo": settings.VERN_DEMO,
         "vern_exit_url": settings.VERN_EXIT_URL,
-        "languages": settings.LANGUAGES,
+        "languages": _languages(request),
         "active_municipality": getattr(request, "municipality", None),
         "active_roles": getattr(request, "roles", frozenset()),
     }

@@ -9,6 +9,7 @@ costs no query.
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponseRedirect
 
 from vern.core.models import Membership
 
@@ -42,6 +43,44 @@ class TenantMiddleware:
         return self.get_response(request)
 
 
+STAFF_AREAS = ("konto", "ansatt")
+
+
+def split_language(path_info: str) -> tuple[str | None, list[str]]:
+    """The language prefix of a path (None for bokmål, which has none) and the rest."""
+    parts = path_info.strip("/").split("/")
+    if parts and parts[0] in {code for code, _name in settings.LANGUAGES}:
+        return parts[0], parts[1:]
+    return None, parts
+
+
+def in_staff_area(path_info: str) -> bool:
+    """Whether the path is a staff or account page (whatever its language prefix)."""
+    _code, parts = split_language(path_info)
+    return bool(parts) and parts[0] in STAFF_AREAS
+
+
+class StaffLanguageMiddleware:
+    """Send staff and account pages asked for in a public-only language to bokmål.
+
+    The public guide speaks eight languages, the staff pages only
+    ``VERN_STAFF_LANGUAGES``; /ar/ansatt/... redirects to /ansatt/... (no cookie).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        code, parts = split_language(request.path_info)
+        if code and code not in settings.VERN_STAFF_LANGUAGES and parts[0] in STAFF_AREAS:
+            script_name = request.path[: len(request.path) - len(request.path_info)]
+            rest = request.path_info.lstrip("/")[len(code) :]  # keeps the trailing slash
+            target = script_name + (rest or "/")
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponseRedirect(f"{target}?{query}" if query else target)
+        return self.get_response(request)
+
+
 class FormReferrerPolicyMiddleware:
     """Send ``Referrer-Policy: same-origin`` on the login and staff pages.
 
@@ -50,16 +89,11 @@ class FormReferrerPolicyMiddleware:
     CSRF check rightly refuses; same-origin still tells other sites nothing.
     """
 
-    AREAS = ("konto", "ansatt")
-
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        parts = request.path_info.strip("/").split("/")
-        if parts and parts[0] in {code for code, _name in settings.LANGUAGES}:
-            parts = parts[1:]
-        if parts and parts[0] in self.AREAS:
+        if in_staff_area(request.path_info):
             response.headers["Referrer-Policy"] = "same-origin"
         return response

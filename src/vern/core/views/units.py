@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from vern.core import services
 from vern.core.access import get_scoped_or_404, scoped, staff_view
 from vern.core.forms import UnitForm, add_errors
+from vern.core.models import Role, Unit
 
 # Older name, kept for modules that still import it from here.
 _add_errors = add_errors
-from vern.core.models import Role, Unit
 
 
 @staff_view(personal_data=None)
