@@ -13,19 +13,20 @@ def test_stemming_finds_other_forms_of_a_word(home):
         owner=home, name="Krisesenteret", description="Trygt sted å bo for kvinner og barn."
     )
     result = _search(home, "krisesentre")
-    assert [s.name for s in result.services] == ["Krisesenteret"]
+    # National lines that mention crisis centres follow the local entry.
+    assert result.services[0].name == "Krisesenteret"
 
 
 def test_synonyms_expand_the_query(home):
-    Synonym.objects.create(term="juling", expands_to="vold")
+    Synonym.objects.update_or_create(term="juling", defaults={"expands_to": "vold"})
     ServiceFactory(owner=home, name="Voldsmottaket", description="For deg som er utsatt for vold.")
-    assert [s.name for s in _search(home, "juling").services] == ["Voldsmottaket"]
+    assert _search(home, "juling").services[0].name == "Voldsmottaket"
 
 
 def test_a_typo_is_corrected(home):
     ServiceFactory(owner=home, name="Sinnemestring", description="Kurs i sinnemestring for voksne.")
     result = _search(home, "sinnemestrign")
-    assert [s.name for s in result.services] == ["Sinnemestring"]
+    assert result.services[0].name == "Sinnemestring"
     assert result.corrected == {"sinnemestrign": "sinnemestring"}
 
 
@@ -37,18 +38,22 @@ def test_local_before_shared_before_national(home, other):
     shared.areas.add(home, other)
     local = ServiceFactory(owner=home, name="Vårt tilbud", description="Samtale om vold.")
     result = _search(home, "vold")
-    assert [s.pk for s in result.services] == [local.pk, shared.pk, national.pk]
-    assert [s.tier for s in result.services] == [Tier.LOCAL, Tier.SHARED, Tier.NATIONAL]
+    ours = [s for s in result.services if s.pk in {local.pk, shared.pk, national.pk}]
+    assert [s.pk for s in ours] == [local.pk, shared.pk, national.pk]
+    assert [s.tier for s in ours] == [Tier.LOCAL, Tier.SHARED, Tier.NATIONAL]
+    tiers = [s.tier for s in result.services]
+    assert tiers == sorted(tiers)
 
 
 def test_another_municipalitys_own_service_is_not_shown(home, other):
     ServiceFactory(owner=other, name="Deres tilbud", description="Samtale om vold.")
-    assert _search(home, "vold").total == 0
+    assert "Deres tilbud" not in [s.name for s in _search(home, "vold").services]
 
 
 def test_nothing_found_is_an_empty_result_not_an_error(home):
     assert _search(home, "<script>alert(1)</script> ' OR 1=1 --").total == 0
     assert _search(home, "x" * 10_000).total == 0
+    assert _search(home, "qqqzzzxxx").total == 0
 
 
 def test_index_reflects_changes(home):
@@ -56,4 +61,4 @@ def test_index_reflects_changes(home):
     service.description = "Familievern og parterapi."
     service.save()
     index_service(service)
-    assert _search(home, "parterapi").total == 1
+    assert [s.name for s in _search(home, "parterapi").services] == ["Tilbud"]

@@ -249,30 +249,45 @@ def plan_query(text: str) -> QueryPlan:
 # --- running it -------------------------------------------------------------
 
 
+def prefixes(plan: QueryPlan) -> list[str]:
+    """The index prefixes a plan searches for.
+
+    Each word is Snowball-stemmed and, when long, cut by two letters, then
+    matched as a prefix. The Norwegian stemmer leaves "krisesentre" and
+    "krisesenteret" with different stems; their shared prefix finds both.
+    """
+    found = set()
+    for word in plan.all_words():
+        stemmed = stem(word)
+        found.add(stemmed[: max(5, len(stemmed) - 2)] if len(stemmed) > 6 else stemmed)
+    return sorted(found)
+
+
 def scores(plan: QueryPlan) -> dict:
     """Service id -> relevance for every service matching any word of the plan.
 
     One query against the full-text index; the caller applies filters and
-    ordering with the ORM on the ids.
+    ordering with the ORM on the ids. Prefixes are word characters only, so they are safe
+    inside both query languages.
     """
     if plan.empty:
         return {}
+    terms = prefixes(plan)
     if connection.vendor == "postgresql":
-        # Words are \w+ only, so joining them with | makes a safe raw tsquery.
-        raw = " | ".join(sorted(set(plan.all_words())))
+        # 'simple' keeps our own stems as they are; the document side is norwegian.
+        raw = " | ".join(f"{t}:*" for t in terms)
         sql = (
             "SELECT id, ts_rank(to_tsvector('norwegian'::regconfig, search_document), q) "
-            "FROM directory_service, to_tsquery('norwegian'::regconfig, %s) AS q "
+            "FROM directory_service, to_tsquery('simple'::regconfig, %s) AS q "
             "WHERE to_tsvector('norwegian'::regconfig, search_document) @@ q"
         )
         params = [raw]
     else:
-        stems = sorted({stem(w) for w in plan.all_words()})
         sql = (
             "SELECT service_id, -bm25(directory_service_fts) FROM directory_service_fts "
             "WHERE directory_service_fts MATCH %s"
         )
-        params = [" OR ".join(f'"{s}"' for s in stems)]  # stems are \w+: no quotes inside
+        params = [" OR ".join(f'"{t}"*' for t in terms)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
