@@ -26,12 +26,14 @@ VERN_EXIT_URL = env_str("VERN_EXIT_URL", "https://www.yr.no/")
 # Absolute links in e-mails sent by `vern tick` (no request to take the host from).
 VERN_BASE_URL = env_str("VERN_BASE_URL", "http://127.0.0.1:8000")
 # Demo data of the apps, loaded by `vern demo` after core's; each takes the demo municipality.
-VERN_DEMO_LOADERS = ["vern.plans.demo.load"]
+VERN_DEMO_LOADERS = ["vern.plans.demo.load", "vern.directory.demo.load"]
 # Jobs `vern tick` runs, in order; each takes `today` and returns a count.
 VERN_TICK_JOBS = [
     "vern.plans.tick.expire_plans",
     "vern.plans.tick.send_measure_reminders",
     "vern.plans.tick.send_review_reminders",
+    "vern.directory.tick.send_verification_reminders",
+    "vern.directory.tick.send_overdue_notices",
 ]
 # Demo mode is switched on by `vern demo` (see vern.manage): banner on, no 2FA.
 VERN_DEMO = env_bool("VERN_DEMO", default=False)
@@ -162,6 +164,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The only public cookie is the CSRF token of the error-report form: let it
+# end with the browser session rather than linger for a year.
+CSRF_COOKIE_AGE = None
+CSRF_FAILURE_VIEW = "vern.public.views.csrf_failure"
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
 AXES_FAILURE_LIMIT = env_int("VERN_LOGIN_FAILURE_LIMIT", 5)

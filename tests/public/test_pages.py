@@ -75,3 +75,13 @@ def test_demo_banner_only_in_demo_mode(db, settings):
     assert "vern-demo-banner" not in Client().get("/").content.decode()
     settings.VERN_DEMO = True
     assert "vern-demo-banner" in Client().get("/").content.decode()
+
+
+def test_a_failed_csrf_check_gets_a_friendly_page_with_quick_exit(db):
+    from django.test import RequestFactory
+
+    from vern.public.views import csrf_failure
+
+    response = csrf_failure(RequestFactory().post("/"), reason="CSRF cookie not set.")
+    assert response.status_code == 403
+    assert "vern-exit-button" in response.content.decode()
