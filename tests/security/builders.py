@@ -63,3 +63,73 @@ def review(municipality):
     from tests.plans.factories import ReviewFactory
 
     return {"pk": ReviewFactory(plan=_plan(municipality)).pk}
+
+
+def _service(municipality):
+    from tests.directory.factories import ServiceFactory
+
+    return ServiceFactory(owner=municipality)
+
+
+@builds(
+    "directory:service_detail",
+    "directory:service_edit",
+    "directory:service_verify",
+    "directory:service_history",
+)
+def directory_service(municipality):
+    return {"pk": _service(municipality).pk}
+
+
+@builds(
+    "directory:organization_detail",
+    "directory:organization_edit",
+    "directory:location_create",
+    "directory:editor_invite",
+)
+def directory_organization(municipality):
+    from tests.directory.factories import OrganizationFactory
+
+    return {"pk": OrganizationFactory(owner=municipality).pk}
+
+
+@builds("directory:location_edit")
+def directory_location(municipality):
+    from tests.directory.factories import OrganizationFactory
+    from vern.directory.models import Location
+
+    organization = OrganizationFactory(owner=municipality)
+    return {"pk": Location.objects.create(organization=organization, name="Kontoret").pk}
+
+
+@builds("directory:editor_remove")
+def directory_organization_editor(municipality):
+    from tests.directory.factories import OrganizationFactory
+    from tests.factories import UserFactory
+    from vern.directory.models import OrganizationEditor
+
+    editor = OrganizationEditor.objects.create(
+        organization=OrganizationFactory(owner=municipality), user=UserFactory()
+    )
+    return {"pk": editor.pk}
+
+
+@builds("directory:pending_detail")
+def directory_pending_change(municipality):
+    from tests.factories import UserFactory
+    from vern.directory.models import PendingChange
+
+    change = PendingChange.objects.create(
+        service=_service(municipality),
+        municipality=municipality,
+        proposed={"name": "Nytt navn"},
+        author=UserFactory(),
+    )
+    return {"pk": change.pk}
+
+
+@builds("directory:error_report_detail")
+def directory_error_report(municipality):
+    from vern.directory.models import ErrorReport
+
+    return {"pk": ErrorReport.objects.create(service=_service(municipality), message="Feil").pk}

@@ -72,7 +72,7 @@ class StaffLanguageMiddleware:
 
     def __call__(self, request):
         code, parts = split_language(request.path_info)
-        if code and code not in settings.VERN_STAFF_LANGUAGES and parts[0] in STAFF_AREAS:
+        if code and code not in settings.VERN_STAFF_LANGUAGES and parts and parts[0] in STAFF_AREAS:
             script_name = request.path[: len(request.path) - len(request.path_info)]
             rest = request.path_info.lstrip("/")[len(code) :]  # keeps the trailing slash
             target = script_name + (rest or "/")

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+"""The public guide (no login, no cookies): a municipality's guide, search, service pages."""
+
+from django.urls import path
+
+from vern.directory.views import public
 
 app_name = "guide"
-urlpatterns: list = []
+urlpatterns = [
+    path("kommune/<str:number>/", public.municipality_page, name="municipality"),
+    path("kommune/<str:number>/plakat.pdf", public.poster_pdf, name="poster"),
+    path("sok/", public.search, name="search"),
+    path("tjeneste/<uuid:pk>/", public.service_page, name="service"),
+    path("tjeneste/<uuid:pk>/meld-feil/", public.report_error, name="report_error"),
+    path("tjeneste/<uuid:pk>/meld-feil/takk/", public.report_thanks, name="report_thanks"),
+]

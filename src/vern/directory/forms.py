@@ -1,0 +1,554 @@
+"""Forms for the staff side of the directory."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from vern.core.models import Membership, Municipality, Role, User
+from vern.directory.models import (
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    Synonym,
+    TaxonomyTerm,
+)
+from vern.directory.models.services import phone_validator
+from vern.directory.services import PROPOSABLE_FIELDS, ServiceRelated
+
+# ISO 639-1; three-letter ISO 639-3 codes (for languages without one) are
+# accepted by form alone.
+_ISO_639_1 = """
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu
+hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb
+lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om
+or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw
+ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+"""
+ISO_639_1 = frozenset(_ISO_639_1.split())
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+CHECKS = forms.CheckboxSelectMultiple
+
+
+def parse_languages(text: str) -> list[str]:
+    """Comma- or space-separated ISO 639 codes, checked; raises ValidationError."""
+    codes = [c.strip().lower() for c in re.split(r"[,;\s]+", text or "") if c.strip()]
+    bad = [c for c in codes if not LANGUAGE_CODE.match(c) or (len(c) == 2 and c not in ISO_639_1)]
+    if bad:
+        raise ValidationError(
+            _("Not a language code: %(codes)s. Use ISO 639 codes such as nb, en, ar, so, uk."),
+            params={"codes": ", ".join(bad)},
+        )
+    return list(dict.fromkeys(codes))
+
+
+class TermChoiceField(forms.ModelMultipleChoiceField):
+    widget = CHECKS
+
+    def label_from_instance(self, obj: TaxonomyTerm) -> str:
+        return obj.name
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    widget = CHECKS
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name} ({obj.email})"
+
+
+class AreaChoiceField(forms.ModelMultipleChoiceField):
+    widget = CHECKS
+
+    def label_from_instance(self, obj: Municipality) -> str:
+        return obj.name
+
+
+class ServiceForm(forms.ModelForm):
+    """Everything about one entry except phones and opening hours (formsets).
+
+    ``mode="propose"`` (an organisation editor) leaves out what only the
+    owner decides: organisation, national flag, editors and the cycle.
+    """
+
+    new_organization_name = forms.CharField(
+        label=_("Or a new organisation: name"), max_length=200, required=False
+    )
+    new_organization_description = forms.CharField(
+        label=_("About the new organisation"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    target_groups = TermChoiceField(
+        label=_("Target groups"), queryset=TaxonomyTerm.objects.none(), required=False
+    )
+    violence_forms = TermChoiceField(
+        label=_("Forms of violence"), queryset=TaxonomyTerm.objects.none(), required=False
+    )
+    languages_offered = forms.CharField(
+        label=_("Languages offered"),
+        required=False,
+        max_length=300,
+        help_text=_("ISO 639 codes separated by commas, for example nb, en, ar, so, uk."),
+    )
+    locations = forms.ModelMultipleChoiceField(
+        label=_("Where it is offered"),
+        queryset=Location.objects.none(),
+        required=False,
+        widget=CHECKS,
+        help_text=_("Locations of the organisation. Add them on the organisation's page."),
+    )
+
+    # (key, legend, fields); the template puts phones after "contact" and
+    # opening hours after "when".
+    GROUPS = [
+        (
+            "organization",
+            _("Organisation"),
+            ["organization", "new_organization_name", "new_organization_description"],
+        ),
+        (
+            "about",
+            _("About the service"),
+            ["name", "alternate_name", "description", "status", "alert"],
+        ),
+        (
+            "audience",
+            _("Who it is for"),
+            ["eligibility_description", "target_groups", "violence_forms", "languages_offered"],
+        ),
+        (
+            "contact",
+            _("How it works and how to get in touch"),
+            [
+                "how_it_works",
+                "how_to_contact",
+                "application_process",
+                "url",
+                "email",
+                "is_free",
+                "fees_description",
+            ],
+        ),
+        ("referral", _("Referral"), ["referral", "referral_from", "referral_how"]),
+        ("when", _("When it is open"), ["acute", "open_24_7", "schedule_note"]),
+        ("where", _("Where"), ["is_national", "areas", "locations"]),
+        (
+            "facilities",
+            _("Facilities"),
+            [
+                "wheelchair_access",
+                "adapted_disabilities",
+                "accommodation_women",
+                "accommodation_men",
+                "accommodation_children",
+                "day_services",
+                "accepts_substance_use",
+                "pets_allowed",
+            ],
+        ),
+        ("upkeep", _("Keeping it true"), ["editors", "verification_days"]),
+    ]
+
+    class Meta:
+        model = Service
+        fields = [
+            "organization",
+            "name",
+            "alternate_name",
+            "description",
+            "status",
+            "alert",
+            "url",
+            "email",
+            "eligibility_description",
+            "how_it_works",
+            "how_to_contact",
+            "application_process",
+            "is_free",
+            "fees_description",
+            "referral",
+            "referral_from",
+            "referral_how",
+            "acute",
+            "open_24_7",
+            "schedule_note",
+            "is_national",
+            "areas",
+            "wheelchair_access",
+            "adapted_disabilities",
+            "accommodation_women",
+            "accommodation_men",
+            "accommodation_children",
+            "day_services",
+            "accepts_substance_use",
+            "pets_allowed",
+            "editors",
+            "verification_days",
+        ]
+        field_classes = {"areas": AreaChoiceField, "editors": PersonChoiceField}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "eligibility_description": forms.Textarea(attrs={"rows": 3}),
+            "how_it_works": forms.Textarea(attrs={"rows": 3}),
+            "how_to_contact": forms.Textarea(attrs={"rows": 3}),
+            "application_process": forms.Textarea(attrs={"rows": 3}),
+            "referral_how": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "organization": _("Choose the organisation, or write the name of a new one below."),
+            "areas": _("Other municipalities whose residents can use the service."),
+            "editors": _("They are reminded before the entry falls due for verification."),
+        }
+
+    def __init__(
+        self,
+        *args,
+        municipality: Municipality | None,
+        organizations,
+        national_choice: bool,
+        mode: str = "direct",
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        service = self.instance
+        self.municipality = municipality
+        self.mode = mode
+        self.fields["organization"].queryset = organizations
+        self.fields["organization"].required = False
+        self.fields["target_groups"].queryset = TaxonomyTerm.objects.filter(
+            taxonomy__code="target_group"
+        )
+        self.fields["violence_forms"].queryset = TaxonomyTerm.objects.filter(
+            taxonomy__code="violence"
+        )
+        self.fields["verification_days"].widget.attrs.update({"inputmode": "numeric", "min": 7})
+        for name in ("organization", "is_national", "areas", "editors", "verification_days"):
+            self.fields[name].required = False
+        existing = not service._state.adding
+        if existing:
+            terms = list(service.terms.all())
+            self.initial.setdefault(
+                "target_groups", [t.pk for t in terms if t.taxonomy.code == "target_group"]
+            )
+            self.initial.setdefault(
+                "violence_forms", [t.pk for t in terms if t.taxonomy.code == "violence"]
+            )
+            self.initial.setdefault(
+                "languages_offered", ", ".join(service.languages.values_list("code", flat=True))
+            )
+            self.initial.setdefault(
+                "locations", list(service.service_at_locations.values_list("location", flat=True))
+            )
+        self.fields["locations"].queryset = Location.objects.filter(
+            organization__in=organizations
+        ).select_related("organization")
+        self.fields["locations"].label_from_instance = lambda loc: (
+            f"{loc.name} ({loc.organization.name})"
+        )
+        # Areas: the county's municipalities and our own, plus any already served.
+        home = municipality or service.owner
+        areas = Municipality.objects.none()
+        if home is not None:
+            areas = Municipality.objects.filter(Q(county_number=home.county_number) | Q(pk=home.pk))
+        if existing:
+            areas = areas | Municipality.objects.filter(pk__in=service.areas.values("pk"))
+        self.fields["areas"].queryset = areas.distinct().order_by("name")
+        # Responsible editors: people with a role where the entry belongs.
+        place = service.owner_id or getattr(municipality, "pk", None)
+        people = Membership.objects.filter(municipality_id=place) if place else None
+        if national_choice or service.is_national or municipality is None:
+            nationals = Membership.objects.filter(role=Role.NATIONAL)
+            people = nationals if people is None else people | nationals
+        editors = User.objects.filter(pk__in=people.values("user"), is_active=True)
+        if existing:
+            editors = editors | User.objects.filter(pk__in=service.editors.values("pk"))
+        self.fields["editors"].queryset = editors.distinct().order_by("full_name")
+        # Only national editors decide that an entry covers the whole country.
+        if not national_choice:
+            del self.fields["is_national"]
+        if municipality is None and service.owner_id is None:
+            del self.fields["areas"]
+        if mode == "propose":
+            for name in list(self.fields):
+                if name in (
+                    "organization",
+                    "new_organization_name",
+                    "new_organization_description",
+                    "is_national",
+                    "editors",
+                    "verification_days",
+                ):
+                    del self.fields[name]
+
+    def fieldsets(self):
+        return [
+            (key, legend, [self[name] for name in names if name in self.fields])
+            for key, legend, names in self.GROUPS
+            if any(name in self.fields for name in names)
+        ]
+
+    def clean_languages_offered(self) -> list[str]:
+        return parse_languages(self.cleaned_data.get("languages_offered", ""))
+
+    def clean(self):
+        data = super().clean()
+        if "organization" in self.fields:
+            chosen, new_name = data.get("organization"), data.get("new_organization_name", "")
+            if chosen and new_name:
+                self.add_error(
+                    "new_organization_name",
+                    _("Choose an organisation or write a new one, not both."),
+                )
+            elif not chosen and not new_name:
+                self.add_error("organization", _("Choose the organisation that runs the service."))
+            elif new_name and not data.get("new_organization_description", "").strip():
+                self.add_error(
+                    "new_organization_description", _("Say in a sentence what the organisation is.")
+                )
+            organization = chosen
+        else:
+            organization = self.instance.organization
+        if data.get("referral") == Service.Referral.REQUIRED and not data.get("referral_from"):
+            self.add_error(
+                "referral_from", _("Say who can refer, for example your GP or child welfare.")
+            )
+        if data.get("locations") and any(
+            loc.organization_id != getattr(organization, "pk", None) for loc in data["locations"]
+        ):
+            self.add_error(
+                "locations", _("Choose only locations of the organisation that runs the service.")
+            )
+        if "verification_days" in self.fields and not data.get("verification_days"):
+            data["verification_days"] = self.instance.verification_days or 180
+            self.instance.verification_days = data["verification_days"]
+        return data
+
+    def new_organization(self) -> dict | None:
+        name = self.cleaned_data.get("new_organization_name", "")
+        if not name:
+            return None
+        return {
+            "name": name,
+            "description": self.cleaned_data["new_organization_description"].strip(),
+        }
+
+    def related(self, *, phones, schedules) -> ServiceRelated:
+        data = self.cleaned_data
+        return ServiceRelated(
+            areas=list(data["areas"]) if "areas" in self.fields else None,
+            terms=[*data["target_groups"], *data["violence_forms"]],
+            editors=list(data["editors"]) if "editors" in self.fields else None,
+            languages=data["languages_offered"],
+            locations=list(data["locations"]),
+            phones=phones.rows(),
+            schedules=schedules.rows(),
+        )
+
+    def proposal(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PROPOSABLE_FIELDS if name in self.fields}
+
+
+class PhoneForm(forms.Form):
+    id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    number = forms.CharField(
+        label=_("Number"), max_length=20, required=False, validators=[phone_validator]
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Phone.Kind.choices, initial=Phone.Kind.VOICE)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    is_free = forms.BooleanField(label=_("Free to call"), required=False, initial=True)
+
+
+class ScheduleForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label=_("Day"),
+        choices=[("", "–"), *Schedule.Day.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    opens_at = forms.TimeField(label=_("Opens"), required=False, widget=TIME)
+    closes_at = forms.TimeField(label=_("Closes"), required=False, widget=TIME)
+
+    def clean(self):
+        data = super().clean()
+        day, opens, closes = data.get("weekday"), data.get("opens_at"), data.get("closes_at")
+        if self.errors or not (opens or closes):
+            return data
+        if not (opens and closes):
+            raise ValidationError(_("Give both the opening and the closing time."))
+        if not day:
+            self.add_error("weekday", _("Choose the day."))
+        elif closes <= opens:
+            self.add_error("closes_at", _("The closing time must be after the opening time."))
+        return data
+
+
+class _RowsFormSet(forms.BaseFormSet):
+    key = ""
+
+    def rows(self) -> list[dict]:
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data.get(self.key) and not self._should_delete_form(form)
+        ]
+
+
+class _PhoneFormSet(_RowsFormSet):
+    key = "number"
+
+
+class _ScheduleFormSet(_RowsFormSet):
+    key = "opens_at"
+
+
+PhoneFormSet = forms.formset_factory(
+    PhoneForm, formset=_PhoneFormSet, extra=2, max_num=20, validate_max=True, absolute_max=40
+)
+ScheduleFormSet = forms.formset_factory(
+    ScheduleForm,
+    formset=_ScheduleFormSet,
+    extra=2,
+    max_num=30,
+    validate_max=True,
+    absolute_max=60,
+)
+
+
+def phone_initial(service: Service | None) -> list[dict]:
+    if service is None or service._state.adding:
+        return []
+    return [
+        {
+            "id": p.pk,
+            "number": p.number,
+            "kind": p.kind,
+            "description": p.description,
+            "is_free": p.is_free,
+        }
+        for p in service.phones.order_by("pk")
+    ]
+
+
+def schedule_initial(service: Service | None) -> list[dict]:
+    if service is None or service._state.adding:
+        # One row per weekday to fill in; rows left without times are ignored.
+        return [{"weekday": day} for day in Schedule.Day.values]
+    return [
+        {"weekday": s.weekday, "opens_at": s.opens_at, "closes_at": s.closes_at}
+        for s in service.schedules.all()
+    ]
+
+
+class VerifyForm(forms.Form):
+    pass
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "alternate_name", "description", "email", "website"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = [
+            "name",
+            "address",
+            "postal_code",
+            "directions",
+            "is_confidential",
+            "public_contact_point",
+            "wheelchair_access",
+            "accessibility",
+        ]
+        widgets = {
+            "directions": forms.Textarea(attrs={"rows": 2}),
+            "public_contact_point": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "postal_code": _("The postal town and municipality are filled in from the code."),
+            "is_confidential": _(
+                "The street address is then never shown in public: not on the guide's pages, "
+                "in the API, in exports or on posters."
+            ),
+        }
+        error_messages = {"postal_code": {"invalid": _("A postal code has four digits.")}}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_confidential") and not (data.get("public_contact_point") or "").strip():
+            self.add_error(
+                "public_contact_point",
+                _(
+                    "A confidential address needs a public contact point, "
+                    "for example a phone number or a meeting place."
+                ),
+            )
+        code = data.get("postal_code")
+        if code:
+            from vern.directory.selectors import _postal_codes
+
+            if code not in _postal_codes():
+                self.add_error("postal_code", _("There is no such postal code."))
+        return data
+
+
+class EditorInviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the editor"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you reject the change."),
+    )
+
+
+class SynonymForm(forms.ModelForm):
+    class Meta:
+        model = Synonym
+        fields = ["term", "expands_to"]
+        help_texts = {"expands_to": _("Words separated by spaces or commas.")}
+
+    def clean_term(self) -> str:
+        return self.cleaned_data["term"].strip().casefold()
+
+
+class _SynonymFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            term = (form.cleaned_data.get("term") or "").strip().casefold()
+            if not term or self._should_delete_form(form):
+                continue
+            if term in seen:
+                form.add_error("term", _("This search word is in the list twice."))
+            seen.add(term)
+
+
+SynonymFormSet = forms.modelformset_factory(
+    Synonym,
+    form=SynonymForm,
+    formset=_SynonymFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=2000,
+    absolute_max=2100,
+)

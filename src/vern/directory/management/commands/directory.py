@@ -1,0 +1,168 @@
+"""``vern directory export|import``: the directory as Open Referral HSDS 3.0 JSON or CSV.
+
+    vern directory export --format hsds-json [--output FILE] [--include-confidential]
+    vern directory export --format csv [--output FILE] [--include-confidential]
+    vern directory import FILE [--dry-run]
+
+The export is the public one: public services only, confidential addresses
+left out, no staff e-mail addresses. ``--include-confidential`` makes a
+full copy for staff and operations (every service, confidential addresses,
+verification data, editors), which import restores unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    OutputWrapper,
+    no_translations,
+)
+from django.db import transaction
+
+from vern.audit.services import log_action
+from vern.directory import hsds
+from vern.directory.importer import FileProblem, count_services, import_data, read_file
+from vern.directory.models import Service
+from vern.directory.selectors import public_services
+
+CONFIDENTIAL_WARNING = (
+    "WARNING: this export includes confidential addresses, staff e-mail addresses and "
+    "services that are not public. Keep the file safe, delete it when done, and never "
+    "publish it."
+)
+
+
+class Progress:
+    """A textual progress bar on stderr, redrawn every ``step`` records."""
+
+    WIDTH = 30
+    MINIMUM = 200  # smaller files are done before a bar would help
+
+    def __init__(self, stream, total: int, label: str):
+        self.stream = stream
+        self.total = total
+        self.label = label
+        self.enabled = total >= self.MINIMUM
+        self.step = max(1, total // 50)
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.drawn = 0
+        if self.enabled and not self.tty:
+            self.step = max(1, total // 10)
+
+    def __call__(self, done: int) -> None:
+        # ``done`` may jump (the export counts an organisation's services at once).
+        if not self.enabled or (done // self.step == self.drawn // self.step and done < self.total):
+            return
+        self.drawn = done
+        filled = self.WIDTH * done // max(1, self.total)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        line = f"{self.label} [{bar}] {done}/{self.total}"
+        text = ("\r" + line) if self.tty else line + "\n"
+        if self.tty and done >= self.total:
+            text += "\n"
+        if isinstance(self.stream, OutputWrapper):
+            self.stream.write(text, ending="")
+        else:
+            self.stream.write(text)
+        self.stream.flush()
+
+
+class _Raw:
+    """Writes through a command's output wrapper without its added line endings."""
+
+    def __init__(self, wrapper):
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> None:
+        self.wrapper.write(text, ending="")
+
+
+class Command(BaseCommand):
+    help = "Export the service directory as HSDS 3.0 JSON or CSV, or import HSDS JSON."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        export = sub.add_parser("export", help="Write the directory to a file or stdout.")
+        export.add_argument("--format", choices=["hsds-json", "csv"], default="hsds-json")
+        export.add_argument("--output", "-o", help="File to write (default: standard output).")
+        export.add_argument(
+            "--include-confidential",
+            action="store_true",
+            help=(
+                "Full copy for staff and operations: every service, confidential "
+                "addresses, verification data and editors. Never publish it."
+            ),
+        )
+        importer = sub.add_parser("import", help="Read an HSDS JSON file into the directory.")
+        importer.add_argument("file", help="HSDS JSON file (Vern's export or an HSDS package).")
+        importer.add_argument(
+            "--dry-run", action="store_true", help="Check and report; save nothing."
+        )
+
+    @no_translations  # messages in English, like the rest of the command line
+    def handle(self, *args, subcommand: str, **options):
+        if subcommand == "export":
+            self.export(options)
+        else:
+            self.import_(options)
+
+    # --- export ---
+
+    def export(self, options) -> None:
+        full = options["include_confidential"]
+        if full:
+            self.stderr.write(CONFIDENTIAL_WARNING)
+        output = options.get("output")
+        fmt = options["format"]
+        writer = hsds.write_json_export if fmt == "hsds-json" else hsds.write_csv_export
+        total = Service.objects.count() if full else public_services().count()
+        progress = Progress(self.stderr, total, "Exporting")
+        if output:
+            path = Path(output)
+            try:
+                with path.open("w", encoding="utf-8", newline="") as stream:
+                    count = writer(stream, full=full, progress=progress)
+            except OSError as error:
+                raise CommandError(f"Cannot write {output}: {error.strerror or error}") from None
+            if full:
+                path.chmod(0o600)
+        else:
+            try:
+                count = writer(_Raw(self.stdout), full=full, progress=progress)
+            except BrokenPipeError:  # `vern directory export | head`: the reader left
+                return
+        if full:
+            with transaction.atomic():
+                log_action(
+                    actor=None,
+                    action="export",
+                    code="directory.export.confidential",
+                    object_type="directory.service",
+                    detail={"format": fmt, "services": count},
+                )
+        self.stderr.write(f"Exported {count} services ({fmt}).")
+
+    # --- import ---
+
+    def import_(self, options) -> None:
+        path = options["file"]
+        try:
+            data = read_file(path)
+        except FileProblem as problem:
+            raise CommandError(f"{problem}\nNothing was saved.") from None
+        progress = Progress(self.stderr, count_services(data), "Importing")
+        report = import_data(data, dry_run=options["dry_run"], progress=progress)
+        for warning in report.warnings:
+            self.stderr.write(f"warning: {warning}")
+        if report.problems:
+            for problem in report.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{len(report.problems)} problem(s) in {path}. Nothing was saved.")
+        summary = report.summary() or "nothing to import"
+        if report.dry_run:
+            self.stdout.write(f"Dry run: the file is fine ({summary}). Nothing was saved.")
+        else:
+            self.stdout.write(f"Imported {path}: {summary}.")

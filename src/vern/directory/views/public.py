@@ -1,0 +1,495 @@
+"""The public guide: a municipality's guide page, search results, a service's page,
+the "report an error" form and the printable poster.
+
+Safe by construction: every page here is a plain GET page that sets no cookie
+and works without JavaScript. The one exception is the error-report form, which
+lives on a page of its own so that only a person who chooses to report gets
+Django's CSRF cookie (and nothing else). State that a visitor would otherwise
+keep in a session (the chosen municipality, the search) travels in the query
+string instead, so "back to results" works without one. Search terms are never
+logged here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_info, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import is_ratelimited
+
+from vern.core.forms import add_errors
+from vern.core.models import Municipality
+from vern.directory import poster, selectors, services
+from vern.directory.models import (
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+    TaxonomyTerm,
+)
+from vern.directory.search import MAX_QUERY_CHARS
+from vern.public.emergency import emergency_lines
+
+NUMBER = re.compile(r"[0-9]{4}")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What a link to a service page may carry so that "back to results" works.
+SEARCH_KEYS = ("kommune", "q", "gruppe", "vold", "sprak", *selectors.Filters.FLAGS, "side")
+KEY_SERVICES = 30  # on a municipality's guide page
+ERROR_REPORT_RATE = "5/h"
+ERROR_REPORT_GROUP = "guide.error_report"
+
+
+# --- small helpers ------------------------------------------------------------
+
+
+def _clean(text: str | None, limit: int) -> str:
+    """Text from a query string, safe to echo: no control characters, bounded."""
+    return CONTROL.sub(" ", text or "").strip()[:limit]
+
+
+def municipality_by_number(value: str | None) -> Municipality | None:
+    if not value or not NUMBER.fullmatch(value):
+        return None
+    return Municipality.objects.filter(number=value).first()
+
+
+def search_query(params, **changes) -> str:
+    """The guide's query string (for links), limited to the guide's own keys."""
+    pairs = []
+    for key in SEARCH_KEYS:
+        value = changes[key] if key in changes else params.get(key)
+        if value in (None, "", False):
+            continue
+        value = str(value)
+        limit = MAX_QUERY_CHARS if key == "q" else 40
+        value = _clean(value, limit)
+        if value:
+            pairs.append((key, value))
+    return urlencode(pairs)
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself (people recognise their own language), else the code."""
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:
+        return code
+
+
+def opening_hours(schedules) -> list[tuple[str, str]]:
+    """Weekly hours with runs of days that share their hours folded: ("Monday–Friday", "08:00–15:30")."""
+    by_day: dict[int, list] = {}
+    for schedule in schedules:
+        by_day.setdefault(schedule.weekday, []).append((schedule.opens_at, schedule.closes_at))
+    runs: list[list] = []
+    for day in sorted(by_day):
+        times = tuple(sorted(by_day[day]))
+        if runs and runs[-1][1] == day - 1 and runs[-1][2] == times:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day, times])
+    rows = []
+    for first, last, times in runs:
+        days = Schedule.Day(first).label
+        if last != first:
+            days = f"{days}–{Schedule.Day(last).label}"
+        hours = ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in times)
+        rows.append((str(days), hours))
+    return rows
+
+
+def decorate(services_, *, now, back_query: str = "") -> list[Service]:
+    """Attach what a card shows beyond the model: open now, folded hours, groups, link."""
+    items = list(services_)
+    for service in items:
+        service.is_open_now = selectors.is_open(service, now)
+        service.hours = opening_hours(service.schedules.all())
+        service.target_groups = service.terms_of("target_group")
+        url = reverse("guide:service", args=[service.pk])
+        service.guide_url = f"{url}?{back_query}" if back_query else url
+    return items
+
+
+def terms_language() -> str:
+    """The language of taxonomy term names on this page when it differs from the
+    page's: terms have bokmål and English names only."""
+    language = (get_language() or "nb").split("-")[0]
+    return "" if language in ("nb", "en") else "nb"
+
+
+def guide_context(municipality: Municipality | None = None) -> dict:
+    return {
+        "municipality": municipality,
+        "emergency_lines": emergency_lines(),
+        "terms_lang": terms_language(),
+    }
+
+
+# --- a municipality's guide ---------------------------------------------------
+
+
+def _unknown_municipality(request: HttpRequest, number: str) -> HttpResponse:
+    context = guide_context()
+    context["number"] = _clean(number, 20)
+    return render(request, "directory/public/unknown_municipality.html", context, status=404)
+
+
+@require_safe
+def municipality_page(request: HttpRequest, number: str) -> HttpResponse:
+    municipality = municipality_by_number(number)
+    if municipality is None:
+        return _unknown_municipality(request, number)
+    now = timezone.now()
+    local = selectors.with_card_details(poster.key_services(municipality))[: KEY_SERVICES + 1]
+    listed = decorate(local, now=now, back_query=urlencode({"kommune": municipality.number}))
+    context = guide_context(municipality)
+    context.update(
+        services=listed[:KEY_SERVICES],
+        more=len(listed) > KEY_SERVICES,
+        tiers=selectors.Tier,
+    )
+    return render(request, "directory/public/municipality.html", context)
+
+
+@require_safe
+def poster_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    municipality = municipality_by_number(number)
+    if municipality is None:
+        raise Http404
+    return poster.poster_response(request, municipality)
+
+
+# --- search -------------------------------------------------------------------
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    lang: str = ""
+
+
+def _choices(taxonomy: str) -> list[Choice]:
+    return [
+        Choice(term.code, term.name)
+        for term in TaxonomyTerm.objects.filter(taxonomy__code=taxonomy).select_related("taxonomy")
+    ]
+
+
+def _language_choices() -> list[Choice]:
+    codes = (
+        ServiceLanguage.objects.filter(service__in=selectors.public_services())
+        .values_list("code", flat=True)
+        .distinct()
+    )
+    choices = [Choice(code, language_name(code), code) for code in set(codes)]
+    return sorted(choices, key=lambda c: c.label.casefold())
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    notices: list[str] = []
+
+    raw_number = params.get("kommune", "")
+    municipality = municipality_by_number(raw_number.strip())
+    if raw_number.strip() and municipality is None:
+        notices.append(
+            _(
+                "We found no municipality with the number “%(number)s”. "
+                "The list shows services for the whole country."
+            )
+            % {"number": _clean(raw_number, 20)}
+        )
+
+    query = _clean(params.get("q"), 10_000)
+    if len(query) > MAX_QUERY_CHARS:
+        query = query[:MAX_QUERY_CHARS].strip()
+        notices.append(
+            _("Your search was very long, so only its first %(count)s characters were used.")
+            % {"count": MAX_QUERY_CHARS}
+        )
+
+    filters = selectors.Filters.from_query(params)
+    groups, violence, languages = (
+        _choices("target_group"),
+        _choices("violence"),
+        _language_choices(),
+    )
+    for name, options in (
+        ("target_group", groups),
+        ("violence", violence),
+        ("language", languages),
+    ):
+        value = getattr(filters, name)
+        if value and value not in {c.value for c in options}:
+            setattr(filters, name, "")
+            notices.append(_("One of the filters was not recognised and was left out."))
+
+    raw_page = params.get("side", "")
+    try:
+        page = int(raw_page) if raw_page else 1
+        if page < 1:
+            raise ValueError
+    except ValueError:
+        page = 1
+        notices.append(_("That page number was not valid, so the first page is shown."))
+
+    now = timezone.now()
+    result = selectors.guide_search(
+        municipality=municipality, query=query, filters=filters, page=page, now=now
+    )
+    if raw_page and page > result.pages:
+        notices.append(_("There are not that many pages, so the last page is shown."))
+
+    current_group = next((c for c in groups if c.value == filters.target_group), None)
+    clean = {
+        "kommune": municipality.number if municipality else "",
+        "q": query,
+        "gruppe": filters.target_group,
+        "vold": filters.violence,
+        "sprak": filters.language,
+        **{flag: "1" if getattr(filters, flag) else "" for flag in filters.FLAGS},
+    }
+    page_query = search_query(clean, side=result.page if result.page > 1 else "")
+    cards = decorate(result.services, now=now, back_query=page_query)
+
+    context = guide_context(municipality)
+    context.update(
+        query=query,
+        filters=filters,
+        result=result,
+        services=cards,
+        notices=list(dict.fromkeys(notices)),
+        corrected_query=_corrected(query, result.corrected),
+        group_choices=groups,
+        violence_choices=violence,
+        language_choices=languages,
+        current_group_html=_isolated(current_group.label) if current_group else "",
+        active_filters=sum(
+            1
+            for name in ("target_group", "violence", "language", *filters.FLAGS)
+            if getattr(filters, name)
+        ),
+        tiers=selectors.Tier,
+        previous_url=(
+            "?" + search_query(clean, side=result.page - 1 if result.page > 2 else "")
+            if result.page > 1
+            else ""
+        ),
+        next_url=(
+            "?" + search_query(clean, side=result.page + 1) if result.page < result.pages else ""
+        ),
+        without_filters_url="?" + search_query({"kommune": clean["kommune"], "q": query}),
+    )
+    return render(request, "directory/public/search.html", context)
+
+
+def _isolated(term_name: str):
+    """A term's name for inside a translated sentence: isolated, so that a bokmål
+    name keeps its direction on a right-to-left page, and marked with its language."""
+    language = terms_language()
+    if language:
+        return format_html('<bdi lang="{}">{}</bdi>', language, term_name)
+    return format_html("<bdi>{}</bdi>", term_name)
+
+
+def _corrected(query: str, corrected: dict[str, str]) -> str:
+    """The query as it was read, for "Showing results for …"."""
+    if not corrected:
+        return ""
+    return re.sub(r"\w+", lambda m: corrected.get(m.group(0).casefold(), m.group(0)), query)
+
+
+# --- a service's page ---------------------------------------------------------
+
+
+def _public_service(pk) -> Service:
+    services_ = selectors.with_card_details(selectors.public_services().filter(pk=pk))
+    services_ = services_.prefetch_related(
+        Prefetch(
+            "service_at_locations",
+            queryset=ServiceAtLocation.objects.select_related("location").order_by(
+                "location__name"
+            ),
+        )
+    )
+    service = services_.first()
+    if service is None:
+        raise Http404
+    return service
+
+
+def _back(request: HttpRequest) -> dict:
+    """Where "back" leads: the results the visitor came from, carried in the query string."""
+    back_query = search_query(request.GET)
+    municipality = municipality_by_number(request.GET.get("kommune"))
+    only_municipality = municipality and back_query == urlencode({"kommune": municipality.number})
+    if back_query and not only_municipality:
+        back_url = reverse("guide:search") + "?" + back_query
+    elif municipality:
+        back_url = reverse("guide:municipality", args=[municipality.number])
+    else:
+        back_url = ""
+    return {
+        "back_query": back_query,
+        "back_url": back_url,
+        "municipality": municipality,
+        "municipality_url": (
+            reverse("guide:municipality", args=[municipality.number]) if municipality else ""
+        ),
+    }
+
+
+FACILITIES = (
+    "accommodation_women",
+    "accommodation_men",
+    "accommodation_children",
+    "day_services",
+    "wheelchair_access",
+    "accepts_substance_use",
+    "adapted_disabilities",
+    "pets_allowed",
+)
+
+
+@require_safe
+def service_page(request: HttpRequest, pk) -> HttpResponse:
+    service = _public_service(pk)
+    back = _back(request)
+    decorate([service], now=timezone.now(), back_query=back["back_query"])
+    context = guide_context(back["municipality"])
+    context.update(back)
+    context.update(
+        service=service,
+        violence_forms=service.terms_of("violence"),
+        service_languages=[
+            (language_name(lang.code), lang.code, lang.note) for lang in service.languages.all()
+        ],
+        facilities=[
+            Service._meta.get_field(name).verbose_name
+            for name in FACILITIES
+            if getattr(service, name)
+        ],
+        locations=[sal.location for sal in service.service_at_locations.all()],
+        report_url=_with_query(reverse("guide:report_error", args=[service.pk]), back),
+    )
+    return render(request, "directory/public/service.html", context)
+
+
+def _with_query(url: str, back: dict) -> str:
+    return f"{url}?{back['back_query']}" if back["back_query"] else url
+
+
+# --- report an error ----------------------------------------------------------
+
+
+class ErrorReportForm(forms.Form):
+    message = forms.CharField(
+        label=gettext_lazy("What is wrong in this entry?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy(
+            "For example a phone number that does not work or opening hours that have changed. "
+            "At most 2,000 characters. Do not write your name or anything about yourself or "
+            "others: this form is not for asking for help."
+        ),
+    )
+
+
+def client_ip(group: str, request: HttpRequest) -> str:
+    """The rate-limit key: the client's address (its /64 network for IPv6).
+
+    Behind reverse proxies the address comes from X-Forwarded-For, with the same
+    proxy count as the login throttle. The key is hashed by django-ratelimit and
+    kept only in the cache for the rate window.
+    """
+    from ipware import get_client_ip
+
+    proxy_count = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None)
+    order = getattr(settings, "AXES_IPWARE_META_PRECEDENCE_ORDER", None) or ["REMOTE_ADDR"]
+    try:
+        found, _routable = get_client_ip(
+            request, proxy_count=proxy_count, request_header_order=order
+        )
+        ip = ipaddress.ip_address(found or request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return request.META.get("REMOTE_ADDR", "")
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def report_error(request: HttpRequest, pk) -> HttpResponse:
+    """The only public page that sets a cookie: Django's CSRF cookie, for this form."""
+    service = _public_service(pk)
+    back = _back(request)
+    form = ErrorReportForm(request.POST or None)
+    status = 200
+    limited = False
+    if request.method == "POST" and form.is_valid():
+        limited = is_ratelimited(
+            request,
+            group=ERROR_REPORT_GROUP,
+            key=client_ip,
+            rate=ERROR_REPORT_RATE,
+            method="POST",
+            increment=True,
+        )
+        if limited:
+            status = 429
+        else:
+            try:
+                services.error_report_create(service=service, message=form.cleaned_data["message"])
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                return redirect(
+                    _with_query(reverse("guide:report_thanks", args=[service.pk]), back)
+                )
+    elif request.method == "POST":
+        status = 400
+    context = guide_context(back["municipality"])
+    context.update(back)
+    context.update(
+        service=service,
+        form=form,
+        limited=limited,
+        report_url=_with_query(reverse("guide:report_error", args=[service.pk]), back),
+        service_url=_with_query(reverse("guide:service", args=[service.pk]), back),
+    )
+    response = render(request, "directory/public/report_error.html", context, status=status)
+    # Under the site's "no-referrer" policy browsers send "Origin: null" with a
+    # form post, which the CSRF check refuses; same-origin tells other sites nothing.
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@require_safe
+def report_thanks(request: HttpRequest, pk) -> HttpResponse:
+    service = _public_service(pk)
+    back = _back(request)
+    context = guide_context(back["municipality"])
+    context.update(back)
+    context.update(
+        service=service,
+        service_url=_with_query(reverse("guide:service", args=[service.pk]), back),
+    )
+    return render(request, "directory/public/report_thanks.html", context)

@@ -1,0 +1,153 @@
+"""`vern tick` for the directory: reminders before an entry falls due, notices when overdue."""
+
+from datetime import date, datetime, time, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.directory.factories import ServiceFactory
+from tests.factories import MembershipFactory, UserFactory
+from vern.audit.models import AuditEntry
+from vern.core.models import Role
+from vern.directory import services
+from vern.directory.models import Service
+from vern.directory.tick import send_overdue_notices, send_verification_reminders
+
+START = date(2026, 1, 5)
+
+
+@pytest.fixture
+def clock(time_machine):
+    def set_day(day: date) -> date:
+        time_machine.move_to(
+            datetime.combine(day, time(12), tzinfo=ZoneInfo("Europe/Oslo")), tick=False
+        )
+        return day
+
+    return set_day
+
+
+def tick() -> str:
+    out = StringIO()
+    call_command("tick", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def editor(home):
+    user = UserFactory(email="redaktor@heimby.test", full_name="Rita Redaktør")
+    MembershipFactory(user=user, municipality=home, role=Role.EDITOR)
+    return user
+
+
+def test_time_moves_forward_reminder_then_overdue_flag(
+    home, coordinator, admin, editor, login, clock
+):
+    clock(START)
+    service = ServiceFactory(owner=home, name="Krisesenteret", verification_days=30)
+    service.editors.add(editor)
+    services.service_verify(service=service, actor=coordinator)
+    service.refresh_from_db()
+    due = START + timedelta(days=30)
+    assert service.verification_due == due
+    tick()
+    assert mail.outbox == []
+
+    # Ten days before it falls due: the responsible editor is reminded, once.
+    clock(due - timedelta(days=10))
+    output = tick()
+    assert "vern.directory.tick.send_verification_reminders: 1" in output
+    assert [m.to for m in mail.outbox] == [[editor.email]]
+    assert "Krisesenteret" in mail.outbox[0].subject
+    assert f"/ansatt/tjenester/{service.pk}/" in mail.outbox[0].body
+    clock(due - timedelta(days=5))
+    tick()
+    assert len(mail.outbox) == 1
+    assert (
+        AuditEntry.objects.filter(
+            code="directory.service.reminded", object_id=str(service.pk), actor=None
+        ).count()
+        == 1
+    )
+
+    # The day after it fell due: the owner is told, once, and the list says overdue.
+    clock(due + timedelta(days=1))
+    tick()
+    assert len(mail.outbox) == 2
+    assert sorted(mail.outbox[1].to) == sorted([admin.email, coordinator.email])
+    clock(due + timedelta(days=8))
+    tick()
+    assert len(mail.outbox) == 2
+    assert (
+        AuditEntry.objects.filter(
+            code="directory.service.overdue_notified", object_id=str(service.pk), municipality=home
+        ).count()
+        == 1
+    )
+    listing = login(coordinator).get(reverse("directory:service_list"))
+    assert [(s.name, s.state) for s in listing.context["due"]] == [("Krisesenteret", "overdue")]
+    row = next(s for s in listing.context["page"] if s.pk == service.pk)
+    assert row.state == "overdue"
+
+    # Verifying starts a new cycle, which is reminded again in its turn.
+    services.service_verify(service=Service.objects.get(pk=service.pk), actor=editor)
+    clock(due + timedelta(days=8 + 25))
+    tick()
+    assert len(mail.outbox) == 3 and mail.outbox[2].to == [editor.email]
+
+
+def test_an_entry_without_editors_reminds_its_owner(home, coordinator, admin, reader, clock):
+    clock(START)
+    ServiceFactory(owner=home, verification_due=START + timedelta(days=3))
+    assert send_verification_reminders(today=START) == 1
+    assert sorted(mail.outbox[0].to) == sorted([coordinator.email, admin.email])
+
+
+def test_a_person_with_two_owner_roles_is_told_once(home, clock):
+    clock(START)
+    both = UserFactory(email="begge@heimby.test")
+    MembershipFactory(user=both, municipality=home, role=Role.ADMIN)
+    MembershipFactory(user=both, municipality=home, role=Role.COORDINATOR)
+    ServiceFactory(owner=home, verification_due=START - timedelta(days=1))
+    assert send_overdue_notices(today=START) == 1
+    assert mail.outbox[0].to == [both.email]
+
+
+def test_national_entries_tell_the_national_editors(db, clock):
+    clock(START)
+    national = UserFactory(email="nasjonal@example.test")
+    MembershipFactory(user=national, municipality=None, role=Role.NATIONAL)
+    ServiceFactory(
+        owner=None,
+        is_national=True,
+        name="Nasjonal testlinje",
+        verification_due=START - timedelta(days=1),
+    )
+    send_overdue_notices(today=START)
+    ours = [m for m in mail.outbox if "Nasjonal testlinje" in m.subject]
+    assert [m.to for m in ours] == [[national.email]]
+
+
+def test_closed_entries_and_entries_far_from_due_are_left_alone(home, coordinator, clock):
+    clock(START)
+    ServiceFactory(
+        owner=home, status=Service.Status.DEFUNCT, verification_due=START - timedelta(days=3)
+    )
+    ServiceFactory(owner=home, verification_due=START + timedelta(days=15))
+    assert send_verification_reminders(today=START) == 0
+    assert send_overdue_notices(today=START) == 0
+    assert mail.outbox == []
+
+
+def test_with_nobody_to_tell_the_notice_waits(home, clock):
+    clock(START)
+    service = ServiceFactory(owner=home, verification_due=START - timedelta(days=1))
+    assert send_overdue_notices(today=START) == 0
+    service.refresh_from_db()
+    assert service.overdue_notified_for is None
+    MembershipFactory(municipality=home, role=Role.COORDINATOR)
+    assert send_overdue_notices(today=START) == 1
