@@ -234,6 +234,21 @@ USE_I18N = True
 TIME_ZONE = "Europe/Oslo"
 USE_TZ = True
 
+# --- Cache: rate limits (error reports, the HSDS API) and the poster cache ----
+# In production with several app processes, point VERN_CACHE_URL at Redis
+# (redis://host:6379/0) so limits hold across processes; the default is
+# per process.
+_cache_url = env_str("VERN_CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Requests per client address to the public HSDS API.
+VERN_HSDS_RATE = env_str("VERN_HSDS_RATE", "120/m")
+
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
