@@ -230,6 +230,8 @@ LANGUAGES = [
 VERN_STAFF_LANGUAGES = ["nb", "nn", "en"]
 # Django knows neither Northern Sami nor Somali: vern.core.apps adds them to LANG_INFO.
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Date formats for the languages Django has none for (Northern Sami, Somali).
+FORMAT_MODULE_PATH = ["vern.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Oslo"
 USE_TZ = True

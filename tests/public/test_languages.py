@@ -249,3 +249,13 @@ def test_catalogue_is_used_at_runtime(code):
         from django.utils.translation import gettext
 
         assert gettext("Leave the page") == LEAVE_THE_PAGE[code]
+
+
+def test_sami_and_somali_dates_are_numeric(db):
+    from datetime import date
+
+    from django.utils import formats, translation
+
+    for code, expected in (("se", "02.03.2026"), ("so", "02/03/2026")):
+        with translation.override(code):
+            assert formats.date_format(date(2026, 3, 2)) == expected
