@@ -9,6 +9,7 @@ ALLOWED_HOSTS, DATABASE_URL and VERN_FERNET_KEYS (docs/operations.md).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -250,6 +251,8 @@ CACHES = {
 }
 # Requests per client address to the public HSDS API.
 VERN_HSDS_RATE = env_str("VERN_HSDS_RATE", "120/m")
+if not re.fullmatch(r"[1-9][0-9]*/[smhd]", VERN_HSDS_RATE):
+    raise ImproperlyConfigured("VERN_HSDS_RATE must look like 120/m (a number per s, m, h or d)")
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "/static/"

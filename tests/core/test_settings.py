@@ -70,3 +70,9 @@ def test_production_refuses_demo_mode(tmp_path):
     result = _vern(["check"], {**PRODUCTION, "VERN_DEMO": "true"}, tmp_path)
     assert result.returncode != 0
     assert "Demo mode" in result.stderr
+
+
+def test_a_malformed_api_rate_is_refused_at_start(tmp_path):
+    result = _vern(["check"], {"VERN_HSDS_RATE": "lots"}, tmp_path)
+    assert result.returncode != 0
+    assert "VERN_HSDS_RATE" in result.stderr

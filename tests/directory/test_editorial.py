@@ -49,7 +49,7 @@ def org_editor(home, admin, organization, login, django_capture_on_commit_callba
 
 
 def test_inviting_an_editor_creates_the_account_role_and_link(home, organization, org_editor):
-    assert Membership.objects.filter(user=org_editor, municipality=home, role=Role.EDITOR)
+    assert Membership.objects.filter(user=org_editor, municipality=home, role=Role.ORG_EDITOR)
     assert OrganizationEditor.objects.filter(organization=organization, user=org_editor)
     assert not org_editor.has_usable_password()
     assert [m.to for m in mail.outbox] == [[org_editor.email]]

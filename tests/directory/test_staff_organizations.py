@@ -110,3 +110,22 @@ def test_organisation_page_lists_services_and_locations(home, coordinator, login
         .content.decode()
     )
     assert "Parsamtaler" in page and "Storgata 1" in page
+
+
+def test_an_outside_organisation_editor_cannot_open_plans_or_units(home, login):
+    from django.urls import reverse
+
+    from tests.factories import MembershipFactory, UserFactory
+    from tests.plans.factories import PlanFactory
+    from vern.core.models import Role
+
+    outside = UserFactory(email="krisesenter@example.test")
+    MembershipFactory(user=outside, municipality=home, role=Role.ORG_EDITOR)
+    client = login(outside)
+    plan = PlanFactory(municipality=home)
+    assert client.get(reverse("plans:plan_list")).status_code == 403
+    assert client.get(reverse("plans:plan_detail", args=[plan.pk])).status_code == 403
+    assert client.get(reverse("core:unit_list")).status_code == 403
+    dashboard = client.get(reverse("core:dashboard"))
+    assert dashboard.status_code == 200
+    assert reverse("plans:plan_list") not in dashboard.content.decode()

@@ -24,11 +24,12 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from vern.core.models import MUNICIPAL_ROLES, Role
+from vern.core.models import STAFF_ROLES, Role
 
 M = TypeVar("M", bound=models.Model)
 
-ALL_ROLES: frozenset[Role] = MUNICIPAL_ROLES
+# The default: the municipality's own staff (not outside organisation editors).
+ALL_ROLES: frozenset[Role] = STAFF_ROLES
 
 
 def scoped[M: models.Model](

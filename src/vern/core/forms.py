@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from vern.core.models import MUNICIPAL_ROLES, Role, Unit
+from vern.core.models import STAFF_ROLES, Role, Unit
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -17,7 +17,8 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in MUNICIPAL_ROLES]
+# Outside organisation editors are invited from the directory, not here.
+ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in STAFF_ROLES]
 
 
 class LoginForm(AuthenticationForm):

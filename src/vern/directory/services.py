@@ -355,6 +355,12 @@ def organization_save(*, organization: Organization, actor) -> Organization:
     creating = organization._state.adding
     organization.full_clean()
     organization.save()
+    if not creating:
+        # Its services' search text includes the organisation's name.
+        for service in organization.services.select_related("organization").prefetch_related(
+            "terms", "translations"
+        ):
+            index_service(service)
     log_action(
         actor=actor,
         action="create" if creating else "update",
@@ -461,7 +467,7 @@ def organization_editor_invite(
     has_role = (
         user is not None
         and Membership.objects.filter(
-            user=user, municipality=municipality, role=Role.EDITOR
+            user=user, municipality=municipality, role=Role.ORG_EDITOR
         ).exists()
     )
     if not has_role:
@@ -470,7 +476,7 @@ def organization_editor_invite(
             actor=actor,
             email=email,
             full_name=full_name,
-            role=Role.EDITOR,
+            role=Role.ORG_EDITOR,
             unit=None,
             base_url=base_url,
         ).user

@@ -42,7 +42,7 @@ REMIND_DAYS = 14
 
 def _organization_editor_only(request: HttpRequest) -> bool:
     """True for a person whose only way in is being an organisation's editor."""
-    if request.roles - {Role.EDITOR}:
+    if request.roles - {Role.EDITOR, Role.ORG_EDITOR}:
         return False
     return OrganizationEditor.objects.filter(user=request.user).exists()
 

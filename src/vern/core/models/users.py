@@ -62,6 +62,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     COORDINATOR = "coordinator", _("Coordinator")
     EDITOR = "editor", _("Editor")
+    # A person outside the municipality's staff (a crisis centre, an NGO) who may
+    # only propose changes to their own organisation's directory entries.
+    ORG_EDITOR = "org_editor", _("Organisation editor")
     CASE_WORKER = "case_worker", _("Case worker")
     TEAM_MEMBER = "team_member", _("Consultation team member")
     SCHOOL_CONTACT = "school_contact", _("School contact")
@@ -70,6 +73,9 @@ class Role(models.TextChoices):
 
 
 MUNICIPAL_ROLES = frozenset(Role) - {Role.NATIONAL}
+# The municipality's own staff: everyone with a municipal role except outside
+# organisation editors, who see nothing but their organisation's entries.
+STAFF_ROLES = MUNICIPAL_ROLES - {Role.ORG_EDITOR}
 
 
 class Membership(models.Model):

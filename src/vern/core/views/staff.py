@@ -9,7 +9,11 @@ from vern.core.middleware import SESSION_KEY
 from vern.core.models import Membership, Role
 
 
-@staff_view(personal_data=None, roles=ALL_ROLES | {Role.NATIONAL}, needs_municipality=False)
+@staff_view(
+    personal_data=None,
+    roles=ALL_ROLES | {Role.NATIONAL, Role.ORG_EDITOR},
+    needs_municipality=False,
+)
 def dashboard(request: HttpRequest) -> HttpResponse:
     municipalities = (
         Membership.objects.filter(user=request.user, municipality__isnull=False)
