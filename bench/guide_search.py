@@ -528,7 +528,7 @@ class Builder:
         )
 
     def add(self, target: int) -> int:
-        from django.db import transaction
+        from django.db import connection, transaction
 
         from vern.directory import search
         from vern.directory.models import (
@@ -631,6 +631,10 @@ class Builder:
             for start in range(0, len(services), 2000):
                 chunk = [s.pk for s in services[start : start + 2000]]
                 search.reindex_all(Service.objects.filter(pk__in=chunk))
+        if connection.vendor == "postgresql":
+            # What autovacuum does on a live server after this many changes.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         return missing
 
 
