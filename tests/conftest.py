@@ -14,6 +14,15 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from tests.factories import MembershipFactory, MunicipalityFactory, TOTPDeviceFactory, UserFactory
 from vern.core.models import MUNICIPAL_ROLES, Role
+from vern.directory.snapshot import snapshot
+
+
+@pytest.fixture(autouse=True)
+def _fresh_directory_snapshot():
+    """Each test starts without the search snapshot another test's data built."""
+    snapshot.clear()
+    yield
+    snapshot.clear()
 
 
 @pytest.fixture

@@ -1152,8 +1152,8 @@ def import_data(
             )
             report.saved = True
     if not report.saved:
-        # Search's vocabulary cache may have seen rows that were rolled back.
-        from vern.directory.search import vocabulary
+        # Search's snapshot may have seen rows that were rolled back.
+        from vern.directory.snapshot import snapshot
 
-        vocabulary._key = None
+        snapshot.clear()
     return report

@@ -16,13 +16,14 @@ import difflib
 import re
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer
 from django.db import connection
-from django.db.models import Max
+
+from vern.directory.snapshot import snapshot
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_CHARS = 200
@@ -166,41 +167,27 @@ class QueryPlan:
 class Vocabulary:
     """The words that occur in the directory, for typo correction.
 
-    Rebuilt when the directory changes (checked with one cheap query); words
-    are bucketed by first letter so a lookup compares against few words.
+    Words are bucketed by first letter so a lookup compares against few words.
     """
 
-    def __init__(self):
-        self._key = None
-        self._words: frozenset[str] = frozenset()
+    def __init__(self, found: set[str]):
+        self._words = frozenset(found)
         self._buckets: dict[str, list[str]] = {}
-        self._lock = threading.Lock()
+        for word in found:
+            if len(word) >= 4:
+                self._buckets.setdefault(word[0], []).append(word)
 
-    def _version(self):
+    @classmethod
+    def build(cls) -> Vocabulary:
         from vern.directory.models import Service, Synonym
 
-        services = Service.objects.aggregate(n=Max("updated_at"))["n"]
-        synonyms = Synonym.objects.aggregate(n=Max("updated_at"))["n"]
-        return (services, synonyms, Service.objects.count())
-
-    def refresh(self) -> None:
-        from vern.directory.models import Service, Synonym
-
-        key = self._version()
-        if key == self._key:
-            return
-        with self._lock:
-            found: set[str] = set()
-            for document in Service.objects.values_list("search_document", flat=True).iterator():
-                found.update(words(document))
-            for term, expands in Synonym.objects.values_list("term", "expands_to"):
-                found.update(words(term))
-                found.update(words(expands))
-            buckets: dict[str, list[str]] = {}
-            for word in found:
-                if len(word) >= 4:
-                    buckets.setdefault(word[0], []).append(word)
-            self._words, self._buckets, self._key = frozenset(found), buckets, key
+        found: set[str] = set()
+        for document in Service.objects.values_list("search_document", flat=True).iterator():
+            found.update(words(document))
+        for term, expands in Synonym.objects.values_list("term", "expands_to"):
+            found.update(words(term))
+            found.update(words(expands))
+        return cls(found)
 
     def __contains__(self, word: str) -> bool:
         return word in self._words
@@ -211,10 +198,11 @@ class Vocabulary:
         return matches[0] if matches else None
 
 
-vocabulary = Vocabulary()
+def vocabulary() -> Vocabulary:
+    return snapshot.get("vocabulary", Vocabulary.build)
 
 
-def synonym_map() -> dict[str, list[str]]:
+def _build_synonyms() -> dict[str, list[str]]:
     from vern.directory.models import Synonym
 
     mapping: dict[str, list[str]] = {}
@@ -223,18 +211,22 @@ def synonym_map() -> dict[str, list[str]]:
     return mapping
 
 
+def synonym_map() -> dict[str, list[str]]:
+    return snapshot.get("synonyms", _build_synonyms)
+
+
 def plan_query(text: str) -> QueryPlan:
     plan = QueryPlan()
     text = (text or "")[:MAX_QUERY_CHARS]
     raw = [w for w in words(text) if w not in STOP_WORDS][:MAX_WORDS]
     if not raw:
         return plan
-    vocabulary.refresh()
-    synonyms = synonym_map()
+    snapshot.check()
+    known, synonyms = vocabulary(), synonym_map()
     for word in raw:
         group = [word]
-        if word not in vocabulary and word not in synonyms and len(word) >= 4:
-            better = vocabulary.closest(word)
+        if word not in known and word not in synonyms and len(word) >= 4:
+            better = known.closest(word)
             if better:
                 plan.corrected[word] = better
                 group = [better]
@@ -263,37 +255,58 @@ def prefixes(plan: QueryPlan) -> list[str]:
     return sorted(found)
 
 
-def scores(plan: QueryPlan) -> dict:
-    """Service id -> relevance for every service matching any word of the plan.
+def fts_rowid(pk: uuid.UUID) -> int:
+    """A service's fixed rowid in SQLite's FTS table: the UUID's top 63 bits."""
+    return pk.int >> 65
 
-    One query against the full-text index; the caller applies filters and
-    ordering with the ORM on the ids. Prefixes are word characters only, so they are safe
-    inside both query languages.
+
+# Above this many candidates one pass over the index beats looking each one up.
+MAX_LOOKUPS = 2000
+
+
+def scores(plan: QueryPlan, among: Collection[uuid.UUID] | None = None) -> dict:
+    """Service id -> relevance for the services matching any word of the plan.
+
+    ``among`` limits the search to the given services (a municipality's
+    candidates), so that its cost follows their number, not the directory's;
+    without it every service is searched. Prefixes are word characters only,
+    so they are safe inside both query languages.
     """
-    if plan.empty:
+    if plan.empty or (among is not None and not among):
         return {}
     terms = prefixes(plan)
+    limited = among is not None and len(among) <= MAX_LOOKUPS
     if connection.vendor == "postgresql":
-        # 'simple' keeps our own stems as they are; the document side is norwegian.
-        raw = " | ".join(f"{t}:*" for t in terms)
+        # 'simple' keeps our own stems as they are; the stored vector is norwegian.
         sql = (
-            "SELECT id, ts_rank(to_tsvector('norwegian'::regconfig, search_document), q) "
+            "SELECT id, ts_rank(search_vector, q) "
             "FROM directory_service, to_tsquery('simple'::regconfig, %s) AS q "
-            "WHERE to_tsvector('norwegian'::regconfig, search_document) @@ q"
+            "WHERE search_vector @@ q"
         )
-        params = [raw]
+        params: list = [" | ".join(f"{t}:*" for t in terms)]
+        if limited:
+            sql += " AND id = ANY(%s)"
+            params.append(list(among))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = {row[0]: float(row[1]) for row in cursor.fetchall()}
     else:
         sql = (
             "SELECT service_id, -bm25(directory_service_fts) FROM directory_service_fts "
             "WHERE directory_service_fts MATCH %s"
         )
         params = [" OR ".join(f'"{t}"*' for t in terms)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if connection.vendor == "postgresql":
-        return {row[0]: float(row[1]) for row in rows}
-    return {uuid.UUID(row[0]): float(row[1]) for row in rows}
+        if limited:
+            rowids = [fts_rowid(pk) for pk in among]
+            sql += f" AND rowid IN ({', '.join(['%s'] * len(rowids))})"
+            params += rowids
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = {uuid.UUID(row[0]): float(row[1]) for row in cursor.fetchall()}
+    if among is not None and not limited:
+        wanted = set(among)
+        found = {pk: score for pk, score in found.items() if pk in wanted}
+    return found
 
 
 def index_service(service) -> None:
@@ -308,13 +321,12 @@ def index_service(service) -> None:
     Service.objects.filter(pk=service.pk).update(search_document=document)
     service.search_document = document
     if connection.vendor == "sqlite":
+        rowid = fts_rowid(service.pk)
         with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM directory_service_fts WHERE rowid = %s", [rowid])
             cursor.execute(
-                "DELETE FROM directory_service_fts WHERE service_id = %s", [service.pk.hex]
-            )
-            cursor.execute(
-                "INSERT INTO directory_service_fts (service_id, body) VALUES (%s, %s)",
-                [service.pk.hex, stemmed_body(document)],
+                "INSERT INTO directory_service_fts (rowid, service_id, body) VALUES (%s, %s, %s)",
+                [rowid, service.pk.hex, stemmed_body(document)],
             )
 
 

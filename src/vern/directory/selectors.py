@@ -8,13 +8,23 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from vern.core.models import Municipality
 from vern.core.text import norwegian_sort_key
 from vern.directory import search
-from vern.directory.models import Phone, Schedule, Service, TaxonomyTerm
+from vern.directory.models import Phone, Schedule, Service, ServiceLanguage, TaxonomyTerm
 
 POSTAL_CODES = Path(__file__).resolve().parent / "data" / "postnummer.csv"
 PUBLIC_STATUSES = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
@@ -116,14 +126,31 @@ class Filters:
         )
 
     def apply(self, services: QuerySet[Service], *, now: datetime) -> QuerySet[Service]:
+        # EXISTS rather than joins: no repeated rows, and cheap per candidate.
+        links = Service.terms.through.objects.filter(service_id=OuterRef("pk"))
         if self.target_group:
             services = services.filter(
-                terms__taxonomy__code="target_group", terms__code=self.target_group
+                Exists(
+                    links.filter(
+                        taxonomyterm__taxonomy__code="target_group",
+                        taxonomyterm__code=self.target_group,
+                    )
+                )
             )
         if self.violence:
-            services = services.filter(terms__taxonomy__code="violence", terms__code=self.violence)
+            services = services.filter(
+                Exists(
+                    links.filter(
+                        taxonomyterm__taxonomy__code="violence", taxonomyterm__code=self.violence
+                    )
+                )
+            )
         if self.language:
-            services = services.filter(languages__code=self.language)
+            services = services.filter(
+                Exists(
+                    ServiceLanguage.objects.filter(service_id=OuterRef("pk"), code=self.language)
+                )
+            )
         if self.free:
             services = services.filter(is_free=True)
         if self.no_referral:
@@ -137,9 +164,12 @@ class Filters:
         if self.open_now:
             local = timezone.localtime(now)
             open_now = Schedule.objects.filter(
-                weekday=local.isoweekday(), opens_at__lte=local.time(), closes_at__gt=local.time()
-            ).values("service")
-            services = services.filter(Q(open_24_7=True) | Q(pk__in=open_now))
+                service_id=OuterRef("pk"),
+                weekday=local.isoweekday(),
+                opens_at__lte=local.time(),
+                closes_at__gt=local.time(),
+            )
+            services = services.filter(Q(open_24_7=True) | Exists(open_now))
         return services
 
 
@@ -153,6 +183,34 @@ class SearchResult:
     query_used: bool = False
 
 
+def candidates(
+    municipality: Municipality | None, filters: Filters, *, now: datetime
+) -> list[tuple]:
+    """(id, tier, name) of every public service a resident of ``municipality``
+    can use that passes ``filters``; without a municipality, the national ones.
+
+    Three indexed lookups in one query (own, served, national), so the cost
+    follows what one municipality has, not the size of the directory.
+    """
+    base = filters.apply(public_services().order_by(), now=now)
+    parts = [base.filter(is_national=True).annotate(tier=Value(Tier.NATIONAL))]
+    if municipality is not None:
+        served = Service.areas.through.objects.filter(municipality=municipality)
+        parts += [
+            base.filter(owner=municipality).annotate(tier=Value(Tier.LOCAL)),
+            base.filter(pk__in=served.values("service_id"), is_national=False)
+            .exclude(owner=municipality)
+            .annotate(tier=Value(Tier.SHARED)),
+        ]
+    rows = [part.values_list("pk", "tier", "name") for part in parts]
+    combined = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
+    best: dict = {}
+    for pk, tier, name in combined:
+        if pk not in best or tier < best[pk][1]:
+            best[pk] = (pk, tier, name)
+    return list(best.values())
+
+
 def guide_search(
     *,
     municipality: Municipality | None,
@@ -164,32 +222,24 @@ def guide_search(
     """The guide's search: local first, then shared, then national; best match first."""
     now = now or timezone.now()
     plan = search.plan_query(query)
-    services = filters.apply(services_for(municipality), now=now)
+    rows = candidates(municipality, filters, now=now)
     if plan.empty:
-        ranked = list(services.values_list("pk", "tier", "name"))
-        ranked.sort(key=lambda row: (row[1], norwegian_sort_key(row[2])))
+        rows.sort(key=lambda row: (row[1], norwegian_sort_key(row[2])))
     else:
-        relevance = search.scores(plan)
-        ranked = [
-            (pk, tier, name)
-            for pk, tier, name in services.filter(pk__in=list(relevance)).values_list(
-                "pk", "tier", "name"
-            )
-        ]
-        ranked.sort(key=lambda row: (row[1], -relevance[row[0]], norwegian_sort_key(row[2])))
-    # values_list with distinct() can repeat a pk when joined through filters.
-    seen: set = set()
-    ordered = [row for row in ranked if not (row[0] in seen or seen.add(row[0]))]
-    total = len(ordered)
+        relevance = search.scores(plan, among=[row[0] for row in rows])
+        rows = [row for row in rows if row[0] in relevance]
+        rows.sort(key=lambda row: (row[1], -relevance[row[0]], norwegian_sort_key(row[2])))
+    total = len(rows)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    ids = [row[0] for row in ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
-    tiers = {row[0]: row[1] for row in ordered}
-    by_id = {s.pk: s for s in with_card_details(Service.objects.filter(pk__in=ids))}
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    by_id = {
+        s.pk: s for s in with_card_details(Service.objects.filter(pk__in=[r[0] for r in shown]))
+    }
     results = []
-    for pk in ids:
+    for pk, tier, _name in shown:
         service = by_id[pk]
-        service.tier = tiers[pk]
+        service.tier = tier
         results.append(service)
     return SearchResult(
         services=results,

@@ -1,0 +1,62 @@
+"""Process-local values derived from the whole directory, rebuilt when it changes.
+
+The guide's search needs a few things that depend on every entry: the words
+that occur (for typo correction), the synonym list and the languages offered.
+Reading them on every request costs more than the search itself, so each
+process keeps them and checks with one indexed query whether the directory
+has changed since (the newest ``updated_at`` of services and synonyms and the
+number of synonyms, so that a deleted synonym counts too).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+
+
+class Snapshot:
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._values: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _version(self) -> tuple:
+        from vern.directory.models import Service, Synonym
+
+        services, synonyms = Service._meta.db_table, Synonym._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT MAX(updated_at) FROM {services}), "  # noqa: S608 (table names)
+                f"(SELECT MAX(updated_at) FROM {synonyms}), (SELECT COUNT(*) FROM {synonyms})"
+            )
+            return tuple(cursor.fetchone())
+
+    def check(self) -> None:
+        """Drop every value if the directory changed since they were built."""
+        key = self._version()
+        if key != self._key:
+            with self._lock:
+                self._values = {}
+                self._key = key
+
+    def get(self, name: str, build: Callable[[], Any]) -> Any:
+        """The value called ``name``, built now if this snapshot lacks it."""
+        values = self._values
+        if name not in values:
+            value = build()
+            with self._lock:
+                self._values[name] = value
+            return value
+        return values[name]
+
+    def clear(self) -> None:
+        """Forget everything (after a rolled-back import, and between tests)."""
+        with self._lock:
+            self._values = {}
+            self._key = None
+
+
+snapshot = Snapshot()
