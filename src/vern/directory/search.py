@@ -13,6 +13,7 @@ Search terms are never logged or stored.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import threading
 import uuid
@@ -216,12 +217,12 @@ def synonym_map() -> dict[str, list[str]]:
 
 
 def plan_query(text: str) -> QueryPlan:
+    """The words to search for. Call ``snapshot.check()`` first in each request."""
     plan = QueryPlan()
     text = (text or "")[:MAX_QUERY_CHARS]
     raw = [w for w in words(text) if w not in STOP_WORDS][:MAX_WORDS]
     if not raw:
         return plan
-    snapshot.check()
     known, synonyms = vocabulary(), synonym_map()
     for word in raw:
         group = [word]
@@ -262,6 +263,8 @@ def fts_rowid(pk: uuid.UUID) -> int:
 
 # Above this many candidates one pass over the index beats looking each one up.
 MAX_LOOKUPS = 2000
+# FTS5's own bm25() defaults.
+BM25_K1, BM25_B = 1.2, 0.75
 
 
 def scores(plan: QueryPlan, among: Collection[uuid.UUID] | None = None) -> dict:
@@ -290,22 +293,65 @@ def scores(plan: QueryPlan, among: Collection[uuid.UUID] | None = None) -> dict:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = {row[0]: float(row[1]) for row in cursor.fetchall()}
+    elif limited:
+        found = _scores_among(terms, among)
     else:
         sql = (
             "SELECT service_id, -bm25(directory_service_fts) FROM directory_service_fts "
             "WHERE directory_service_fts MATCH %s"
         )
-        params = [" OR ".join(f'"{t}"*' for t in terms)]
-        if limited:
-            rowids = [fts_rowid(pk) for pk in among]
-            sql += f" AND rowid IN ({', '.join(['%s'] * len(rowids))})"
-            params += rowids
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [" OR ".join(f'"{t}"*' for t in terms)])
             found = {uuid.UUID(row[0]): float(row[1]) for row in cursor.fetchall()}
     if among is not None and not limited:
         wanted = set(among)
         found = {pk: score for pk, score in found.items() if pk in wanted}
+    return found
+
+
+def _scores_among(terms: list[str], among: Collection[uuid.UUID]) -> dict:
+    """SQLite: BM25 over the candidates' stemmed texts, read from the FTS table by rowid.
+
+    FTS5 evaluates a MATCH again for every rowid it is limited to, which costs
+    far more than reading a few hundred short texts and scoring them here.
+    Document frequencies are counted among the candidates.
+    """
+    by_rowid = {fts_rowid(pk): pk for pk in among}
+    rowids = list(by_rowid)
+    with connection.cursor() as cursor:
+        placeholders = ", ".join(["%s"] * len(rowids))
+        sql = f"SELECT rowid, body FROM directory_service_fts WHERE rowid IN ({placeholders})"  # noqa: S608
+        cursor.execute(sql, rowids)
+        rows = cursor.fetchall()
+    if not rows:
+        return {}
+    # Longest prefix first, so that a word is counted for the most specific one.
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")\w*"
+    )
+    lengths = {rowid: body.count(" ") + 1 for rowid, body in rows}
+    average = sum(lengths.values()) / len(lengths)
+    counted: dict[int, dict[str, int]] = {}
+    frequency: dict[str, int] = {}
+    for rowid, body in rows:
+        counts: dict[str, int] = {}
+        for term in pattern.findall(body):
+            counts[term] = counts.get(term, 0) + 1
+        if counts:
+            counted[rowid] = counts
+            for term in counts:
+                frequency[term] = frequency.get(term, 0) + 1
+    total = len(rows)
+    found = {}
+    for rowid, counts in counted.items():
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[rowid] / average)
+        found[by_rowid[rowid]] = sum(
+            math.log(1 + (total - frequency[t] + 0.5) / (frequency[t] + 0.5))
+            * n
+            * (BM25_K1 + 1)
+            / (n + norm)
+            for t, n in counts.items()
+        )
     return found
 
 

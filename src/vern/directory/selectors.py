@@ -25,6 +25,7 @@ from vern.core.models import Municipality
 from vern.core.text import norwegian_sort_key
 from vern.directory import search
 from vern.directory.models import Phone, Schedule, Service, ServiceLanguage, TaxonomyTerm
+from vern.directory.snapshot import snapshot
 
 POSTAL_CODES = Path(__file__).resolve().parent / "data" / "postnummer.csv"
 PUBLIC_STATUSES = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
@@ -193,22 +194,22 @@ def candidates(
     follows what one municipality has, not the size of the directory.
     """
     base = filters.apply(public_services().order_by(), now=now)
-    parts = [base.filter(is_national=True).annotate(tier=Value(Tier.NATIONAL))]
+    parts = [base.filter(is_national=True)]
     if municipality is not None:
-        served = Service.areas.through.objects.filter(municipality=municipality)
-        parts += [
-            base.filter(owner=municipality).annotate(tier=Value(Tier.LOCAL)),
-            base.filter(pk__in=served.values("service_id"), is_national=False)
-            .exclude(owner=municipality)
-            .annotate(tier=Value(Tier.SHARED)),
-        ]
-    rows = [part.values_list("pk", "tier", "name") for part in parts]
+        parts += [base.filter(owner=municipality), base.filter(areas=municipality)]
+    rows = [part.values_list("pk", "name", "owner_id", "is_national") for part in parts]
     combined = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
-    best: dict = {}
-    for pk, tier, name in combined:
-        if pk not in best or tier < best[pk][1]:
-            best[pk] = (pk, tier, name)
-    return list(best.values())
+    found: dict = {}
+    local = municipality.pk if municipality is not None else None
+    for pk, name, owner_id, is_national in combined:
+        if owner_id is not None and owner_id == local:
+            tier = Tier.LOCAL
+        elif is_national:
+            tier = Tier.NATIONAL
+        else:
+            tier = Tier.SHARED
+        found[pk] = (pk, tier, name)
+    return list(found.values())
 
 
 def guide_search(
@@ -218,9 +219,15 @@ def guide_search(
     filters: Filters,
     page: int = 1,
     now: datetime | None = None,
+    checked: bool = False,
 ) -> SearchResult:
-    """The guide's search: local first, then shared, then national; best match first."""
+    """The guide's search: local first, then shared, then national; best match first.
+
+    ``checked`` says the caller has just run ``snapshot.check()`` in this request.
+    """
     now = now or timezone.now()
+    if not checked:
+        snapshot.check()
     plan = search.plan_query(query)
     rows = candidates(municipality, filters, now=now)
     if plan.empty:
@@ -233,9 +240,7 @@ def guide_search(
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    by_id = {
-        s.pk: s for s in with_card_details(Service.objects.filter(pk__in=[r[0] for r in shown]))
-    }
+    by_id = cards([row[0] for row in shown])
     results = []
     for pk, tier, _name in shown:
         service = by_id[pk]
@@ -249,6 +254,55 @@ def guide_search(
         corrected=plan.corrected,
         query_used=not plan.empty,
     )
+
+
+def term_table() -> dict:
+    """Every taxonomy term by id, with its taxonomy (terms change only with migrations)."""
+    return snapshot.get(
+        "terms", lambda: {t.pk: t for t in TaxonomyTerm.objects.select_related("taxonomy")}
+    )
+
+
+def terms_of_taxonomy(code: str) -> list[TaxonomyTerm]:
+    return [t for t in term_table().values() if t.taxonomy.code == code]
+
+
+def offered_languages() -> list[str]:
+    """Codes of the languages public services are offered in (for the filter)."""
+
+    def build() -> list[str]:
+        codes = ServiceLanguage.objects.filter(service__in=public_services()).values_list(
+            "code", flat=True
+        )
+        return sorted(set(codes))
+
+    return snapshot.get("languages", build)
+
+
+def cards(ids: list) -> dict:
+    """Services by id with what a result card shows, in four queries.
+
+    Target groups come from the cached term table, so a card needs only the
+    service-term links, not the terms themselves.
+    """
+    if not ids:
+        return {}
+    services = Service.objects.filter(pk__in=ids).prefetch_related(
+        Prefetch("phones", queryset=Phone.objects.order_by("pk")), "schedules", "translations"
+    )
+    by_id = {service.pk: service for service in services}
+    terms = term_table()
+    groups: dict = {pk: [] for pk in by_id}
+    links = Service.terms.through.objects.filter(service_id__in=ids).values_list(
+        "service_id", "taxonomyterm_id"
+    )
+    for service_id, term_id in links:
+        term = terms.get(term_id)
+        if term is not None and term.taxonomy.code == "target_group":
+            groups[service_id].append(term)
+    for pk, service in by_id.items():
+        service.target_groups = sorted(groups[pk], key=lambda t: (t.sort_key, t.code))
+    return by_id
 
 
 def with_card_details(services: QuerySet[Service]) -> QuerySet[Service]:

@@ -38,6 +38,7 @@ from vern.directory.models import (
 )
 from vern.directory.openapi import openapi_document
 from vern.directory.selectors import _postal_codes, public_services, services_for
+from vern.directory.snapshot import snapshot
 
 MUNICIPALITY_NUMBER = re.compile(r"\d{4}")
 
@@ -112,6 +113,7 @@ def filtered_services(request: HttpRequest) -> tuple[QuerySet[Service], dict | N
     relevance = None
     query = text_param(request, "search", search.MAX_QUERY_CHARS)
     if query:
+        snapshot.check()
         plan = search.plan_query(query)
         relevance = search.scores(plan)
         services = services.filter(pk__in=list(relevance))

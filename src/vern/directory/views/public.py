@@ -39,10 +39,9 @@ from vern.directory.models import (
     Schedule,
     Service,
     ServiceAtLocation,
-    ServiceLanguage,
-    TaxonomyTerm,
 )
 from vern.directory.search import MAX_QUERY_CHARS
+from vern.directory.snapshot import snapshot
 from vern.public.emergency import emergency_lines
 
 NUMBER = re.compile(r"[0-9]{4}")
@@ -119,7 +118,8 @@ def decorate(services_, *, now, back_query: str = "") -> list[Service]:
     for service in items:
         service.is_open_now = selectors.is_open(service, now)
         service.hours = opening_hours(service.schedules.all())
-        service.target_groups = service.terms_of("target_group")
+        if not hasattr(service, "target_groups"):
+            service.target_groups = service.terms_of("target_group")
         url = reverse("guide:service", args=[service.pk])
         service.guide_url = f"{url}?{back_query}" if back_query else url
     return items
@@ -185,19 +185,11 @@ class Choice:
 
 
 def _choices(taxonomy: str) -> list[Choice]:
-    return [
-        Choice(term.code, term.name)
-        for term in TaxonomyTerm.objects.filter(taxonomy__code=taxonomy).select_related("taxonomy")
-    ]
+    return [Choice(term.code, term.name) for term in selectors.terms_of_taxonomy(taxonomy)]
 
 
 def _language_choices() -> list[Choice]:
-    codes = (
-        ServiceLanguage.objects.filter(service__in=selectors.public_services())
-        .values_list("code", flat=True)
-        .distinct()
-    )
-    choices = [Choice(code, language_name(code), code) for code in set(codes)]
+    choices = [Choice(code, language_name(code), code) for code in selectors.offered_languages()]
     return sorted(choices, key=lambda c: c.label.casefold())
 
 
@@ -205,6 +197,7 @@ def _language_choices() -> list[Choice]:
 def search(request: HttpRequest) -> HttpResponse:
     params = request.GET
     notices: list[str] = []
+    snapshot.check()  # the filters' choices and the search share one snapshot
 
     raw_number = params.get("kommune", "")
     municipality = municipality_by_number(raw_number.strip())
@@ -252,7 +245,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
     now = timezone.now()
     result = selectors.guide_search(
-        municipality=municipality, query=query, filters=filters, page=page, now=now
+        municipality=municipality, query=query, filters=filters, page=page, now=now, checked=True
     )
     if raw_page and page > result.pages:
         notices.append(_("There are not that many pages, so the last page is shown."))
