@@ -24,7 +24,14 @@ from django.utils import timezone
 from vern.core.models import Municipality
 from vern.core.text import norwegian_sort_key
 from vern.directory import search
-from vern.directory.models import Phone, Schedule, Service, ServiceLanguage, TaxonomyTerm
+from vern.directory.models import (
+    Phone,
+    Schedule,
+    Service,
+    ServiceLanguage,
+    ServiceTranslation,
+    TaxonomyTerm,
+)
 from vern.directory.snapshot import snapshot
 
 POSTAL_CODES = Path(__file__).resolve().parent / "data" / "postnummer.csv"
@@ -280,29 +287,44 @@ def offered_languages() -> list[str]:
 
 
 def cards(ids: list) -> dict:
-    """Services by id with what a result card shows, in four queries.
+    """Services by id with what a result card shows, in five small queries.
 
-    Target groups come from the cached term table, so a card needs only the
-    service-term links, not the terms themselves.
+    Related rows are grouped here rather than through ``prefetch_related``,
+    whose bookkeeping costs more than the queries for twenty cards; target
+    groups come from the cached term table.
     """
     if not ids:
         return {}
-    services = Service.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch("phones", queryset=Phone.objects.order_by("pk")), "schedules", "translations"
-    )
-    by_id = {service.pk: service for service in services}
+    by_id = {service.pk: service for service in Service.objects.filter(pk__in=ids).order_by()}
+    related: dict[str, dict] = {name: {pk: [] for pk in by_id} for name in CARD_RELATED}
+    for name, model, order in (
+        ("phones", Phone, ("pk",)),
+        ("schedules", Schedule, ("weekday", "opens_at")),
+        ("translations", ServiceTranslation, ()),
+    ):
+        for row in model.objects.filter(service_id__in=ids).order_by(*order):
+            related[name][row.service_id].append(row)
     terms = term_table()
-    groups: dict = {pk: [] for pk in by_id}
     links = Service.terms.through.objects.filter(service_id__in=ids).values_list(
         "service_id", "taxonomyterm_id"
     )
     for service_id, term_id in links:
         term = terms.get(term_id)
         if term is not None and term.taxonomy.code == "target_group":
-            groups[service_id].append(term)
+            related["target_groups"][service_id].append(term)
     for pk, service in by_id.items():
-        service.target_groups = sorted(groups[pk], key=lambda t: (t.sort_key, t.code))
+        for name in ("phones", "schedules", "translations"):
+            # As prefetch_related leaves it, so .all() answers from memory (a list:
+            # cards only iterate).
+            service._prefetched_objects_cache = getattr(service, "_prefetched_objects_cache", {})
+            service._prefetched_objects_cache[name] = related[name][pk]
+        service.target_groups = sorted(
+            related["target_groups"][pk], key=lambda t: (t.sort_key, t.code)
+        )
     return by_id
+
+
+CARD_RELATED = ("phones", "schedules", "translations", "target_groups")
 
 
 def with_card_details(services: QuerySet[Service]) -> QuerySet[Service]:
