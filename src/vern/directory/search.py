@@ -1,11 +1,18 @@
-"""Full-text search of the guide, behind one function: ``search_services``.
+"""Full-text search of the guide: ``plan_query`` reads the words, ``scores`` ranks.
 
-PostgreSQL searches ``search_document`` with its own ``norwegian`` text
-configuration (a GIN index on the expression); SQLite uses an FTS5 table of
-Snowball-stemmed words kept in step by ``index_service``. Both get the same
-query plan first: words lower-cased, stop words dropped, synonyms added
-("juling" also finds "vold"), and words that appear nowhere in the directory
-replaced by their closest spellings ("krisesenetr" finds "krisesenter").
+Both databases get the same query plan first: words lower-cased, stop words
+dropped, synonyms added ("juling" also finds "vold"), and words that appear
+nowhere in the directory replaced by their closest spellings ("krisesenetr"
+finds "krisesenter"). Each word becomes a Snowball-stemmed prefix.
+
+PostgreSQL matches the prefixes against a stored ``norwegian`` tsvector
+(``search_vector``, GIN-indexed; migration 0006). SQLite keeps an FTS5 table
+of stemmed words with a fixed rowid per service (``fts_rowid``). The guide
+searches only among one municipality's candidates, so its cost follows what
+that municipality has rather than the size of the directory: PostgreSQL
+limits the match to the candidate ids, SQLite reads the candidates' stemmed
+texts by rowid and ranks them with BM25 here (FTS5 would re-run the whole
+match for every rowid). Without candidates (the API) both use their index.
 
 Search terms are never logged or stored.
 """
