@@ -137,12 +137,12 @@ def test_a_failure_in_the_service_layer_rolls_back_the_new_organisation(
 ):
     from django.core.exceptions import ValidationError
 
-    from vern.directory import services
+    from vern.directory.services import entries
 
     def broken(**kwargs):
         raise ValidationError({"phones": "Databasen sa nei."})
 
-    monkeypatch.setattr(services, "_apply_related", lambda service, related: broken())
+    monkeypatch.setattr(entries, "_apply_related", lambda service, related: broken())
     data = service_data(
         None,
         new_organization_name="Halvferdig organisasjon",

@@ -1,0 +1,55 @@
+"""Import of HSDS 3.0 JSON into the directory (``vern directory import FILE``).
+
+Accepted documents:
+
+* Vern's export (``vern directory export --format hsds-json``): an object with
+  ``taxonomies`` and ``organizations``, each organisation holding its
+  ``locations`` and fully nested ``services``;
+* an object with a ``services`` list, or a bare list of services (HSDS's
+  ``service_package``), each service naming its organisation by
+  ``organization_id`` and/or a nested ``organization``;
+* a bare list of organisations with nested services (``organization_package``).
+
+The import is idempotent by id: a record whose id exists is updated, one
+whose id is new is created. A service's phones, opening hours, languages,
+translations, areas, terms and places are replaced by those in the file.
+
+It runs in one transaction. Every problem is collected as
+``record <n> (<name or id>): <field>: <message>`` and if there is any, nothing
+is saved. Records are counted in reading order: taxonomies, then each
+organisation followed by its services, then top-level services.
+
+A document from ``export --include-confidential`` (``includes_confidential``
+true) is authoritative for staff-only data too: verification dates, the
+assurer's e-mail, responsible editors and confidential addresses. Any other
+document leaves those as they are, so re-importing the public export (where
+confidential addresses are left out) never wipes a stored address.
+
+The package is split by concern:
+
+* ``document``: reading the file and the shape of the document;
+* ``records``: reading one record's values and noting its problems;
+* ``taxonomies``, ``attributes``, ``organizations``, ``service`` and
+  ``service_rows``: building and updating model objects from records;
+* ``related``: saving the rows around a service and their history;
+* ``run``: the import as a whole (one transaction, progress, report).
+"""
+
+from vern.directory.importer.attributes import VernValues
+from vern.directory.importer.document import FileProblem, count_services, read_file
+from vern.directory.importer.records import Problem, Record
+from vern.directory.importer.related import related_state
+from vern.directory.importer.run import Importer, ImportReport, import_data
+
+__all__ = [
+    "FileProblem",
+    "ImportReport",
+    "Importer",
+    "Problem",
+    "Record",
+    "VernValues",
+    "count_services",
+    "import_data",
+    "read_file",
+    "related_state",
+]

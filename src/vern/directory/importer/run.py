@@ -1,0 +1,164 @@
+"""Running an import: one transaction over the whole document, progress and report."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from vern.audit.services import log_action
+from vern.core.models import Municipality
+from vern.directory.importer.attributes import AttributeImport
+from vern.directory.importer.document import is_service
+from vern.directory.importer.organizations import OrganizationImport
+from vern.directory.importer.records import Problem, Record
+from vern.directory.importer.service import ServiceImport
+from vern.directory.importer.service_rows import ServiceRowsImport
+from vern.directory.importer.taxonomies import TaxonomyImport
+from vern.directory.models import Location, Organization, Taxonomy, TaxonomyTerm
+
+
+@dataclass
+class ImportReport:
+    """What an import did: records created and updated, problems and warnings."""
+
+    dry_run: bool = False
+    saved: bool = False
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, kind: str, created: bool) -> None:
+        target = self.created if created else self.updated
+        target[kind] = target.get(kind, 0) + 1
+
+    def summary(self) -> str:
+        kinds = sorted(set(self.created) | set(self.updated))
+        return ", ".join(
+            f"{kind}: {self.created.get(kind, 0)} new, {self.updated.get(kind, 0)} updated"
+            for kind in kinds
+        )
+
+
+class Importer(
+    TaxonomyImport, AttributeImport, OrganizationImport, ServiceImport, ServiceRowsImport
+):
+    """Reads a document record by record, saving each one that has no problem."""
+
+    def __init__(self, *, progress: Callable[[int], None] | None = None):
+        self.report = ImportReport()
+        self.number = 0
+        self.progress = progress
+        self.services_done = 0
+        self.authoritative = False
+        self._municipalities: dict[str, Municipality | None] = {}
+        self.taxonomies: dict[str, Taxonomy] = {}
+        self.terms: dict[str, TaxonomyTerm] = {}
+        self.organizations: dict[uuid.UUID, Organization | None] = {}  # None: failed
+        self.locations: dict[uuid.UUID, Location | None] = {}
+        self.seen_services: set[uuid.UUID] = set()
+
+    # --- lookups ---
+
+    def municipality(self, number: str) -> Municipality | None:
+        if number not in self._municipalities:
+            self._municipalities[number] = Municipality.objects.filter(number=number).first()
+        return self._municipalities[number]
+
+    def user(self, email: str):
+        return get_user_model().objects.filter(email__iexact=email).first()
+
+    # --- the whole document ---
+
+    def run(self, data: Any) -> None:
+        if isinstance(data, dict):
+            self.authoritative = data.get("includes_confidential") is True
+            taxonomies = data.get("taxonomies", [])
+            organizations = data.get("organizations", [])
+            services = data.get("services", [])
+            for name, value in (
+                ("taxonomies", taxonomies),
+                ("organizations", organizations),
+                ("services", services),
+            ):
+                if not isinstance(value, list):
+                    self.number += 1
+                    self.report.problems.append(
+                        Problem(self.number, "document", name, "must be a list")
+                    )
+            if "organizations" not in data and "services" not in data:
+                self.number += 1
+                self.report.problems.append(
+                    Problem(
+                        self.number,
+                        "document",
+                        "(document)",
+                        "has no 'organizations' or 'services' to import",
+                    )
+                )
+        elif isinstance(data, list):
+            taxonomies = []
+            organizations = [item for item in data if not is_service(item)]
+            services = [item for item in data if is_service(item)]
+        else:
+            self.number += 1
+            self.report.problems.append(
+                Problem(self.number, "document", "(document)", "must be a JSON object or list")
+            )
+            return
+        for item in taxonomies if isinstance(taxonomies, list) else []:
+            self.taxonomy(item)
+        for item in organizations if isinstance(organizations, list) else []:
+            org, record = self.organization(item)
+            for service_data in record.items(record.data, "services", "services"):
+                self.service(service_data, organization=org)
+        for item in services if isinstance(services, list) else []:
+            self.service(item, organization=None)
+
+    # --- services ---
+
+    def service(self, data: Any, *, organization: Organization | None) -> None:
+        record = Record(self, data, "")
+        data = record.data
+        try:
+            self._service(record, data, organization)
+        finally:
+            self.services_done += 1
+            if self.progress:
+                self.progress(self.services_done)
+
+
+def import_data(
+    data: Any, *, dry_run: bool = False, progress: Callable[[int], None] | None = None
+) -> ImportReport:
+    """Import a parsed HSDS document in one transaction; nothing is saved on any problem."""
+    importer = Importer(progress=progress)
+    importer.report.dry_run = dry_run
+    with transaction.atomic():
+        importer.run(data)
+        report = importer.report
+        if report.problems or dry_run:
+            transaction.set_rollback(True)
+        else:
+            log_action(
+                actor=None,
+                action="update",
+                code="directory.import",
+                object_type="directory.service",
+                detail={
+                    "created": report.created,
+                    "updated": report.updated,
+                },
+            )
+            report.saved = True
+    if not report.saved:
+        # Search's snapshot may have seen rows that were rolled back.
+        from vern.directory.snapshot import snapshot
+
+        snapshot.clear()
+    return report

@@ -1,0 +1,393 @@
+"""Writes to directory entries: services, organisations and locations.
+
+Every change to a service goes through ``service_save`` (or a function that
+calls it): one transaction, validation, a revision in the history, the search
+index refreshed and an audit entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from vern.audit.services import log_action
+from vern.core.models import Municipality
+from vern.directory.models import (
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+    ServiceRevision,
+    TaxonomyTerm,
+)
+from vern.directory.search import index_service
+
+# Fields whose changes the history records (many-to-many and search text aside).
+TRACKED_FIELDS = [
+    f.name
+    for f in Service._meta.concrete_fields
+    if f.name
+    not in {
+        "id",
+        "search_document",
+        "created_at",
+        "updated_at",
+        "reminded_for",
+        "overdue_notified_for",
+    }
+]
+
+
+def _plain(value):
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def snapshot(service: Service) -> dict:
+    return {name: _plain(getattr(service, name)) for name in TRACKED_FIELDS}
+
+
+@dataclass
+class ServiceRelated:
+    """The parts of an entry that live in other rows. ``None`` leaves a part as it is.
+
+    ``phones`` are dicts with ``number``, ``kind``, ``description``,
+    ``is_free`` and optionally the ``id`` of an existing phone (kept, so its
+    HSDS id stays stable); ``schedules`` are dicts with ``weekday``,
+    ``opens_at`` and ``closes_at``.
+    """
+
+    areas: list[Municipality] | None = None
+    terms: list[TaxonomyTerm] | None = None
+    editors: list | None = None
+    languages: list[str] | None = None
+    locations: list[Location] | None = None
+    phones: list[dict] | None = None
+    schedules: list[dict] | None = None
+
+
+def _hhmm(value) -> str:
+    return value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)[:5]
+
+
+def related_snapshot(service: Service) -> dict:
+    """The related rows as readable text, for the history."""
+    if service._state.adding:
+        return {}
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "areas": sorted(str(m) for m in service.areas.all()),
+            "terms": sorted(t.name_nb for t in service.terms.all()),
+            "editors": sorted(str(u) for u in service.editors.all()),
+            "languages": sorted(service.languages.values_list("code", flat=True)),
+            "locations": sorted(
+                sal.location.name for sal in service.service_at_locations.select_related("location")
+            ),
+            "phones": [
+                " ".join(
+                    part
+                    for part in (
+                        p.number,
+                        f"({p.get_kind_display()})",
+                        p.description,
+                        "" if p.is_free else _("(not free)"),
+                    )
+                    if part
+                )
+                for p in service.phones.order_by("pk")
+            ],
+            "schedules": [str(s) for s in service.schedules.all()],
+        }
+
+
+def _check_rules(service: Service) -> None:
+    """Rules that span fields, beyond what the model checks itself."""
+    if service.referral == Service.Referral.REQUIRED and not service.referral_from.strip():
+        raise ValidationError(
+            {"referral_from": _("Say who can refer, for example your GP or child welfare.")}
+        )
+    if service.is_national and service.owner_id is not None:
+        raise ValidationError({"is_national": _("A national entry has no owning municipality.")})
+
+
+def _apply_related(service: Service, related: ServiceRelated) -> None:
+    if related.areas is not None:
+        service.areas.set(related.areas)
+    if related.terms is not None:
+        service.terms.set(related.terms)
+    if related.editors is not None:
+        service.editors.set(related.editors)
+    if related.languages is not None:
+        wanted = sorted({code.strip().lower() for code in related.languages if code.strip()})
+        service.languages.exclude(code__in=wanted).delete()
+        have = set(service.languages.values_list("code", flat=True))
+        for code in wanted:
+            if code not in have:
+                language = ServiceLanguage(service=service, code=code)
+                language.full_clean()
+                language.save()
+    if related.locations is not None:
+        if any(loc.organization_id != service.organization_id for loc in related.locations):
+            raise ValidationError(
+                {"locations": _("A service can only be offered at its organisation's locations.")}
+            )
+        service.service_at_locations.exclude(location__in=related.locations).delete()
+        have = set(service.service_at_locations.values_list("location_id", flat=True))
+        for location in related.locations:
+            if location.pk not in have:
+                ServiceAtLocation.objects.create(service=service, location=location)
+    if related.phones is not None:
+        existing = {phone.pk: phone for phone in service.phones.all()}
+        for row in related.phones:
+            phone = existing.pop(_uuid(row.get("id")), None) or Phone(service=service)
+            for name in ("number", "kind", "description", "is_free"):
+                setattr(phone, name, row.get(name, getattr(phone, name)))
+            try:
+                phone.full_clean()
+            except ValidationError as exc:
+                raise ValidationError({"phones": exc.messages}) from exc
+            phone.save()
+        Phone.objects.filter(pk__in=list(existing)).delete()
+    if related.schedules is not None:
+        existing = {
+            (s.weekday, _hhmm(s.opens_at), _hhmm(s.closes_at)): s for s in service.schedules.all()
+        }
+        for row in related.schedules:
+            key = (int(row["weekday"]), _hhmm(row["opens_at"]), _hhmm(row["closes_at"]))
+            if existing.pop(key, None):
+                continue
+            schedule = Schedule(
+                service=service,
+                weekday=key[0],
+                opens_at=dt.time.fromisoformat(key[1]),
+                closes_at=dt.time.fromisoformat(key[2]),
+            )
+            if schedule.closes_at <= schedule.opens_at:
+                raise ValidationError({"schedules": _("A closing time must be after opening.")})
+            try:
+                schedule.full_clean()
+            except ValidationError as exc:
+                raise ValidationError({"schedules": exc.messages}) from exc
+            schedule.save()
+        Schedule.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def service_save(
+    *,
+    service: Service,
+    actor,
+    summary: str = "",
+    related: ServiceRelated | None = None,
+    audit_code: str = "",
+) -> Service:
+    """Validate and save ``service`` as changed in memory; record what changed.
+
+    ``related`` replaces phones, opening hours, areas and the other related
+    rows in the same transaction, so a bad row leaves nothing half-saved.
+    """
+    creating = service._state.adding
+    if creating:
+        before = {}
+    else:
+        current = Service.objects.get(pk=service.pk)
+        before = {**snapshot(current), **related_snapshot(current)}
+    if service.assured_date:
+        service.verification_due = service.next_due()
+    service.full_clean()
+    _check_rules(service)
+    service.save()
+    if related is not None:
+        _apply_related(service, related)
+    after = {**snapshot(service), **related_snapshot(service)}
+    changes = {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value and not (creating and value == [])
+    }
+    if changes or creating:
+        ServiceRevision.objects.create(
+            service=service,
+            author=actor if getattr(actor, "is_authenticated", False) else None,
+            summary=(summary or (_("Created") if creating else _("Changed")))[:200],
+            changes=changes,
+        )
+    index_service(service)
+    log_action(
+        actor=actor,
+        action="create" if creating else "update",
+        code=audit_code or ("directory.service.create" if creating else "directory.service.update"),
+        object_type="directory.service",
+        object_id=service.pk,
+        municipality=service.owner_id,
+        detail={"fields": sorted(changes)},
+    )
+    return service
+
+
+def _service_write(
+    *,
+    service: Service,
+    actor,
+    related: ServiceRelated | None,
+    new_organization: dict | None,
+    creating: bool,
+) -> Service:
+    """What ``service_create`` and ``service_update`` share: a new organisation
+    if asked, then ``service_save``."""
+    if new_organization:
+        service.organization = organization_save(
+            organization=Organization(owner_id=service.owner_id, **new_organization), actor=actor
+        )
+    if creating:
+        # The person who writes it vouches for it today.
+        service.assured_date = timezone.localdate()
+        service.assurer_email = getattr(actor, "email", "")
+    else:
+        related = related or ServiceRelated()
+        # Moving to another organisation drops the old organisation's locations.
+        if related.locations is None:
+            related.locations = [
+                sal.location
+                for sal in service.service_at_locations.select_related("location")
+                if sal.location.organization_id == service.organization_id
+            ]
+    return service_save(service=service, actor=actor, related=related)
+
+
+@transaction.atomic
+def service_create(
+    *,
+    service: Service,
+    actor,
+    related: ServiceRelated | None = None,
+    new_organization: dict | None = None,
+) -> Service:
+    """A new entry, with a new organisation if asked. The person who writes it
+    vouches for it today, so its verification cycle starts now."""
+    return _service_write(
+        service=service,
+        actor=actor,
+        related=related,
+        new_organization=new_organization,
+        creating=True,
+    )
+
+
+@transaction.atomic
+def service_update(
+    *,
+    service: Service,
+    actor,
+    related: ServiceRelated | None = None,
+    new_organization: dict | None = None,
+) -> Service:
+    """Save a changed entry, with a new organisation if asked."""
+    return _service_write(
+        service=service,
+        actor=actor,
+        related=related,
+        new_organization=new_organization,
+        creating=False,
+    )
+
+
+@transaction.atomic
+def service_verify(*, service: Service, actor) -> Service:
+    """Confirm the entry is true today; the next check falls due one cycle later."""
+    today = timezone.localdate()
+    service.assured_date = today
+    service.assurer_email = actor.email
+    service.verification_due = today + timedelta(days=service.verification_days)
+    service.reminded_for = None
+    service.overdue_notified_for = None
+    return service_save(
+        service=service, actor=actor, summary=_("Verified"), audit_code="directory.service.verified"
+    )
+
+
+# --- organisations and locations ---------------------------------------------
+
+
+@transaction.atomic
+def organization_save(*, organization: Organization, actor) -> Organization:
+    creating = organization._state.adding
+    organization.full_clean()
+    organization.save()
+    if not creating:
+        # Its services' search text includes the organisation's name.
+        for service in organization.services.select_related("organization").prefetch_related(
+            "terms", "translations"
+        ):
+            index_service(service)
+    log_action(
+        actor=actor,
+        action="create" if creating else "update",
+        code="directory.organization." + ("create" if creating else "update"),
+        object_type="directory.organization",
+        object_id=organization.pk,
+        municipality=organization.owner_id,
+    )
+    return organization
+
+
+def _fill_from_postal_code(location: Location) -> None:
+    """Postal town and municipality from Posten's register, where not given."""
+    from vern.directory.selectors import _postal_codes
+
+    found = _postal_codes().get(location.postal_code or "")
+    if not found:
+        return
+    town, number = found
+    location.city = town.title()
+    location.municipality = Municipality.objects.filter(number=number).first()
+
+
+@transaction.atomic
+def location_save(*, location: Location, actor) -> Location:
+    """Save a location. A confidential address needs a public contact point,
+    because that is all the public will ever see of it."""
+    if location.is_confidential and not location.public_contact_point.strip():
+        raise ValidationError(
+            {
+                "public_contact_point": _(
+                    "A confidential address needs a public contact point, "
+                    "for example a phone number or a meeting place."
+                )
+            }
+        )
+    _fill_from_postal_code(location)
+    creating = location._state.adding
+    location.full_clean()
+    location.save()
+    log_action(
+        actor=actor,
+        action="create" if creating else "update",
+        code="directory.location." + ("create" if creating else "update"),
+        object_type="directory.location",
+        object_id=location.pk,
+        municipality=location.organization.owner_id,
+        detail={"confidential": location.is_confidential},
+    )
+    return location
