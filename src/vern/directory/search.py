@@ -332,17 +332,18 @@ def _scores_among(terms: list[str], among: Collection[uuid.UUID]) -> dict:
         rows = cursor.fetchall()
     if not rows:
         return {}
-    # Longest prefix first, so that a word is counted for the most specific one.
-    pattern = re.compile(
-        r"\b(" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")\w*"
-    )
+    # Stems are separated by single spaces, so a match is a space and a prefix;
+    # a leading literal lets the regex engine skip ahead fast. Longest prefix
+    # first, so that a word counts for the most specific one.
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    pattern = re.compile(f" ({alternatives})")
     lengths = {rowid: body.count(" ") + 1 for rowid, body in rows}
     average = sum(lengths.values()) / len(lengths)
     counted: dict[int, dict[str, int]] = {}
     frequency: dict[str, int] = {}
     for rowid, body in rows:
         counts: dict[str, int] = {}
-        for term in pattern.findall(body):
+        for term in pattern.findall(" " + body):
             counts[term] = counts.get(term, 0) + 1
         if counts:
             counted[rowid] = counts

@@ -295,7 +295,8 @@ def cards(ids: list) -> dict:
     """
     if not ids:
         return {}
-    by_id = {service.pk: service for service in Service.objects.filter(pk__in=ids).order_by()}
+    services = Service.objects.filter(pk__in=ids).order_by().only(*CARD_FIELDS)
+    by_id = {service.pk: service for service in services}
     related: dict[str, dict] = {name: {pk: [] for pk in by_id} for name in CARD_RELATED}
     for name, model, order in (
         ("phones", Phone, ("pk",)),
@@ -325,6 +326,21 @@ def cards(ids: list) -> dict:
 
 
 CARD_RELATED = ("phones", "schedules", "translations", "target_groups")
+# The service fields a card shows (templates/directory/public/_service_card.html).
+CARD_FIELDS = (
+    "id",
+    "name",
+    "alert",
+    "status",
+    "eligibility_description",
+    "email",
+    "referral",
+    "referral_from",
+    "open_24_7",
+    "schedule_note",
+    "is_free",
+    "assured_date",
+)
 
 
 def with_card_details(services: QuerySet[Service]) -> QuerySet[Service]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -26,7 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language, get_language_info, gettext_lazy
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -35,6 +36,7 @@ from django_ratelimit.core import is_ratelimited
 from vern.core.forms import add_errors
 from vern.core.models import Municipality
 from vern.directory import poster, selectors, services
+from vern.directory.cards import terms_language
 from vern.directory.models import (
     Schedule,
     Service,
@@ -90,8 +92,9 @@ def language_name(code: str) -> str:
         return code
 
 
-def opening_hours(schedules) -> list[tuple[str, str]]:
+def opening_hours(schedules, day_names: dict[int, str] | None = None) -> list[tuple[str, str]]:
     """Weekly hours with runs of days that share their hours folded: ("Monday–Friday", "08:00–15:30")."""
+    names = day_names or _day_names()
     by_day: dict[int, list] = {}
     for schedule in schedules:
         by_day.setdefault(schedule.weekday, []).append((schedule.opens_at, schedule.closes_at))
@@ -104,32 +107,33 @@ def opening_hours(schedules) -> list[tuple[str, str]]:
             runs.append([day, day, times])
     rows = []
     for first, last, times in runs:
-        days = Schedule.Day(first).label
+        days = names[first]
         if last != first:
-            days = f"{days}–{Schedule.Day(last).label}"
+            days = f"{days}–{names[last]}"
         hours = ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in times)
-        rows.append((str(days), hours))
+        rows.append((days, hours))
     return rows
+
+
+def _day_names() -> dict[int, str]:
+    return {day.value: str(day.label) for day in Schedule.Day}
 
 
 def decorate(services_, *, now, back_query: str = "") -> list[Service]:
     """Attach what a card shows beyond the model: open now, folded hours, groups, link."""
     items = list(services_)
+    day_names = _day_names()
+    # One reverse() for all cards: the link differs only by the service's id.
+    blank = str(uuid.UUID(int=0))
+    url = reverse("guide:service", args=[blank])
+    suffix = f"?{back_query}" if back_query else ""
     for service in items:
         service.is_open_now = selectors.is_open(service, now)
-        service.hours = opening_hours(service.schedules.all())
+        service.hours = opening_hours(service.schedules.all(), day_names)
         if not hasattr(service, "target_groups"):
             service.target_groups = service.terms_of("target_group")
-        url = reverse("guide:service", args=[service.pk])
-        service.guide_url = f"{url}?{back_query}" if back_query else url
+        service.guide_url = url.replace(blank, str(service.pk)) + suffix
     return items
-
-
-def terms_language() -> str:
-    """The language of taxonomy term names on this page when it differs from the
-    page's: terms have bokmål and English names only."""
-    language = (get_language() or "nb").split("-")[0]
-    return "" if language in ("nb", "en") else "nb"
 
 
 def guide_context(municipality: Municipality | None = None) -> dict:
