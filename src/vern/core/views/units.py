@@ -11,9 +11,6 @@ from vern.core.access import get_scoped_or_404, scoped, staff_view
 from vern.core.forms import UnitForm, add_errors
 from vern.core.models import Role, Unit
 
-# Older name, kept for modules that still import it from here.
-_add_errors = add_errors
-
 
 @staff_view(personal_data=None)
 def unit_list(request: HttpRequest) -> HttpResponse:
