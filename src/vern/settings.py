@@ -253,6 +253,9 @@ CACHES = {
 VERN_HSDS_RATE = env_str("VERN_HSDS_RATE", "120/m")
 if not re.fullmatch(r"[1-9][0-9]*/[smhd]", VERN_HSDS_RATE):
     raise ImproperlyConfigured("VERN_HSDS_RATE must look like 120/m (a number per s, m, h or d)")
+# How often (seconds) a process checks whether the directory changed before it
+# trusts its search snapshot (vocabulary, synonyms, languages offered).
+VERN_SNAPSHOT_SECONDS = 1.0
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "/static/"

@@ -11,3 +11,5 @@ WHITENOISE_AUTOREFRESH = True
 # Close connections after each request, so threads of the live server hold none
 # when the test database is dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Tests change the directory between searches: check on every search.
+VERN_SNAPSHOT_SECONDS = 0

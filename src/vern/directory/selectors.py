@@ -10,9 +10,7 @@ from pathlib import Path
 
 from django.db.models import (
     Case,
-    Exists,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -20,6 +18,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from vern.core.models import Municipality
 from vern.core.text import norwegian_sort_key
@@ -104,6 +103,9 @@ def services_for(municipality: Municipality | None) -> QuerySet[Service]:
     )
 
 
+OPEN_24_7 = 4  # position in a candidate row
+
+
 @dataclass
 class Filters:
     target_group: str = ""
@@ -133,52 +135,59 @@ class Filters:
             getattr(self, name) for name in ("target_group", "violence", "language", *self.FLAGS)
         )
 
-    def apply(self, services: QuerySet[Service], *, now: datetime) -> QuerySet[Service]:
-        # EXISTS rather than joins: no repeated rows, and cheap per candidate.
-        links = Service.terms.through.objects.filter(service_id=OuterRef("pk"))
-        if self.target_group:
-            services = services.filter(
-                Exists(
-                    links.filter(
-                        taxonomyterm__taxonomy__code="target_group",
-                        taxonomyterm__code=self.target_group,
-                    )
-                )
-            )
-        if self.violence:
-            services = services.filter(
-                Exists(
-                    links.filter(
-                        taxonomyterm__taxonomy__code="violence", taxonomyterm__code=self.violence
-                    )
-                )
-            )
-        if self.language:
-            services = services.filter(
-                Exists(
-                    ServiceLanguage.objects.filter(service_id=OuterRef("pk"), code=self.language)
-                )
-            )
+    def columns(self) -> dict:
+        """The filters that are plain columns of a service, as ORM lookups."""
+        lookups: dict = {}
         if self.free:
-            services = services.filter(is_free=True)
+            lookups["is_free"] = True
         if self.no_referral:
-            services = services.filter(referral=Service.Referral.NONE)
+            lookups["referral"] = Service.Referral.NONE
         if self.acute:
-            services = services.filter(acute=True)
+            lookups["acute"] = True
         if self.wheelchair:
-            services = services.filter(wheelchair_access=True)
+            lookups["wheelchair_access"] = True
         if self.pets:
-            services = services.filter(pets_allowed=True)
-        if self.open_now:
+            lookups["pets_allowed"] = True
+        return lookups
+
+    def narrow(self, rows: dict, *, now: datetime) -> dict:
+        """Keep the candidates (id -> row) that also pass the filters on related rows.
+
+        Each filter is one small query limited to the candidates' ids, so its
+        cost follows the candidates, not the directory (a join from the
+        filter's side would visit every service with that term).
+        """
+        terms = term_table()
+        for taxonomy, code in (("target_group", self.target_group), ("violence", self.violence)):
+            if not code or not rows:
+                continue
+            wanted = [
+                t.pk for t in terms.values() if t.taxonomy.code == taxonomy and t.code == code
+            ]
+            linked = Service.terms.through.objects.filter(
+                service_id__in=list(rows), taxonomyterm_id__in=wanted
+            ).values_list("service_id", flat=True)
+            rows = _only(rows, set(linked))
+        if self.language and rows:
+            speaking = ServiceLanguage.objects.filter(
+                service_id__in=list(rows), code=self.language
+            ).values_list("service_id", flat=True)
+            rows = _only(rows, set(speaking))
+        if self.open_now and rows:
             local = timezone.localtime(now)
+            always = {pk for pk, row in rows.items() if row[OPEN_24_7]}
             open_now = Schedule.objects.filter(
-                service_id=OuterRef("pk"),
+                service_id__in=[pk for pk in rows if pk not in always],
                 weekday=local.isoweekday(),
                 opens_at__lte=local.time(),
                 closes_at__gt=local.time(),
-            )
-            services = services.filter(Q(open_24_7=True) | Exists(open_now))
-        return services
+            ).values_list("service_id", flat=True)
+            rows = _only(rows, always | set(open_now))
+        return rows
+
+
+def _only(rows: dict, keep: set) -> dict:
+    return {pk: row for pk, row in rows.items() if pk in keep}
 
 
 @dataclass
@@ -200,23 +209,27 @@ def candidates(
     Three indexed lookups in one query (own, served, national), so the cost
     follows what one municipality has, not the size of the directory.
     """
-    base = filters.apply(public_services().order_by(), now=now)
+    base = public_services().order_by().filter(**filters.columns())
     parts = [base.filter(is_national=True)]
     if municipality is not None:
         parts += [base.filter(owner=municipality), base.filter(areas=municipality)]
-    rows = [part.values_list("pk", "name", "owner_id", "is_national") for part in parts]
+    rows = [
+        part.values_list("pk", "name", "owner_id", "is_national", "open_24_7") for part in parts
+    ]
     combined = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
-    found: dict = {}
+    found: dict = {pk: row for row in combined for pk in (row[0],)}
+    found = filters.narrow(found, now=now)
     local = municipality.pk if municipality is not None else None
-    for pk, name, owner_id, is_national in combined:
+    result = []
+    for pk, name, owner_id, is_national, _open in found.values():
         if owner_id is not None and owner_id == local:
             tier = Tier.LOCAL
         elif is_national:
             tier = Tier.NATIONAL
         else:
             tier = Tier.SHARED
-        found[pk] = (pk, tier, name)
-    return list(found.values())
+        result.append((pk, tier, name))
+    return result
 
 
 def guide_search(
@@ -298,11 +311,11 @@ def cards(ids: list) -> dict:
     services = Service.objects.filter(pk__in=ids).order_by().only(*CARD_FIELDS)
     by_id = {service.pk: service for service in services}
     related: dict[str, dict] = {name: {pk: [] for pk in by_id} for name in CARD_RELATED}
-    for name, model, order in (
-        ("phones", Phone, ("pk",)),
-        ("schedules", Schedule, ("weekday", "opens_at")),
-        ("translations", ServiceTranslation, ()),
-    ):
+    loads = [("phones", Phone, ("pk",)), ("schedules", Schedule, ("weekday", "opens_at"))]
+    if (get_language() or "nb").split("-")[0] != "nb":
+        # Bokmål pages show the entries' own texts; other languages look for a translation.
+        loads.append(("translations", ServiceTranslation, ()))
+    for name, model, order in loads:
         for row in model.objects.filter(service_id__in=ids).order_by(*order):
             related[name][row.service_id].append(row)
     terms = term_table()

@@ -5,21 +5,26 @@ that occur (for typo correction), the synonym list and the languages offered.
 Reading them on every request costs more than the search itself, so each
 process keeps them and checks with one indexed query whether the directory
 has changed since (the newest ``updated_at`` of services and synonyms and the
-number of synonyms, so that a deleted synonym counts too).
+number of synonyms, so that a deleted synonym counts too). The check runs at
+most once per ``VERN_SNAPSHOT_SECONDS`` (1 s) per process, so a change reaches
+the search within about a second.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 
 class Snapshot:
     def __init__(self) -> None:
         self._key: tuple | None = None
+        self._checked_at = float("-inf")
         self._values: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -36,7 +41,11 @@ class Snapshot:
 
     def check(self) -> None:
         """Drop every value if the directory changed since they were built."""
+        now = time.monotonic()
+        if now - self._checked_at < settings.VERN_SNAPSHOT_SECONDS:
+            return
         key = self._version()
+        self._checked_at = now
         if key != self._key:
             with self._lock:
                 self._values = {}
@@ -57,6 +66,7 @@ class Snapshot:
         with self._lock:
             self._values = {}
             self._key = None
+            self._checked_at = float("-inf")
 
 
 snapshot = Snapshot()
