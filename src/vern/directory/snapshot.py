@@ -4,8 +4,9 @@ The guide's search needs a few things that depend on every entry: the words
 that occur (for typo correction), the synonym list and the languages offered.
 Reading them on every request costs more than the search itself, so each
 process keeps them and checks with one indexed query whether the directory
-has changed since (the newest ``updated_at`` of services and synonyms and the
-number of synonyms, so that a deleted synonym counts too). The check runs at
+has changed since (the newest ``updated_at`` of services, organisations (their
+names are in the search text) and synonyms, and the number of synonyms, so that
+a deleted synonym counts too). The check runs at
 most once per ``VERN_SNAPSHOT_SECONDS`` (1 s) per process, so a change reaches
 the search within about a second.
 """
@@ -29,12 +30,14 @@ class Snapshot:
         self._lock = threading.Lock()
 
     def _version(self) -> tuple:
-        from vern.directory.models import Service, Synonym
+        from vern.directory.models import Organization, Service, Synonym
 
         services, synonyms = Service._meta.db_table, Synonym._meta.db_table
+        organizations = Organization._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT (SELECT MAX(updated_at) FROM {services}), "  # noqa: S608 (table names)
+                f"(SELECT MAX(updated_at) FROM {organizations}), "
                 f"(SELECT MAX(updated_at) FROM {synonyms}), (SELECT COUNT(*) FROM {synonyms})"
             )
             return tuple(cursor.fetchone())

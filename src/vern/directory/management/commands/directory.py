@@ -23,10 +23,11 @@ from django.core.management.base import (
 from django.db import transaction
 
 from vern.audit.services import log_action
-from vern.directory import hsds
+from vern.directory import hsds, search
 from vern.directory.importer import FileProblem, count_services, import_data, read_file
 from vern.directory.models import Service
 from vern.directory.selectors import public_services
+from vern.directory.snapshot import snapshot
 
 CONFIDENTIAL_WARNING = (
     "WARNING: this export includes confidential addresses, staff e-mail addresses and "
@@ -81,7 +82,10 @@ class _Raw:
 
 
 class Command(BaseCommand):
-    help = "Export the service directory as HSDS 3.0 JSON or CSV, or import HSDS JSON."
+    help = (
+        "Export the service directory as HSDS 3.0 JSON or CSV, import HSDS JSON, "
+        "or rebuild the search index."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -101,13 +105,36 @@ class Command(BaseCommand):
         importer.add_argument(
             "--dry-run", action="store_true", help="Check and report; save nothing."
         )
+        sub.add_parser(
+            "reindex",
+            help="Rebuild every service's search text and index entry (after an upgrade "
+            "that changes how search text is built, or after changing rows with SQL).",
+        )
 
     @no_translations  # messages in English, like the rest of the command line
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "export":
             self.export(options)
+        elif subcommand == "reindex":
+            self.reindex()
         else:
             self.import_(options)
+
+    # --- reindex ---
+
+    def reindex(self) -> None:
+        services = Service.objects.select_related("organization").prefetch_related(
+            "terms", "translations"
+        )
+        progress = Progress(self.stderr, services.count(), "Indexing")
+        done = 0
+        with transaction.atomic():
+            for service in services.iterator(chunk_size=500):
+                search.index_service(service)
+                done += 1
+                progress(done)
+        snapshot.clear()
+        self.stdout.write(f"Indexed {done} services.")
 
     # --- export ---
 
