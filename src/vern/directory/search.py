@@ -263,6 +263,17 @@ def prefixes(plan: QueryPlan) -> list[str]:
     return sorted(found)
 
 
+def match_sql(plan: QueryPlan) -> tuple[str, str, list] | None:
+    """PostgreSQL: (condition, relevance, params) to match and rank inside another
+    query, so the guide's candidates and their relevance come in one round trip.
+    None on SQLite or for an empty plan; then use ``scores``."""
+    if plan.empty or connection.vendor != "postgresql":
+        return None
+    query = "to_tsquery('simple'::regconfig, %s)"
+    raw = " | ".join(f"{t}:*" for t in prefixes(plan))
+    return f"search_vector @@ {query}", f"ts_rank(search_vector, {query})", [raw]
+
+
 def fts_rowid(pk: uuid.UUID) -> int:
     """A service's fixed rowid in SQLite's FTS table: the UUID's top 63 bits."""
     return pk.int >> 65

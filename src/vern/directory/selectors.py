@@ -9,7 +9,9 @@ from functools import cache
 from pathlib import Path
 
 from django.db.models import (
+    BooleanField,
     Case,
+    FloatField,
     IntegerField,
     Prefetch,
     Q,
@@ -17,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -201,34 +204,50 @@ class SearchResult:
 
 
 def candidates(
-    municipality: Municipality | None, filters: Filters, *, now: datetime
+    municipality: Municipality | None,
+    filters: Filters,
+    *,
+    now: datetime,
+    plan: search.QueryPlan | None = None,
 ) -> list[tuple]:
-    """(id, tier, name) of every public service a resident of ``municipality``
-    can use that passes ``filters``; without a municipality, the national ones.
+    """(id, tier, name, relevance) of every public service a resident of
+    ``municipality`` can use that passes ``filters``; without a municipality,
+    the national ones.
 
     Three indexed lookups in one query (own, served, national), so the cost
-    follows what one municipality has, not the size of the directory.
+    follows what one municipality has, not the size of the directory. On
+    PostgreSQL a ``plan`` is matched and ranked in the same query; elsewhere
+    relevance is None and the caller asks ``search.scores``.
     """
     base = public_services().order_by().filter(**filters.columns())
+    fields = ["pk", "name", "owner_id", "is_national", "open_24_7"]
+    matching = search.match_sql(plan) if plan is not None else None
+    if matching:
+        # Fixed SQL from search.match_sql; the query words travel as parameters.
+        condition, relevance, params = matching
+        base = base.annotate(
+            matches=RawSQL(condition, params, output_field=BooleanField()),  # noqa: S611
+            relevance=RawSQL(relevance, params, output_field=FloatField()),  # noqa: S611
+        ).filter(matches=True)
+        fields.append("relevance")
     parts = [base.filter(is_national=True)]
     if municipality is not None:
         parts += [base.filter(owner=municipality), base.filter(areas=municipality)]
-    rows = [
-        part.values_list("pk", "name", "owner_id", "is_national", "open_24_7") for part in parts
-    ]
+    rows = [part.values_list(*fields) for part in parts]
     combined = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
-    found: dict = {pk: row for row in combined for pk in (row[0],)}
+    found: dict = {row[0]: row for row in combined}
     found = filters.narrow(found, now=now)
     local = municipality.pk if municipality is not None else None
     result = []
-    for pk, name, owner_id, is_national, _open in found.values():
+    for row in found.values():
+        pk, name, owner_id, is_national = row[:4]
         if owner_id is not None and owner_id == local:
             tier = Tier.LOCAL
         elif is_national:
             tier = Tier.NATIONAL
         else:
             tier = Tier.SHARED
-        result.append((pk, tier, name))
+        result.append((pk, tier, name, row[5] if matching else None))
     return result
 
 
@@ -249,20 +268,21 @@ def guide_search(
     if not checked:
         snapshot.check()
     plan = search.plan_query(query)
-    rows = candidates(municipality, filters, now=now)
+    rows = candidates(municipality, filters, now=now, plan=plan)
     if plan.empty:
         rows.sort(key=lambda row: (row[1], norwegian_sort_key(row[2])))
     else:
-        relevance = search.scores(plan, among=[row[0] for row in rows])
-        rows = [row for row in rows if row[0] in relevance]
-        rows.sort(key=lambda row: (row[1], -relevance[row[0]], norwegian_sort_key(row[2])))
+        if search.match_sql(plan) is None:  # SQLite: rank the candidates here
+            relevance = search.scores(plan, among=[row[0] for row in rows])
+            rows = [(*row[:3], relevance[row[0]]) for row in rows if row[0] in relevance]
+        rows.sort(key=lambda row: (row[1], -row[3], norwegian_sort_key(row[2])))
     total = len(rows)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     by_id = cards([row[0] for row in shown])
     results = []
-    for pk, tier, _name in shown:
+    for pk, tier, _name, _relevance in shown:
         service = by_id[pk]
         service.tier = tier
         results.append(service)
