@@ -11,6 +11,7 @@ Strings are translated with Django's gettext, in the active language.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +25,25 @@ from django.utils.translation import get_language, gettext, ngettext
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "directory" / "jinja"
 PARTS = ("phones", "referral", "opening", "verified")
 
+# The page language while cards render, so that each card need not ask Django
+# (a lookup in thread-local state) for every string; set by render_card/part.
+_language: ContextVar[str] = ContextVar("card_language", default="nb")
+_translated: dict[tuple[str, str], str] = {}
+
+
+def _gettext(message: str) -> str:
+    """Django's gettext, remembered per language: a card asks for a dozen strings."""
+    key = (_language.get(), message)
+    try:
+        return _translated[key]
+    except KeyError:
+        _translated[key] = text = gettext(message)
+        return text
+
+
+def _date(value) -> str:
+    return date_format(value, "DATE_FORMAT")
+
 
 @cache
 def _environment() -> jinja2.Environment:
@@ -36,11 +56,11 @@ def _environment() -> jinja2.Environment:
         auto_reload=settings.DEBUG,
         extensions=["jinja2.ext.i18n"],
     )
-    environment.install_gettext_callables(gettext, ngettext, newstyle=False)
+    environment.install_gettext_callables(_gettext, ngettext, newstyle=False)
     environment.filters.update(
         capfirst=capfirst,
         truncatewords=lambda text, count: Truncator(text).words(count, truncate=" …"),
-        date_format=lambda value: date_format(value, "DATE_FORMAT"),
+        date_format=_date,
     )
     environment.globals["service_text"] = service_text
     return environment
@@ -64,11 +84,21 @@ def terms_language() -> str:
 def render_card(service, *, level: int = 3) -> SafeString:
     """One card; ``service`` carries ``guide_url``, ``hours``, ``is_open_now`` and
     ``target_groups`` (views.public.decorate)."""
-    html = _macros().card(service, level, page_language(), terms_language())
+    language = page_language()
+    token = _language.set(language)
+    try:
+        html = _macros().card(service, level, language, terms_language())
+    finally:
+        _language.reset(token)
     return mark_safe(str(html))  # autoescaped by Jinja2
 
 
 def render_part(name: str, service) -> SafeString:
     if name not in PARTS:
         raise ValueError(f"no card part called {name!r}")
-    return mark_safe(str(getattr(_macros(), name)(service)))  # autoescaped by Jinja2
+    token = _language.set(page_language())
+    try:
+        html = getattr(_macros(), name)(service)
+    finally:
+        _language.reset(token)
+    return mark_safe(str(html))  # autoescaped by Jinja2

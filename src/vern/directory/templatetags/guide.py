@@ -18,7 +18,7 @@ TRANSLATED_FIELDS = (
 
 
 @register.simple_tag
-def service_text(service, field: str) -> dict:
+def service_text(service, field: str, language: str = "") -> dict:
     """A service's text in the page language when it has one, else bokmål.
 
     Returns ``{"text": ..., "lang": ..., "fallback": bool}`` so the template can
@@ -26,7 +26,7 @@ def service_text(service, field: str) -> dict:
     """
     if field not in TRANSLATED_FIELDS:
         raise template.TemplateSyntaxError(f"{field} is not a translated service field")
-    language = (get_language() or "nb").split("-")[0]
+    language = language or (get_language() or "nb").split("-")[0]
     original = getattr(service, field)
     if language != "nb":
         for translation in service.translations.all():
