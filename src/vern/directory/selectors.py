@@ -358,7 +358,7 @@ def cards(ids: list) -> dict:
         .only(*CARD_FIELDS)
         .annotate(
             term_ids=_aggregated(Service.terms.through, Cast("taxonomyterm_id", CharField())),
-            hours=_aggregated(
+            opening_rows=_aggregated(
                 Schedule,
                 Concat(
                     Cast("weekday", CharField()),
@@ -389,7 +389,7 @@ def cards(ids: list) -> dict:
             key=lambda t: (t.sort_key, t.code),
         )
         hours = []
-        for row in (service.hours or "").split(";"):
+        for row in (service.opening_rows or "").split(";"):
             if row:
                 weekday, opens, closes = row.split(",")
                 hours.append(
@@ -403,7 +403,6 @@ def cards(ids: list) -> dict:
             "translations": related["translations"][pk],
             "schedules": hours,
         }
-        del service.hours  # decorate() sets the folded hours under this name
     return by_id
 
 
