@@ -241,7 +241,8 @@ def candidates(
     if municipality is not None:
         parts += [base.filter(owner=municipality), base.filter(areas=municipality)]
     rows = [part.values_list(*fields) for part in parts]
-    combined = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
+    # No ORDER BY: the caller sorts (the model's default ordering would sort by name).
+    combined = (rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]).order_by()
     found: dict = {row[0]: row for row in combined}
     found = filters.narrow(found, now=now)
     local = municipality.pk if municipality is not None else None
