@@ -288,31 +288,23 @@ BM25_K1, BM25_B = 1.2, 0.75
 def scores(plan: QueryPlan, among: Collection[uuid.UUID] | None = None) -> dict:
     """Service id -> relevance for the services matching any word of the plan.
 
-    ``among`` limits the search to the given services (a municipality's
-    candidates), so that its cost follows their number, not the directory's;
-    without it every service is searched. Prefixes are word characters only,
-    so they are safe inside both query languages.
+    ``among`` limits the search to the given services; on SQLite a few
+    hundred of them are ranked from their stored texts, so the cost follows
+    their number, not the directory's. Prefixes are word characters only, so
+    they are safe inside both query languages.
     """
     if plan.empty or (among is not None and not among):
         return {}
     terms = prefixes(plan)
-    limited = among is not None and len(among) <= MAX_LOOKUPS
-    if connection.vendor == "postgresql":
-        # 'simple' keeps our own stems as they are; the stored vector is norwegian.
-        sql = (
-            "SELECT id, ts_rank(search_vector, q) "
-            "FROM directory_service, to_tsquery('simple'::regconfig, %s) AS q "
-            "WHERE search_vector @@ q"
-        )
-        params: list = [" | ".join(f"{t}:*" for t in terms)]
-        if limited:
-            sql += " AND id = ANY(%s)"
-            params.append(list(among))
+    matching = match_sql(plan)
+    if matching:  # PostgreSQL; the guide ranks inside its candidates' query instead
+        condition, relevance, params = matching
+        sql = f"SELECT id, {relevance} FROM directory_service WHERE {condition}"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, params * 2)
             found = {row[0]: float(row[1]) for row in cursor.fetchall()}
-    elif limited:
-        found = _scores_among(terms, among)
+    elif among is not None and len(among) <= MAX_LOOKUPS:
+        return _scores_among(terms, among)
     else:
         sql = (
             "SELECT service_id, -bm25(directory_service_fts) FROM directory_service_fts "
@@ -321,7 +313,7 @@ def scores(plan: QueryPlan, among: Collection[uuid.UUID] | None = None) -> dict:
         with connection.cursor() as cursor:
             cursor.execute(sql, [" OR ".join(f'"{t}"*' for t in terms)])
             found = {uuid.UUID(row[0]): float(row[1]) for row in cursor.fetchall()}
-    if among is not None and not limited:
+    if among is not None:
         wanted = set(among)
         found = {pk: score for pk, score in found.items() if pk in wanted}
     return found

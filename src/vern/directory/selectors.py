@@ -215,23 +215,22 @@ def candidates(
     filters: Filters,
     *,
     now: datetime,
-    plan: search.QueryPlan | None = None,
+    match: tuple[str, str, list] | None = None,
 ) -> list[tuple]:
     """(id, tier, name, relevance) of every public service a resident of
     ``municipality`` can use that passes ``filters``; without a municipality,
     the national ones.
 
     Three indexed lookups in one query (own, served, national), so the cost
-    follows what one municipality has, not the size of the directory. On
-    PostgreSQL a ``plan`` is matched and ranked in the same query; elsewhere
-    relevance is None and the caller asks ``search.scores``.
+    follows what one municipality has, not the size of the directory. With
+    ``match`` (``search.match_sql``, PostgreSQL) only matching services come
+    back, ranked in the same query; without it relevance is None.
     """
     base = public_services().order_by().filter(**filters.columns())
     fields = ["pk", "name", "owner_id", "is_national", "open_24_7"]
-    matching = search.match_sql(plan) if plan is not None else None
-    if matching:
+    if match:
         # Fixed SQL from search.match_sql; the query words travel as parameters.
-        condition, relevance, params = matching
+        condition, relevance, params = match
         base = base.annotate(
             matches=RawSQL(condition, params, output_field=BooleanField()),  # noqa: S611
             relevance=RawSQL(relevance, params, output_field=FloatField()),  # noqa: S611
@@ -255,7 +254,7 @@ def candidates(
             tier = Tier.NATIONAL
         else:
             tier = Tier.SHARED
-        result.append((pk, tier, name, row[5] if matching else None))
+        result.append((pk, tier, name, row[5] if match else None))
     return result
 
 
@@ -276,11 +275,12 @@ def guide_search(
     if not checked:
         snapshot.check()
     plan = search.plan_query(query)
-    rows = candidates(municipality, filters, now=now, plan=plan)
+    match = search.match_sql(plan)
+    rows = candidates(municipality, filters, now=now, match=match)
     if plan.empty:
         rows.sort(key=lambda row: (row[1], norwegian_sort_key(row[2])))
     else:
-        if search.match_sql(plan) is None:  # SQLite: rank the candidates here
+        if match is None:  # SQLite: rank the candidates here
             relevance = search.scores(plan, among=[row[0] for row in rows])
             rows = [(*row[:3], relevance[row[0]]) for row in rows if row[0] in relevance]
         rows.sort(key=lambda row: (row[1], -row[3], norwegian_sort_key(row[2])))

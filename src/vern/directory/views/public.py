@@ -159,14 +159,13 @@ def municipality_page(request: HttpRequest, number: str) -> HttpResponse:
     if municipality is None:
         return _unknown_municipality(request, number)
     now = timezone.now()
-    local = selectors.with_card_details(poster.key_services(municipality))[: KEY_SERVICES + 1]
-    listed = decorate(local, now=now, back_query=urlencode({"kommune": municipality.number}))
-    context = guide_context(municipality)
-    context.update(
-        services=listed[:KEY_SERVICES],
-        more=len(listed) > KEY_SERVICES,
-        tiers=selectors.Tier,
+    ids = list(poster.key_services(municipality).values_list("pk", flat=True)[: KEY_SERVICES + 1])
+    by_id = selectors.cards(ids)
+    listed = decorate(
+        [by_id[pk] for pk in ids], now=now, back_query=urlencode({"kommune": municipality.number})
     )
+    context = guide_context(municipality)
+    context.update(services=listed[:KEY_SERVICES], more=len(listed) > KEY_SERVICES)
     return render(request, "directory/public/municipality.html", context)
 
 
