@@ -5,14 +5,12 @@ dropped, synonyms added ("juling" also finds "vold"), and words that appear
 nowhere in the directory replaced by their closest spellings ("krisesenetr"
 finds "krisesenter"). Each word becomes a Snowball-stemmed prefix.
 
-PostgreSQL matches the prefixes against a stored ``norwegian`` tsvector
-(``search_vector``, GIN-indexed; migration 0006). SQLite keeps an FTS5 table
-of stemmed words with a fixed rowid per service (``fts_rowid``). The guide
-searches only among one municipality's candidates, so its cost follows what
-that municipality has rather than the size of the directory: PostgreSQL
-limits the match to the candidate ids, SQLite reads the candidates' stemmed
-texts by rowid and ranks them with BM25 here (FTS5 would re-run the whole
-match for every rowid). Without candidates (the API) both use their index.
+The guide ranks one municipality's candidates in memory with BM25
+(``guide_index``), the same way on both databases. The HSDS API searches the
+whole directory through the databases' own indexes: PostgreSQL matches the
+prefixes against a stored ``norwegian`` tsvector (``search_vector``,
+GIN-indexed; migration 0006), SQLite keeps an FTS5 table of stemmed words with
+a fixed rowid per service (``fts_rowid``).
 
 Search terms are never logged or stored.
 """
@@ -20,11 +18,10 @@ Search terms are never logged or stored.
 from __future__ import annotations
 
 import difflib
-import math
 import re
 import threading
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -187,11 +184,12 @@ class Vocabulary:
 
     @classmethod
     def build(cls) -> Vocabulary:
-        from vern.directory.models import Service, Synonym
+        """The words of every entry (gathered by the guide's index in the same
+        pass over the directory) and of the synonym list."""
+        from vern.directory.guide_index import guide_index
+        from vern.directory.models import Synonym
 
-        found: set[str] = set()
-        for document in Service.objects.values_list("search_document", flat=True).iterator():
-            found.update(words(document))
+        found = set(guide_index().words)
         for term, expands in Synonym.objects.values_list("term", "expands_to"):
             found.update(words(term))
             found.update(words(expands))
@@ -264,9 +262,8 @@ def prefixes(plan: QueryPlan) -> list[str]:
 
 
 def match_sql(plan: QueryPlan) -> tuple[str, str, list] | None:
-    """PostgreSQL: (condition, relevance, params) to match and rank inside another
-    query, so the guide's candidates and their relevance come in one round trip.
-    None on SQLite or for an empty plan; then use ``scores``."""
+    """PostgreSQL: (condition, relevance, params) to match and rank in SQL.
+    None on SQLite or for an empty plan."""
     if plan.empty or connection.vendor != "postgresql":
         return None
     query = "to_tsquery('simple'::regconfig, %s)"
@@ -279,91 +276,30 @@ def fts_rowid(pk: uuid.UUID) -> int:
     return pk.int >> 65
 
 
-# Above this many candidates one pass over the index beats looking each one up.
-MAX_LOOKUPS = 2000
-# FTS5's own bm25() defaults.
-BM25_K1, BM25_B = 1.2, 0.75
+def scores(plan: QueryPlan) -> dict:
+    """Service id -> relevance for every service matching any word of the plan,
+    through the database's full-text index (the HSDS API's search; the guide
+    ranks one municipality's candidates in memory, see ``guide_index``).
 
-
-def scores(plan: QueryPlan, among: Collection[uuid.UUID] | None = None) -> dict:
-    """Service id -> relevance for the services matching any word of the plan.
-
-    ``among`` limits the search to the given services; on SQLite a few
-    hundred of them are ranked from their stored texts, so the cost follows
-    their number, not the directory's. Prefixes are word characters only, so
-    they are safe inside both query languages.
+    Prefixes are word characters only, so they are safe inside both query
+    languages.
     """
-    if plan.empty or (among is not None and not among):
+    if plan.empty:
         return {}
-    terms = prefixes(plan)
     matching = match_sql(plan)
-    if matching:  # PostgreSQL; the guide ranks inside its candidates' query instead
+    if matching:
         condition, relevance, params = matching
         sql = f"SELECT id, {relevance} FROM directory_service WHERE {condition}"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, params * 2)
-            found = {row[0]: float(row[1]) for row in cursor.fetchall()}
-    elif among is not None and len(among) <= MAX_LOOKUPS:
-        return _scores_among(terms, among)
-    else:
-        sql = (
-            "SELECT service_id, -bm25(directory_service_fts) FROM directory_service_fts "
-            "WHERE directory_service_fts MATCH %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [" OR ".join(f'"{t}"*' for t in terms)])
-            found = {uuid.UUID(row[0]): float(row[1]) for row in cursor.fetchall()}
-    if among is not None:
-        wanted = set(among)
-        found = {pk: score for pk, score in found.items() if pk in wanted}
-    return found
-
-
-def _scores_among(terms: list[str], among: Collection[uuid.UUID]) -> dict:
-    """SQLite: BM25 over the candidates' stemmed texts, read from the FTS table by rowid.
-
-    FTS5 evaluates a MATCH again for every rowid it is limited to, which costs
-    far more than reading a few hundred short texts and scoring them here.
-    Document frequencies are counted among the candidates.
-    """
-    by_rowid = {fts_rowid(pk): pk for pk in among}
-    rowids = list(by_rowid)
+            return {row[0]: float(row[1]) for row in cursor.fetchall()}
+    sql = (
+        "SELECT service_id, -bm25(directory_service_fts) FROM directory_service_fts "
+        "WHERE directory_service_fts MATCH %s"
+    )
     with connection.cursor() as cursor:
-        placeholders = ", ".join(["%s"] * len(rowids))
-        sql = f"SELECT rowid, body FROM directory_service_fts WHERE rowid IN ({placeholders})"  # noqa: S608
-        cursor.execute(sql, rowids)
-        rows = cursor.fetchall()
-    if not rows:
-        return {}
-    # Stems are separated by single spaces, so a match is a space and a prefix;
-    # a leading literal lets the regex engine skip ahead fast. Longest prefix
-    # first, so that a word counts for the most specific one.
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    pattern = re.compile(f" ({alternatives})")
-    lengths = {rowid: body.count(" ") + 1 for rowid, body in rows}
-    average = sum(lengths.values()) / len(lengths)
-    counted: dict[int, dict[str, int]] = {}
-    frequency: dict[str, int] = {}
-    for rowid, body in rows:
-        counts: dict[str, int] = {}
-        for term in pattern.findall(" " + body):
-            counts[term] = counts.get(term, 0) + 1
-        if counts:
-            counted[rowid] = counts
-            for term in counts:
-                frequency[term] = frequency.get(term, 0) + 1
-    total = len(rows)
-    found = {}
-    for rowid, counts in counted.items():
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[rowid] / average)
-        found[by_rowid[rowid]] = sum(
-            math.log(1 + (total - frequency[t] + 0.5) / (frequency[t] + 0.5))
-            * n
-            * (BM25_K1 + 1)
-            / (n + norm)
-            for t, n in counts.items()
-        )
-    return found
+        cursor.execute(sql, [" OR ".join(f'"{t}"*' for t in prefixes(plan))])
+        return {uuid.UUID(row[0]): float(row[1]) for row in cursor.fetchall()}
 
 
 def index_service(service) -> None:

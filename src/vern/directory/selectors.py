@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
-    FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -25,7 +23,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.aggregates import StringAgg
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -33,6 +30,7 @@ from django.utils.translation import get_language
 from vern.core.models import Municipality
 from vern.core.text import norwegian_sort_key
 from vern.directory import search
+from vern.directory.guide_index import Tier, guide_index
 from vern.directory.models import (
     Phone,
     Schedule,
@@ -46,12 +44,6 @@ from vern.directory.snapshot import snapshot
 POSTAL_CODES = Path(__file__).resolve().parent / "data" / "postnummer.csv"
 PUBLIC_STATUSES = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
 PAGE_SIZE = 20
-
-
-class Tier:
-    """The order results are shown in: the municipality's own, shared, national."""
-
-    LOCAL, SHARED, NATIONAL = 0, 1, 2
 
 
 @cache
@@ -113,9 +105,6 @@ def services_for(municipality: Municipality | None) -> QuerySet[Service]:
     )
 
 
-OPEN_24_7 = 4  # position in a candidate row
-
-
 @dataclass
 class Filters:
     target_group: str = ""
@@ -145,60 +134,6 @@ class Filters:
             getattr(self, name) for name in ("target_group", "violence", "language", *self.FLAGS)
         )
 
-    def columns(self) -> dict:
-        """The filters that are plain columns of a service, as ORM lookups."""
-        lookups: dict = {}
-        if self.free:
-            lookups["is_free"] = True
-        if self.no_referral:
-            lookups["referral"] = Service.Referral.NONE
-        if self.acute:
-            lookups["acute"] = True
-        if self.wheelchair:
-            lookups["wheelchair_access"] = True
-        if self.pets:
-            lookups["pets_allowed"] = True
-        return lookups
-
-    def narrow(self, rows: dict, *, now: datetime) -> dict:
-        """Keep the candidates (id -> row) that also pass the filters on related rows.
-
-        Each filter is one small query limited to the candidates' ids, so its
-        cost follows the candidates, not the directory (a join from the
-        filter's side would visit every service with that term).
-        """
-        terms = term_table()
-        for taxonomy, code in (("target_group", self.target_group), ("violence", self.violence)):
-            if not code or not rows:
-                continue
-            wanted = [
-                t.pk for t in terms.values() if t.taxonomy.code == taxonomy and t.code == code
-            ]
-            linked = Service.terms.through.objects.filter(
-                service_id__in=list(rows), taxonomyterm_id__in=wanted
-            ).values_list("service_id", flat=True)
-            rows = _only(rows, set(linked))
-        if self.language and rows:
-            speaking = ServiceLanguage.objects.filter(
-                service_id__in=list(rows), code=self.language
-            ).values_list("service_id", flat=True)
-            rows = _only(rows, set(speaking))
-        if self.open_now and rows:
-            local = timezone.localtime(now)
-            always = {pk for pk, row in rows.items() if row[OPEN_24_7]}
-            open_now = Schedule.objects.filter(
-                service_id__in=[pk for pk in rows if pk not in always],
-                weekday=local.isoweekday(),
-                opens_at__lte=local.time(),
-                closes_at__gt=local.time(),
-            ).values_list("service_id", flat=True)
-            rows = _only(rows, always | set(open_now))
-        return rows
-
-
-def _only(rows: dict, keep: set) -> dict:
-    return {pk: row for pk, row in rows.items() if pk in keep}
-
 
 @dataclass
 class SearchResult:
@@ -208,54 +143,6 @@ class SearchResult:
     pages: int
     corrected: dict[str, str] = field(default_factory=dict)
     query_used: bool = False
-
-
-def candidates(
-    municipality: Municipality | None,
-    filters: Filters,
-    *,
-    now: datetime,
-    match: tuple[str, str, list] | None = None,
-) -> list[tuple]:
-    """(id, tier, name, relevance) of every public service a resident of
-    ``municipality`` can use that passes ``filters``; without a municipality,
-    the national ones.
-
-    Three indexed lookups in one query (own, served, national), so the cost
-    follows what one municipality has, not the size of the directory. With
-    ``match`` (``search.match_sql``, PostgreSQL) only matching services come
-    back, ranked in the same query; without it relevance is None.
-    """
-    base = public_services().order_by().filter(**filters.columns())
-    fields = ["pk", "name", "owner_id", "is_national", "open_24_7"]
-    if match:
-        # Fixed SQL from search.match_sql; the query words travel as parameters.
-        condition, relevance, params = match
-        base = base.annotate(
-            matches=RawSQL(condition, params, output_field=BooleanField()),  # noqa: S611
-            relevance=RawSQL(relevance, params, output_field=FloatField()),  # noqa: S611
-        ).filter(matches=True)
-        fields.append("relevance")
-    parts = [base.filter(is_national=True)]
-    if municipality is not None:
-        parts += [base.filter(owner=municipality), base.filter(areas=municipality)]
-    rows = [part.values_list(*fields) for part in parts]
-    # No ORDER BY: the caller sorts (the model's default ordering would sort by name).
-    combined = (rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]).order_by()
-    found: dict = {row[0]: row for row in combined}
-    found = filters.narrow(found, now=now)
-    local = municipality.pk if municipality is not None else None
-    result = []
-    for row in found.values():
-        pk, name, owner_id, is_national = row[:4]
-        if owner_id is not None and owner_id == local:
-            tier = Tier.LOCAL
-        elif is_national:
-            tier = Tier.NATIONAL
-        else:
-            tier = Tier.SHARED
-        result.append((pk, tier, name, row[5] if match else None))
-    return result
 
 
 def guide_search(
@@ -275,23 +162,30 @@ def guide_search(
     if not checked:
         snapshot.check()
     plan = search.plan_query(query)
-    match = search.match_sql(plan)
-    rows = candidates(municipality, filters, now=now, match=match)
+    index = guide_index()
+    found = index.candidates(municipality.pk if municipality else None, filters, now=now)
     if plan.empty:
-        rows.sort(key=lambda row: (row[1], norwegian_sort_key(row[2])))
+        found.sort(key=lambda pair: (pair[1], pair[0].sort_key))
+        rows = [(entry.pk, tier) for entry, tier in found]
     else:
-        if match is None:  # SQLite: rank the candidates here
-            relevance = search.scores(plan, among=[row[0] for row in rows])
-            rows = [(*row[:3], relevance[row[0]]) for row in rows if row[0] in relevance]
-        rows.sort(key=lambda row: (row[1], -row[3], norwegian_sort_key(row[2])))
+        relevance = index.scores(search.prefixes(plan), [entry for entry, _tier in found])
+        ranked = [
+            (tier, -relevance[entry.pk], entry.sort_key, entry.pk)
+            for entry, tier in found
+            if entry.pk in relevance
+        ]
+        ranked.sort()
+        rows = [(pk, tier) for tier, _score, _key, pk in ranked]
     total = len(rows)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     by_id = cards([row[0] for row in shown])
     results = []
-    for pk, tier, _name, _relevance in shown:
-        service = by_id[pk]
+    for pk, tier in shown:
+        service = by_id.get(pk)
+        if service is None:  # deleted since the index was built
+            continue
         service.tier = tier
         results.append(service)
     return SearchResult(

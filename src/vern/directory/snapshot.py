@@ -1,12 +1,12 @@
 """Process-local values derived from the whole directory, rebuilt when it changes.
 
-The guide's search needs a few things that depend on every entry: the words
-that occur (for typo correction), the synonym list and the languages offered.
-Reading them on every request costs more than the search itself, so each
-process keeps them and checks with one indexed query whether the directory
-has changed since (the newest ``updated_at`` of services, organisations (their
-names are in the search text) and synonyms, and the number of synonyms, so that
-a deleted synonym counts too). The check runs at
+The guide's search needs a few things that depend on every entry: its index
+(``guide_index``), the words that occur (for typo correction), the synonym
+list and the languages offered. Reading them on every request costs more than
+the search itself, so each process keeps them and checks with one query
+whether the directory has changed since (the newest ``updated_at`` of
+services, organisations (their names are in the search text) and synonyms,
+and the number of services and of synonyms, so that a deletion counts too). The check runs at
 most once per ``VERN_SNAPSHOT_SECONDS`` (1 s) per process, so a change reaches
 the search within about a second.
 """
@@ -38,7 +38,8 @@ class Snapshot:
             cursor.execute(
                 f"SELECT (SELECT MAX(updated_at) FROM {services}), "  # noqa: S608 (table names)
                 f"(SELECT MAX(updated_at) FROM {organizations}), "
-                f"(SELECT MAX(updated_at) FROM {synonyms}), (SELECT COUNT(*) FROM {synonyms})"
+                f"(SELECT MAX(updated_at) FROM {synonyms}), (SELECT COUNT(*) FROM {synonyms}), "
+                f"(SELECT COUNT(*) FROM {services})"
             )
             return tuple(cursor.fetchone())
 

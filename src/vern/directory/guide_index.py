@@ -1,0 +1,251 @@
+"""The guide's search index, kept in each process's memory.
+
+A resident's search touches a few hundred entries: the municipality's own,
+those serving it, and the national ones. Asking the database for them, then
+for the ones passing the filters, then for their texts, cost more than ranking
+them (four to six queries, most of their time spent building SQL). The index
+holds, for every public service, what choosing and ranking it needs: who
+offers it and where, the filter facts, opening hours and its text stemmed.
+One pass over the directory builds it (about 0.6 s and 10 MB at 20,000
+services, see docs/architecture.md), together with the words that occur in the
+directory (for typo correction). It lives in the directory snapshot
+(``snapshot.py``), so a change to the directory rebuilds it within about a
+second. Both databases rank the same way here (BM25); the HSDS API searches
+the whole directory through the databases' own full-text indexes instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.utils import timezone
+
+from vern.core.text import norwegian_sort_key
+from vern.directory import search
+
+# FTS5's own bm25() defaults, so that ranking reads as it did on SQLite.
+BM25_K1, BM25_B = 1.2, 0.75
+
+
+class Tier:
+    """The order results are shown in: the municipality's own, shared, national."""
+
+    LOCAL, SHARED, NATIONAL = 0, 1, 2
+
+
+@dataclass(slots=True)
+class Entry:
+    """One public service as the search sees it."""
+
+    pk: uuid.UUID
+    sort_key: str
+    owner_id: int | None
+    national: bool
+    free: bool
+    no_referral: bool
+    acute: bool
+    wheelchair: bool
+    pets: bool
+    open_24_7: bool
+    terms: frozenset
+    languages: frozenset
+    hours: tuple[tuple[int, time, time], ...]
+    body: str  # its search document, stemmed, words separated by one space
+    length: int
+
+    def is_open(self, weekday: int, clock: time) -> bool:
+        return self.open_24_7 or any(
+            day == weekday and opens <= clock < closes for day, opens, closes in self.hours
+        )
+
+
+class GuideIndex:
+    def __init__(self, entries: list[Entry], areas: list[tuple], words: set[str]):
+        self.entries = {entry.pk: entry for entry in entries}
+        self.national = [entry for entry in entries if entry.national]
+        self.owned: dict[int, list[Entry]] = {}
+        for entry in entries:
+            if entry.owner_id is not None:
+                self.owned.setdefault(entry.owner_id, []).append(entry)
+        self.served: dict[int, list[Entry]] = {}
+        for service_id, municipality_id in areas:
+            entry = self.entries.get(service_id)
+            if entry is not None and entry.owner_id != municipality_id and not entry.national:
+                self.served.setdefault(municipality_id, []).append(entry)
+        self.words = frozenset(words)
+
+    @classmethod
+    def build(cls) -> GuideIndex:
+        from vern.directory.models import Schedule, Service, ServiceLanguage
+        from vern.directory.selectors import PUBLIC_STATUSES
+
+        public = Service.objects.filter(status__in=PUBLIC_STATUSES).order_by()
+        public_ids = public.values("pk")
+        terms: dict = {}
+        for service_id, term_id in Service.terms.through.objects.filter(
+            service__in=public_ids
+        ).values_list("service_id", "taxonomyterm_id"):
+            terms.setdefault(service_id, set()).add(term_id)
+        languages: dict = {}
+        for service_id, code in ServiceLanguage.objects.filter(service__in=public_ids).values_list(
+            "service_id", "code"
+        ):
+            languages.setdefault(service_id, set()).add(code)
+        hours: dict = {}
+        for service_id, weekday, opens, closes in (
+            Schedule.objects.filter(service__in=public_ids)
+            .order_by()
+            .values_list("service_id", "weekday", "opens_at", "closes_at")
+        ):
+            hours.setdefault(service_id, []).append((weekday, opens, closes))
+        areas = list(
+            Service.areas.through.objects.filter(service__in=public_ids).values_list(
+                "service_id", "municipality_id"
+            )
+        )
+
+        stems: dict[str, str] = {}
+        all_words: set[str] = set()
+        entries = []
+        fields = (
+            "pk", "name", "owner_id", "is_national", "is_free", "referral", "acute",
+            "wheelchair_access", "pets_allowed", "open_24_7", "status", "search_document",
+        )  # fmt: skip
+        public_statuses = set(PUBLIC_STATUSES)
+        for row in Service.objects.order_by().values_list(*fields).iterator(chunk_size=2000):
+            pk, name, owner_id, national, free, referral, acute, wheelchair, pets = row[:9]
+            open_24_7, status, document = row[9:]
+            found = search.words(document)
+            # Every entry's words count for typo correction, as before; only
+            # public ones can be found.
+            all_words.update(found)
+            if status not in public_statuses:
+                continue
+            body = []
+            for word in found:
+                if word in search.STOP_WORDS:
+                    continue
+                stemmed = stems.get(word)
+                if stemmed is None:
+                    stemmed = stems[word] = search.stem(word)
+                body.append(stemmed)
+            entries.append(
+                Entry(
+                    pk=pk,
+                    sort_key=norwegian_sort_key(name),
+                    owner_id=owner_id,
+                    national=national,
+                    free=free,
+                    no_referral=referral == Service.Referral.NONE,
+                    acute=acute,
+                    wheelchair=wheelchair,
+                    pets=pets,
+                    open_24_7=open_24_7,
+                    terms=frozenset(terms.get(pk, ())),
+                    languages=frozenset(languages.get(pk, ())),
+                    hours=tuple(hours.get(pk, ())),
+                    body=" ".join(body),
+                    length=max(1, len(body)),
+                )
+            )
+        return cls(entries, areas, all_words)
+
+    # --- choosing ---------------------------------------------------------------
+
+    def candidates(self, municipality_id: int | None, filters, *, now: datetime) -> list:
+        """(entry, tier) for every public service a resident of the municipality
+        can use that passes ``filters`` (``selectors.Filters``); without a
+        municipality, the national ones."""
+        found: dict[uuid.UUID, tuple[Entry, int]] = {}
+        if municipality_id is not None:
+            for entry in self.owned.get(municipality_id, ()):
+                found[entry.pk] = (entry, Tier.LOCAL)
+        for entry in self.national:
+            found.setdefault(entry.pk, (entry, Tier.NATIONAL))
+        if municipality_id is not None:
+            for entry in self.served.get(municipality_id, ()):
+                found.setdefault(entry.pk, (entry, Tier.SHARED))
+        test = self._test(filters, now)
+        if test is None:
+            return list(found.values())
+        return [pair for pair in found.values() if test(pair[0])]
+
+    @staticmethod
+    def _test(filters, now: datetime):
+        """One function checking every active filter, or None when none is."""
+        from vern.directory.selectors import term_table
+
+        checks = []
+        for flag in ("free", "no_referral", "acute", "wheelchair", "pets"):
+            if getattr(filters, flag):
+                checks.append(lambda entry, flag=flag: getattr(entry, flag))
+        table = term_table()
+        for taxonomy, code in (
+            ("target_group", filters.target_group),
+            ("violence", filters.violence),
+        ):
+            if code:
+                wanted = frozenset(
+                    t.pk for t in table.values() if t.taxonomy.code == taxonomy and t.code == code
+                )
+                checks.append(lambda entry, wanted=wanted: not wanted.isdisjoint(entry.terms))
+        if filters.language:
+            checks.append(lambda entry, code=filters.language: code in entry.languages)
+        if filters.open_now:
+            local = timezone.localtime(now)
+            weekday, clock = local.isoweekday(), local.time()
+            checks.append(lambda entry: entry.is_open(weekday, clock))
+        if not checks:
+            return None
+        return lambda entry: all(check(entry) for check in checks)
+
+    # --- ranking ------------------------------------------------------------------
+
+    @staticmethod
+    def scores(prefixes: list[str], entries: list[Entry]) -> dict[uuid.UUID, float]:
+        """BM25 of the entries that contain a word starting with one of ``prefixes``.
+
+        Document frequencies are counted among ``entries`` (one municipality's
+        candidates), as the ranking only has to order those.
+        """
+        if not prefixes or not entries:
+            return {}
+        # Stems are separated by single spaces, so a match is a space and a prefix;
+        # the longest prefix first, so that a word counts for the most specific one.
+        alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+        pattern = re.compile(f" ({alternatives})")
+        average = sum(entry.length for entry in entries) / len(entries)
+        counted: list[tuple[Entry, dict[str, int]]] = []
+        frequency: dict[str, int] = {}
+        for entry in entries:
+            found = pattern.findall(" " + entry.body)
+            if not found:
+                continue
+            counts: dict[str, int] = {}
+            for prefix in found:
+                counts[prefix] = counts.get(prefix, 0) + 1
+            counted.append((entry, counts))
+            for prefix in counts:
+                frequency[prefix] = frequency.get(prefix, 0) + 1
+        total = len(entries)
+        weight = {
+            prefix: math.log(1 + (total - n + 0.5) / (n + 0.5)) for prefix, n in frequency.items()
+        }
+        result = {}
+        for entry, counts in counted:
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * entry.length / average)
+            result[entry.pk] = sum(
+                weight[prefix] * n * (BM25_K1 + 1) / (n + norm) for prefix, n in counts.items()
+            )
+        return result
+
+
+def guide_index() -> GuideIndex:
+    """This process's index; call ``snapshot.check()`` first in each request."""
+    from vern.directory.snapshot import snapshot
+
+    return snapshot.get("guide_index", GuideIndex.build)
