@@ -310,17 +310,17 @@ def test_twenty_results_a_page_with_links_to_the_others(guide):
     for n in range(25):
         ServiceFactory(owner=guide.town, name=f"Sidetest {n:02d}", description="Bladvending.")
     first = Client().get("/en/sok/", {"kommune": "9999", "q": "bladvending"})
-    assert len(first.context["services"]) == 20
+    assert len(first.context["results"]) == 20
     html = main_of(first)
     assert "25 services found." in html and "Page 1 of 2" in html
     assert 'href="?kommune=9999&amp;q=bladvending&amp;side=2" rel="next"' in html
     second = Client().get("/en/sok/", {"kommune": "9999", "q": "bladvending", "side": "2"})
-    assert len(second.context["services"]) == 5
+    assert len(second.context["results"]) == 5
     html = main_of(second)
     assert 'href="?kommune=9999&amp;q=bladvending" rel="prev"' in html
     assert "Sidetest 24" in html and "Sidetest 00" not in html
     # A card on page 2 keeps the page in its link.
-    assert "side=2" in second.context["services"][0].guide_url
+    assert "side=2" in second.context["results"][0].html
 
 
 @pytest.mark.parametrize("side", ["abc", "-1", "0", "1.5", "9" * 30])
@@ -779,7 +779,7 @@ def test_the_pdf_fetcher_refuses_everything_but_data_uris():
 def test_opening_hours_fold_runs_of_days(db):
     from datetime import time
 
-    from vern.directory.views.public import opening_hours
+    from vern.directory.cards import opening_hours
 
     def s(day, opens, closes):
         return Schedule(weekday=day, opens_at=time(*opens), closes_at=time(*closes))

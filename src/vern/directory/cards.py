@@ -11,13 +11,20 @@ Strings are translated with Django's gettext, in the active language.
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
+import django
 import jinja2
 from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language, gettext, ngettext
@@ -63,6 +70,7 @@ def _environment() -> jinja2.Environment:
         date_format=_date,
     )
     environment.globals["service_text"] = service_text
+    environment.globals["open_slot"] = OPEN_SLOT  # escaping leaves it as it is
     return environment
 
 
@@ -102,3 +110,194 @@ def render_part(name: str, service) -> SafeString:
     finally:
         _language.reset(token)
     return mark_safe(str(html))  # autoescaped by Jinja2
+
+
+# --- what a card shows beyond the model -------------------------------------------
+
+
+def opening_hours(schedules, day_names: dict[int, str] | None = None) -> list[tuple[str, str]]:
+    """Weekly hours with runs of days that share their hours folded: ("Monday–Friday", "08:00–15:30")."""
+    names = day_names or _day_names()
+    by_day: dict[int, list] = {}
+    for schedule in schedules:
+        by_day.setdefault(schedule.weekday, []).append((schedule.opens_at, schedule.closes_at))
+    runs: list[list] = []
+    for day in sorted(by_day):
+        times = tuple(sorted(by_day[day]))
+        if runs and runs[-1][1] == day - 1 and runs[-1][2] == times:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day, times])
+    rows = []
+    for first, last, times in runs:
+        days = names[first]
+        if last != first:
+            days = f"{days}–{names[last]}"
+        hours = ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in times)
+        rows.append((days, hours))
+    return rows
+
+
+def _day_names() -> dict[int, str]:
+    from vern.directory.models import Schedule
+
+    return {day.value: str(day.label) for day in Schedule.Day}
+
+
+def _service_url() -> str:
+    """The service page's address with a stand-in id, so that many cards need one reverse()."""
+    return reverse("guide:service", args=[BLANK_ID])
+
+
+BLANK_ID = str(uuid.UUID(int=0))
+
+
+def decorate(services, *, now, back_query: str = "") -> list:
+    """Attach what a card shows beyond the model: open now, folded hours, groups, link.
+
+    ``now`` None leaves ``is_open_now`` None: a stored card gets the state when shown.
+    """
+    from vern.directory import selectors
+
+    items = list(services)
+    day_names = _day_names()
+    url = _service_url()
+    suffix = f"?{back_query}" if back_query else ""
+    for service in items:
+        service.is_open_now = None if now is None else selectors.is_open(service, now)
+        service.hours = opening_hours(service.schedules.all(), day_names)
+        if not hasattr(service, "target_groups"):
+            service.target_groups = service.terms_of("target_group")
+        service.guide_url = url.replace(BLANK_ID, str(service.pk)) + suffix
+    return items
+
+
+# --- stored cards -------------------------------------------------------------------
+#
+# A results page shows twenty cards. Rendering them (and loading what they show)
+# was half of the page's time, so each service's bokmål card is rendered when
+# the entry is saved (``store``, called by ``search.index_service``) and kept in
+# ``ServiceCard``. Three things differ between showings and are left as
+# private-use characters to fill in: the heading level, the link's query string
+# (the way back to the results) and whether the service is open now. A stored
+# card is used only while the template and catalogue are the ones it was made
+# with (``version``) and the service has not changed since (``updated_at``);
+# otherwise the card is rendered afresh, so a stored card can be late, never
+# wrong. Other languages are rendered when shown.
+
+STORED_LANGUAGE = "nb"
+LEVEL_SLOT, BACK_SLOT, OPEN_SLOT = "\ue000", "\ue001", "\ue002"
+
+
+@cache
+def card_version() -> str:
+    """A digest of what a stored card's markup depends on besides the entry."""
+    digest = hashlib.sha256(django.get_version().encode())
+    here = Path(__file__).resolve().parent
+    for source in (TEMPLATES / "card.html", here / "cards.py", here / "templatetags" / "guide.py"):
+        digest.update(source.read_bytes())
+    for directory in settings.LOCALE_PATHS:
+        catalogue = Path(directory) / STORED_LANGUAGE / "LC_MESSAGES" / "django.mo"
+        if catalogue.exists():
+            digest.update(catalogue.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _expected_slots(service) -> dict[str, int]:
+    shows_state = not service.open_24_7 and bool(service.hours)
+    return {LEVEL_SLOT: 2, BACK_SLOT: 1, OPEN_SLOT: 1 if shows_state else 0}
+
+
+def store(ids) -> int:
+    """Render and keep the bokmål cards of the given services; the number stored.
+
+    A card whose text happens to contain one of the stand-in characters is
+    not stored (it is rendered when shown instead).
+    """
+    from vern.directory import selectors
+    from vern.directory.models import ServiceCard
+
+    ids = list(ids)
+    if not ids:
+        return 0
+    version = card_version()
+    rows = []
+    with translation.override(STORED_LANGUAGE):
+        services = list(selectors.cards(ids).values())
+        for service in decorate(services, now=None, back_query=""):
+            service.guide_url += BACK_SLOT
+            html = render_card(service, level=LEVEL_SLOT)
+            expected = _expected_slots(service)
+            if all(html.count(slot) == count for slot, count in expected.items()):
+                rows.append(
+                    ServiceCard(
+                        service_id=service.pk,
+                        html=str(html),
+                        version=version,
+                        service_updated_at=service.updated_at,
+                    )
+                )
+    ServiceCard.objects.filter(service_id__in=ids).delete()
+    ServiceCard.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _stored(ids: list) -> dict:
+    """Service id -> stored card for the ids whose card is current (one query)."""
+    from vern.directory.models import Service, ServiceCard
+
+    cards, services = ServiceCard._meta.db_table, Service._meta.db_table
+    pk = Service._meta.pk
+    params = [card_version(), *(pk.get_db_prep_value(i, connection) for i in ids)]
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT c.service_id, c.html FROM {cards} c "  # noqa: S608 (table names)
+        f"JOIN {services} s ON s.id = c.service_id AND s.updated_at = c.service_updated_at "
+        f"WHERE c.version = %s AND c.service_id IN ({placeholders})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {(key if isinstance(key, uuid.UUID) else uuid.UUID(key)): html for key, html in rows}
+
+
+def result_cards(ids: list, *, level: int, back_query: str, now) -> dict:
+    """Service id -> card HTML for the given public services, in the page's language.
+
+    Stored cards (bokmål pages) are completed here; the rest are loaded and
+    rendered. Ids of services that no longer exist are left out.
+    """
+    from vern.directory import selectors
+    from vern.directory.guide_index import guide_index
+
+    if not ids:
+        return {}
+    found: dict = {}
+    if page_language() == STORED_LANGUAGE:
+        entries = guide_index().entries
+        back = escape(f"?{back_query}") if back_query else ""
+        local = timezone.localtime(now)
+        weekday, clock = local.isoweekday(), local.time()
+        states: dict[bool, str] = {}
+        for pk, html in _stored(ids).items():
+            entry = entries.get(pk)
+            if entry is None:
+                continue
+            is_open = entry.is_open(weekday, clock)
+            if is_open not in states:
+                token = _language.set(STORED_LANGUAGE)
+                try:
+                    states[is_open] = str(_macros().open_state(is_open))
+                finally:
+                    _language.reset(token)
+            found[pk] = mark_safe(
+                html.replace(LEVEL_SLOT, str(level))
+                .replace(BACK_SLOT, back)
+                .replace(OPEN_SLOT, states[is_open])
+            )
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        loaded = selectors.cards(missing)
+        for service in decorate(loaded.values(), now=now, back_query=back_query):
+            found[service.pk] = render_card(service, level=level)
+    return found

@@ -302,12 +302,14 @@ def scores(plan: QueryPlan) -> dict:
         return {uuid.UUID(row[0]): float(row[1]) for row in cursor.fetchall()}
 
 
-def index_service(service) -> None:
-    """Refresh the stored search text of one service (and SQLite's FTS row).
+def index_service(service, *, card: bool = True) -> None:
+    """Refresh what is derived from one service: its stored search text, SQLite's
+    FTS row and (unless ``card`` is false) its stored result card.
 
     The document holds names, descriptions and taxonomy words, never an
     address, so a confidential location cannot leak through search.
     """
+    from vern.directory import cards
     from vern.directory.models import Service
 
     document = build_document(service)
@@ -321,6 +323,8 @@ def index_service(service) -> None:
                 "INSERT INTO directory_service_fts (rowid, service_id, body) VALUES (%s, %s, %s)",
                 [rowid, service.pk.hex, stemmed_body(document)],
             )
+    if card:
+        cards.store([service.pk])
 
 
 def build_document(service) -> str:
@@ -342,13 +346,23 @@ def build_document(service) -> str:
 
 
 def reindex_all(services: Iterable | None = None) -> int:
+    from vern.directory import cards
     from vern.directory.models import Service
 
     count = 0
     queryset = services if services is not None else Service.objects.all()
+    batch: list = []
     for service in queryset.select_related("organization").prefetch_related(
         "terms", "translations"
     ):
-        index_service(service)
+        index_service(service, card=False)
+        batch.append(service.pk)
+        if len(batch) == CARD_BATCH:
+            cards.store(batch)
+            batch = []
         count += 1
+    cards.store(batch)
     return count
+
+
+CARD_BATCH = 500

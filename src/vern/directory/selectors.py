@@ -6,7 +6,7 @@ import csv
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -137,12 +137,28 @@ class Filters:
 
 @dataclass
 class SearchResult:
-    services: list[Service]
+    rows: list[tuple]  # (service id, tier) of the services on this page, in order
     total: int
     page: int
     pages: int
     corrected: dict[str, str] = field(default_factory=dict)
     query_used: bool = False
+
+    @cached_property
+    def services(self) -> list[Service]:
+        """This page's services with what a card shows, each with its ``tier``
+        (the public page shows stored cards instead, ``cards.result_cards``)."""
+        by_id = cards(list(self.ids))
+        found = []
+        for pk, tier in self.rows:
+            if pk in by_id:  # else deleted since the index was built
+                by_id[pk].tier = tier
+                found.append(by_id[pk])
+        return found
+
+    @property
+    def ids(self) -> list:
+        return [pk for pk, _tier in self.rows]
 
 
 def guide_search(
@@ -179,17 +195,8 @@ def guide_search(
     total = len(rows)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    by_id = cards([row[0] for row in shown])
-    results = []
-    for pk, tier in shown:
-        service = by_id.get(pk)
-        if service is None:  # deleted since the index was built
-            continue
-        service.tier = tier
-        results.append(service)
     return SearchResult(
-        services=results,
+        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
         total=total,
         page=page,
         pages=pages,
@@ -321,6 +328,7 @@ CARD_FIELDS = (
     "schedule_note",
     "is_free",
     "assured_date",
+    "updated_at",
 )
 
 

@@ -415,3 +415,23 @@ class Schedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class ServiceCard(models.Model):
+    """A service's result card, rendered in bokmål when the entry is saved.
+
+    Derived data, like the search text: ``cards.store`` writes it from
+    ``search.index_service``; ``cards.result_cards`` uses it only while
+    ``version`` (the card template and catalogue) and ``service_updated_at``
+    still match, and renders the card afresh otherwise.
+    """
+
+    service = models.OneToOneField(
+        Service, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    html = models.TextField()
+    version = models.CharField(max_length=32)
+    service_updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"card {self.service_id}"

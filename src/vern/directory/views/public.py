@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import uuid
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
@@ -35,10 +35,9 @@ from django_ratelimit.core import is_ratelimited
 
 from vern.core.forms import add_errors
 from vern.core.models import Municipality
-from vern.directory import poster, selectors, services
-from vern.directory.cards import terms_language
+from vern.directory import cards, poster, selectors, services
+from vern.directory.cards import decorate, terms_language
 from vern.directory.models import (
-    Schedule,
     Service,
     ServiceAtLocation,
 )
@@ -92,50 +91,6 @@ def language_name(code: str) -> str:
         return code
 
 
-def opening_hours(schedules, day_names: dict[int, str] | None = None) -> list[tuple[str, str]]:
-    """Weekly hours with runs of days that share their hours folded: ("Monday–Friday", "08:00–15:30")."""
-    names = day_names or _day_names()
-    by_day: dict[int, list] = {}
-    for schedule in schedules:
-        by_day.setdefault(schedule.weekday, []).append((schedule.opens_at, schedule.closes_at))
-    runs: list[list] = []
-    for day in sorted(by_day):
-        times = tuple(sorted(by_day[day]))
-        if runs and runs[-1][1] == day - 1 and runs[-1][2] == times:
-            runs[-1][1] = day
-        else:
-            runs.append([day, day, times])
-    rows = []
-    for first, last, times in runs:
-        days = names[first]
-        if last != first:
-            days = f"{days}–{names[last]}"
-        hours = ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in times)
-        rows.append((days, hours))
-    return rows
-
-
-def _day_names() -> dict[int, str]:
-    return {day.value: str(day.label) for day in Schedule.Day}
-
-
-def decorate(services_, *, now, back_query: str = "") -> list[Service]:
-    """Attach what a card shows beyond the model: open now, folded hours, groups, link."""
-    items = list(services_)
-    day_names = _day_names()
-    # One reverse() for all cards: the link differs only by the service's id.
-    blank = str(uuid.UUID(int=0))
-    url = reverse("guide:service", args=[blank])
-    suffix = f"?{back_query}" if back_query else ""
-    for service in items:
-        service.is_open_now = selectors.is_open(service, now)
-        service.hours = opening_hours(service.schedules.all(), day_names)
-        if not hasattr(service, "target_groups"):
-            service.target_groups = service.terms_of("target_group")
-        service.guide_url = url.replace(blank, str(service.pk)) + suffix
-    return items
-
-
 def guide_context(municipality: Municipality | None = None) -> dict:
     return {
         "municipality": municipality,
@@ -160,12 +115,16 @@ def municipality_page(request: HttpRequest, number: str) -> HttpResponse:
         return _unknown_municipality(request, number)
     now = timezone.now()
     ids = list(poster.key_services(municipality).values_list("pk", flat=True)[: KEY_SERVICES + 1])
-    by_id = selectors.cards(ids)
-    listed = decorate(
-        [by_id[pk] for pk in ids], now=now, back_query=urlencode({"kommune": municipality.number})
+    html = cards.result_cards(
+        ids[:KEY_SERVICES],
+        level=3,
+        back_query=urlencode({"kommune": municipality.number}),
+        now=now,
     )
     context = guide_context(municipality)
-    context.update(services=listed[:KEY_SERVICES], more=len(listed) > KEY_SERVICES)
+    context.update(
+        cards=[html[pk] for pk in ids[:KEY_SERVICES] if pk in html], more=len(ids) > KEY_SERVICES
+    )
     return render(request, "directory/public/municipality.html", context)
 
 
@@ -178,6 +137,11 @@ def poster_pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 
 # --- search -------------------------------------------------------------------
+
+
+class ResultCard(NamedTuple):
+    tier: int
+    html: str
 
 
 @dataclass
@@ -263,14 +227,15 @@ def search(request: HttpRequest) -> HttpResponse:
         **{flag: "1" if getattr(filters, flag) else "" for flag in filters.FLAGS},
     }
     page_query = search_query(clean, side=result.page if result.page > 1 else "")
-    cards = decorate(result.services, now=now, back_query=page_query)
+    html = cards.result_cards(result.ids, level=4, back_query=page_query, now=now)
+    results = [ResultCard(tier, html[pk]) for pk, tier in result.rows if pk in html]
 
     context = guide_context(municipality)
     context.update(
         query=query,
         filters=filters,
         result=result,
-        services=cards,
+        results=results,
         notices=list(dict.fromkeys(notices)),
         corrected_query=_corrected(query, result.corrected),
         group_choices=groups,

@@ -23,7 +23,7 @@ from django.core.management.base import (
 from django.db import transaction
 
 from vern.audit.services import log_action
-from vern.directory import hsds, search
+from vern.directory import cards, hsds, search
 from vern.directory.importer import FileProblem, count_services, import_data, read_file
 from vern.directory.models import Service
 from vern.directory.selectors import public_services
@@ -128,11 +128,17 @@ class Command(BaseCommand):
         )
         progress = Progress(self.stderr, services.count(), "Indexing")
         done = 0
+        batch: list = []
         with transaction.atomic():
-            for service in services.iterator(chunk_size=500):
-                search.index_service(service)
+            for service in services.iterator(chunk_size=search.CARD_BATCH):
+                search.index_service(service, card=False)
+                batch.append(service.pk)
+                if len(batch) == search.CARD_BATCH:
+                    cards.store(batch)  # the result cards, rendered in batches
+                    batch = []
                 done += 1
                 progress(done)
+            cards.store(batch)
         snapshot.clear()
         self.stdout.write(f"Indexed {done} services.")
 
