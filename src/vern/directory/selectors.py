@@ -80,6 +80,12 @@ def find_municipalities(text: str, *, limit: int = 10) -> list[Municipality]:
     return matches[:limit]
 
 
+def municipalities_by_number() -> dict[str, Municipality]:
+    """Every municipality by number, kept in the snapshot (the guide reads one
+    on every page; they change with a release, if ever)."""
+    return snapshot.get("municipalities", lambda: {m.number: m for m in Municipality.objects.all()})
+
+
 def public_services() -> QuerySet[Service]:
     return Service.objects.filter(status__in=PUBLIC_STATUSES)
 

@@ -2,11 +2,12 @@
 
 The guide's search needs a few things that depend on every entry: its index
 (``guide_index``), the words that occur (for typo correction), the synonym
-list and the languages offered. Reading them on every request costs more than
+list, the languages offered and the municipalities. Reading them on every request costs more than
 the search itself, so each process keeps them and checks with one query
 whether the directory has changed since (the newest ``updated_at`` of
-services, organisations (their names are in the search text) and synonyms,
-and the number of services and of synonyms, so that a deletion counts too). The check runs at
+services, organisations (their names are in the search text), synonyms and
+municipalities, and how many there are of each but organisations, so that a
+deletion counts too). The check runs at
 most once per ``VERN_SNAPSHOT_SECONDS`` (1 s) per process, so a change reaches
 the search within about a second.
 """
@@ -30,16 +31,19 @@ class Snapshot:
         self._lock = threading.Lock()
 
     def _version(self) -> tuple:
+        from vern.core.models import Municipality
         from vern.directory.models import Organization, Service, Synonym
 
         services, synonyms = Service._meta.db_table, Synonym._meta.db_table
-        organizations = Organization._meta.db_table
+        organizations, municipalities = Organization._meta.db_table, Municipality._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT (SELECT MAX(updated_at) FROM {services}), "  # noqa: S608 (table names)
                 f"(SELECT MAX(updated_at) FROM {organizations}), "
                 f"(SELECT MAX(updated_at) FROM {synonyms}), (SELECT COUNT(*) FROM {synonyms}), "
-                f"(SELECT COUNT(*) FROM {services})"
+                f"(SELECT COUNT(*) FROM {services}), "
+                f"(SELECT MAX(updated_at) FROM {municipalities}), "
+                f"(SELECT COUNT(*) FROM {municipalities})"
             )
             return tuple(cursor.fetchone())
 

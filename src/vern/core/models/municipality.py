@@ -29,6 +29,8 @@ class Municipality(models.Model):
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     # Fictional municipalities exist only for demonstration and tests.
     is_demo = models.BooleanField(default=False)
+    # The public guide keeps municipalities in memory and reloads them when this moves.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

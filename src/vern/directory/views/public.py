@@ -63,9 +63,11 @@ def _clean(text: str | None, limit: int) -> str:
 
 
 def municipality_by_number(value: str | None) -> Municipality | None:
+    """The municipality with this number, from the snapshot."""
+    snapshot.check()  # at most one query a second
     if not value or not NUMBER.fullmatch(value):
         return None
-    return Municipality.objects.filter(number=value).first()
+    return selectors.municipalities_by_number().get(value)
 
 
 def search_query(params, **changes) -> str:
