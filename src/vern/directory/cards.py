@@ -242,6 +242,20 @@ def store(ids) -> int:
     return len(rows)
 
 
+def store_missing(*, batch: int = 500) -> int:
+    """Store the cards that are missing or were not made for the service as it is
+    now, by this release; the number stored."""
+    from django.db.models import F
+
+    from vern.directory.models import Service, ServiceCard
+
+    current = ServiceCard.objects.filter(
+        version=card_version(), service_updated_at=F("service__updated_at")
+    ).values("service_id")
+    ids = list(Service.objects.exclude(pk__in=current).values_list("pk", flat=True))
+    return sum(store(ids[start : start + batch]) for start in range(0, len(ids), batch))
+
+
 def _stored(ids: list) -> dict:
     """Service id -> stored card for the ids whose card is current (one query)."""
     from vern.directory.models import Service, ServiceCard
