@@ -958,6 +958,27 @@ def busiest_municipality() -> str:
     return Municipality.objects.get(pk=counts["municipality"]).number
 
 
+def index_figures() -> str:
+    """Time and memory of building the guide's in-memory index (guide_index.py)."""
+    import gc
+    import tracemalloc
+
+    try:
+        from vern.directory.guide_index import GuideIndex
+    except ImportError:
+        return "guide index: none"
+    started = time.perf_counter()
+    GuideIndex.build()
+    seconds = time.perf_counter() - started
+    gc.collect()
+    tracemalloc.start()
+    index = GuideIndex.build()
+    gc.collect()
+    size = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return f"guide index: {len(index.entries)} entries built in {seconds:.2f} s, {size / 2**20:.1f} MiB"
+
+
 # --- profiling --------------------------------------------------------------------
 
 
@@ -1004,6 +1025,7 @@ def run(args) -> str:
                 f"\n{Service.objects.count()} services ({added} added and indexed in "
                 f"{time.perf_counter() - started:.1f} s)"
             )
+            print(f"  {index_figures()}")
             if queries is None:
                 queries = make_queries(args.queries, args.seed)
             timings = measure(queries, with_view=with_view)
