@@ -191,7 +191,9 @@ LEVEL_SLOT, BACK_SLOT, OPEN_SLOT = "\ue000", "\ue001", "\ue002"
 
 @cache
 def card_version() -> str:
-    """A digest of what a stored card's markup depends on besides the entry."""
+    """A digest of what a stored card's markup depends on besides the entry: the
+    card's template and code, the bokmål catalogue and the taxonomy terms'
+    names. Worked out once per process (all change only with a release)."""
     digest = hashlib.sha256(django.get_version().encode())
     here = Path(__file__).resolve().parent
     for source in (TEMPLATES / "card.html", here / "cards.py", here / "templatetags" / "guide.py"):
@@ -200,6 +202,11 @@ def card_version() -> str:
         catalogue = Path(directory) / STORED_LANGUAGE / "LC_MESSAGES" / "django.mo"
         if catalogue.exists():
             digest.update(catalogue.read_bytes())
+    # Cards name their target groups; terms change only with migrations.
+    from vern.directory.models import TaxonomyTerm
+
+    for row in TaxonomyTerm.objects.order_by("pk").values_list("pk", "name_nb", "sort_key"):
+        digest.update(repr(row).encode())
     return digest.hexdigest()[:32]
 
 

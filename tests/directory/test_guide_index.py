@@ -1,0 +1,282 @@
+"""The guide's in-memory search index (guide_index): what it holds, how it
+chooses a municipality's candidates and how it ranks them.
+
+The order local, shared, national is tested in test_search.py
+(test_local_before_shared_before_national); here only the cases around it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from tests.directory.factories import ServiceFactory, term
+from vern.directory.models import Schedule, Service, ServiceLanguage
+from vern.directory.search import index_service
+from vern.directory.selectors import Filters, Tier, guide_search
+from vern.directory.services import service_save
+
+OSLO = ZoneInfo("Europe/Oslo")
+WEDNESDAY_NOON = datetime(2030, 5, 8, 12, 0, tzinfo=OSLO)
+
+
+@pytest.fixture(autouse=True)
+def bokmal():
+    translation.activate("nb")
+    yield
+    translation.activate("nb")
+
+
+def _search(municipality, query="", *, now=None, **filters):
+    return guide_search(municipality=municipality, query=query, filters=Filters(**filters), now=now)
+
+
+def _ids(municipality, query="", **filters) -> list:
+    return _search(municipality, query, **filters).ids
+
+
+# --- the index follows the directory ----------------------------------------------------
+
+
+def test_a_deleted_service_is_gone_from_the_next_search(home):
+    older = ServiceFactory(owner=home, name="Eldre tilbud", description="Kveldsåpent lavterskel.")
+    newer = ServiceFactory(owner=home, name="Nyere tilbud", description="Kveldsåpent lavterskel.")
+    assert set(_ids(home, "lavterskel")) == {older.pk, newer.pk}
+
+    # Not the newest entry: only the number of services tells the snapshot.
+    Service.objects.filter(pk=older.pk).delete()
+
+    assert _ids(home, "lavterskel") == [newer.pk]
+    response = Client().get("/sok/", {"kommune": home.number, "q": "lavterskel"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nyere tilbud" in html and "Eldre tilbud" not in html
+    assert response.context["result"].total == 1
+
+
+def test_a_deleted_service_leaves_the_unfiltered_list_too(home):
+    gone = ServiceFactory(owner=home, name="Forsvinner")
+    ServiceFactory(owner=home, name="Blir igjen")
+    assert gone.pk in _ids(home)
+    gone.delete()
+    html = Client().get("/sok/", {"kommune": home.number}).content.decode()
+    assert "Blir igjen" in html and "Forsvinner" not in html
+
+
+def test_an_entry_saved_as_inactive_is_gone_from_the_next_search(home, admin):
+    service = ServiceFactory(owner=home, name="Snart borte", description="Kveldsåpent.")
+    assert _ids(home, "kveldsåpent") == [service.pk]
+    service.status = Service.Status.INACTIVE
+    service_save(service=service, actor=admin)
+    assert _ids(home, "kveldsåpent") == []
+
+
+# --- who is found ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "found"),
+    [
+        (Service.Status.ACTIVE, True),
+        (Service.Status.TEMPORARILY_CLOSED, True),
+        (Service.Status.INACTIVE, False),
+        (Service.Status.DEFUNCT, False),
+    ],
+)
+def test_only_active_and_temporarily_closed_services_are_found(home, status, found):
+    local = ServiceFactory(owner=home, status=status, description="Statusprøve lokalt.")
+    national = ServiceFactory(is_national=True, status=status, description="Statusprøve nasjonalt.")
+    assert (local.pk in _ids(home, "statusprøve")) is found
+    assert (local.pk in _ids(home)) is found  # without a query, too
+    assert (national.pk in _ids(None, "statusprøve")) is found
+
+
+def test_a_temporarily_closed_service_is_shown_and_says_so(home):
+    service = ServiceFactory(
+        owner=home,
+        name="Sommerstengt",
+        description="Statusprøve.",
+        status=Service.Status.TEMPORARILY_CLOSED,
+    )
+    response = Client().get("/sok/", {"kommune": home.number, "q": "statusprøve"})
+    html = response.content.decode()
+    card = html[html.index(f'aria-labelledby="card-{service.pk}"') :]
+    assert "Midlertidig stengt" in card[: card.index("</article>")]
+
+
+def test_around_the_tiers(home, other):
+    # An entry listing its own municipality among the areas it serves is local, once.
+    own = ServiceFactory(owner=home, description="Nivåprøve.")
+    own.areas.add(home, other)
+    # A national entry listing areas stays national.
+    national = ServiceFactory(is_national=True, description="Nivåprøve.")
+    national.areas.add(home)
+    # Another municipality's entry serving only itself is not offered here.
+    theirs = ServiceFactory(owner=other, description="Nivåprøve.")
+    theirs.areas.add(other)
+
+    here = _search(home, "nivåprøve")
+    assert here.rows == [(own.pk, Tier.LOCAL), (national.pk, Tier.NATIONAL)]
+    there = _search(other, "nivåprøve")
+    assert there.rows == [
+        (theirs.pk, Tier.LOCAL),
+        (own.pk, Tier.SHARED),
+        (national.pk, Tier.NATIONAL),
+    ]
+    assert _search(None, "nivåprøve").rows == [(national.pk, Tier.NATIONAL)]
+
+
+# --- filters ---------------------------------------------------------------------------
+
+
+def _hours(service, weekday, opens, closes):
+    Schedule.objects.create(
+        service=service, weekday=weekday, opens_at=time(opens), closes_at=time(closes)
+    )
+
+
+def _terms(service, taxonomy, code):
+    service.terms.add(term(taxonomy, code))
+    index_service(service)
+
+
+# (filters, what the passing entry gets, what the failing entry gets)
+FILTER_CASES = {
+    "free": ({"free": True}, {"is_free": True}, {"is_free": False}),
+    "no_referral": (
+        {"no_referral": True},
+        {"referral": Service.Referral.NONE},
+        {"referral": Service.Referral.REQUIRED, "referral_from": "fastlegen"},
+    ),
+    "acute": ({"acute": True}, {"acute": True}, {"acute": False}),
+    "wheelchair": ({"wheelchair": True}, {"wheelchair_access": True}, {"wheelchair_access": False}),
+    "pets": ({"pets": True}, {"pets_allowed": True}, {"pets_allowed": False}),
+    "target_group": (
+        {"target_group": "children"},
+        lambda s: _terms(s, "target_group", "children"),
+        lambda s: _terms(s, "target_group", "relatives"),
+    ),
+    "violence": (
+        {"violence": "sexual"},
+        lambda s: _terms(s, "violence", "sexual"),
+        lambda s: _terms(s, "violence", "physical"),
+    ),
+    "language": (
+        {"language": "so"},
+        lambda s: ServiceLanguage.objects.create(service=s, code="so"),
+        lambda s: ServiceLanguage.objects.create(service=s, code="ti"),
+    ),
+    "open_now_by_hours": (
+        {"open_now": True},
+        lambda s: _hours(s, 3, 11, 13),  # Wednesday 11–13
+        lambda s: _hours(s, 3, 8, 12),  # closes at noon: closed at 12:00
+    ),
+    "open_now_day_and_night": (
+        {"open_now": True},
+        {"open_24_7": True},
+        lambda s: _hours(s, 4, 11, 13),  # Thursday: not today
+    ),
+    "open_now_without_hours": ({"open_now": True}, {"open_24_7": True}, {}),
+}
+
+
+def _make(home, name, setup):
+    values = setup if isinstance(setup, dict) else {}
+    service = ServiceFactory(owner=home, name=name, description="Filterprøve.", **values)
+    if callable(setup):
+        setup(service)
+    return service
+
+
+@pytest.mark.parametrize("case", list(FILTER_CASES))
+def test_each_filter_keeps_the_entries_that_pass_it(home, case):
+    filters, passes, fails = FILTER_CASES[case]
+    kept = _make(home, "Passer", passes)
+    dropped = _make(home, "Passer ikke", fails)
+    now = WEDNESDAY_NOON
+
+    both = _search(home, "filterprøve", now=now).ids
+    assert set(both) == {kept.pk, dropped.pk}  # the query alone finds both
+
+    assert _search(home, "filterprøve", now=now, **filters).ids == [kept.pk]
+    # Without a query too, where the filter is all that chooses.
+    unfiltered = set(_search(home, "", now=now, **filters).ids)
+    assert kept.pk in unfiltered and dropped.pk not in unfiltered
+
+
+def test_filters_combine(home):
+    both = _make(home, "Begge", {"is_free": True, "acute": True})
+    _make(home, "Bare gratis", {"is_free": True, "acute": False})
+    _make(home, "Bare akutt", {"is_free": False, "acute": True})
+    assert _ids(home, "filterprøve", free=True, acute=True) == [both.pk]
+
+
+def test_the_filters_on_the_page_use_the_index(home):
+    kept = _make(home, "Med dyr", {"pets_allowed": True})
+    _make(home, "Uten dyr", {"pets_allowed": False})
+    response = Client().get("/sok/", {"kommune": home.number, "q": "filterprøve", "pets": "1"})
+    assert response.context["result"].ids == [kept.pk]
+
+
+# --- ranking ---------------------------------------------------------------------------
+
+
+LONG = " ".join(["Vi tilbyr samtaler, veiledning og oppfølging for hele familien."] * 12)
+
+
+def test_more_mentions_rank_higher_within_a_tier(home):
+    # As long as each other, and alphabetically the other way round, so that only
+    # the number of mentions can order them.
+    often = ServiceFactory(
+        owner=home, name="Ø-tilbudet", description="Parterapi, parterapi og parterapi."
+    )
+    once = ServiceFactory(owner=home, name="A-tilbudet", description="Parterapi, samtaler, kurs.")
+    assert _ids(home, "parterapi") == [often.pk, once.pk]
+
+
+def test_a_shorter_text_ranks_higher_within_a_tier(home):
+    short = ServiceFactory(owner=home, name="Ø-kort", description="Parterapi.")
+    long = ServiceFactory(owner=home, name="A-lang", description="Parterapi. " + LONG)
+    assert _ids(home, "parterapi") == [short.pk, long.pk]
+
+
+def test_relevance_orders_within_a_tier_never_across(home, other):
+    best_national = ServiceFactory(
+        is_national=True, name="A-nasjonal", description="Parterapi parterapi parterapi."
+    )
+    shared = ServiceFactory(owner=other, name="A-delt", description="Parterapi parterapi.")
+    shared.areas.add(home)
+    weak_local = ServiceFactory(owner=home, name="Ø-lokal", description="Parterapi. " + LONG)
+    strong_local = ServiceFactory(owner=home, name="Å-lokal", description="Parterapi parterapi.")
+
+    result = _search(home, "parterapi")
+
+    assert result.rows == [
+        (strong_local.pk, Tier.LOCAL),
+        (weak_local.pk, Tier.LOCAL),
+        (shared.pk, Tier.SHARED),
+        (best_national.pk, Tier.NATIONAL),
+    ]
+
+
+def test_equal_relevance_falls_back_to_the_name(home):
+    second = ServiceFactory(owner=home, name="Bjørketun", description="Parterapi.")
+    first = ServiceFactory(owner=home, name="Askeladden", description="Parterapi.")
+    third = ServiceFactory(owner=home, name="Ærfugl", description="Parterapi.")
+    assert _ids(home, "parterapi") == [first.pk, second.pk, third.pk]
+
+
+def test_without_a_query_entries_come_by_tier_then_name(home, other):
+    ServiceFactory(owner=home, name="Ørneredet")
+    ServiceFactory(owner=home, name="Aspelund")
+    shared = ServiceFactory(owner=other, name="Aaa delt")
+    shared.areas.add(home)
+    result = _search(home)
+    local = [pk for pk, tier in result.rows if tier == Tier.LOCAL]
+    names = dict(Service.objects.filter(pk__in=local).values_list("pk", "name"))
+    assert [names[pk] for pk in local] == ["Aspelund", "Ørneredet"]
+    assert result.rows[2] == (shared.pk, Tier.SHARED)
