@@ -12,12 +12,12 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse as django_reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.directory.factories import PhoneFactory, ServiceFactory, term
 from tests.directory.test_public_data import CONTACT_POINT, build_guide
 from vern.directory import poster
-from vern.directory.models import ErrorReport, Schedule, Service
+from vern.directory.models import ErrorReport, Schedule, Service, ServiceLanguage
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -261,6 +261,28 @@ def test_nothing_found_is_said_kindly_with_the_national_lines(guide):
     assert "We found no services that match" in html
     assert 'href="tel:116006"' in html and 'href="tel:116111"' in html
     assert "See all help in Prøveby" in html
+
+
+def test_the_kept_filter_fields_follow_each_request(guide):
+    """The filter fields are kept per language and choice: each request still gets its own."""
+    client = Client()
+    chosen = main_of(client.get("/sok/", {"kommune": "9999", "gruppe": "exposed", "pets": "1"}))
+    plain = main_of(client.get("/sok/", {"kommune": "9999"}))
+    english = main_of(client.get("/en/sok/", {"kommune": "9999", "gruppe": "exposed"}))
+    again = main_of(client.get("/sok/", {"kommune": "9999", "gruppe": "exposed", "pets": "1"}))
+    assert '<option value="exposed" selected>' in chosen and 'value="1" checked' in chosen
+    assert "selected>" not in plain and "checked" not in plain
+    assert '<option value="exposed" selected>' in english and "Who it is for" in english
+    assert "Who it is for" not in chosen
+    assert again == chosen
+
+
+def test_a_language_newly_offered_reaches_the_filter(guide):
+    client = Client()
+    assert 'value="so"' not in main_of(client.get("/sok/", {"kommune": "9999"}))
+    ServiceLanguage.objects.create(service=guide.family, code="so")
+    Service.objects.filter(pk=guide.family.pk).update(updated_at=timezone.now())
+    assert 'value="so"' in main_of(client.get("/sok/", {"kommune": "9999"}))
 
 
 def test_nothing_found_with_filters_offers_a_search_without_them(guide):

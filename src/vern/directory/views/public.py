@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -24,10 +24,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -236,6 +237,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context.update(
         query=query,
         filters=filters,
+        filter_grid=_filter_grid(filters, groups, violence, languages, context["terms_lang"]),
         result=result,
         results=results,
         notices=list(dict.fromkeys(notices)),
@@ -261,6 +263,32 @@ def search(request: HttpRequest) -> HttpResponse:
         without_filters_url="?" + search_query({"kommune": clean["kommune"], "q": query}),
     )
     return render(request, "directory/public/search.html", context)
+
+
+MAX_FILTER_GRIDS = 256
+
+
+def _filter_grid(filters, groups, violence, languages, terms_lang: str) -> str:
+    """The filters' fields, rendered once per language and choice of filters in
+    each process (most searches choose none) and kept in the snapshot, which
+    the choices come from."""
+    key = (get_language(), astuple(filters))
+    grids = snapshot.get("filter_grids", dict)
+    html = grids.get(key)
+    if html is None:
+        if len(grids) >= MAX_FILTER_GRIDS:
+            grids.clear()
+        html = grids[key] = render_to_string(
+            "directory/public/_filter_grid.html",
+            {
+                "filters": filters,
+                "group_choices": groups,
+                "violence_choices": violence,
+                "language_choices": languages,
+                "terms_lang": terms_lang,
+            },
+        )
+    return html
 
 
 def _isolated(term_name: str):
