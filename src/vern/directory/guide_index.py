@@ -6,9 +6,9 @@ for the ones passing the filters, then for their texts, cost more than ranking
 them (four to six queries, most of their time spent building SQL). The index
 holds, for every public service, what choosing and ranking it needs: who
 offers it and where, the filter facts, opening hours and its text stemmed.
-One pass over the directory builds it (about 0.6 s and 10 MB at 20,000
-services, see docs/architecture.md), together with the words that occur in the
-directory (for typo correction). It lives in the directory snapshot
+One pass over the directory builds it, together with the words that occur in
+the directory (for typo correction): at 20,000 services about 0.9 s and 15 MB
+(``bench/guide_search.py`` prints both). It lives in the directory snapshot
 (``snapshot.py``), so a change to the directory rebuilds it within about a
 second. Both databases rank the same way here (BM25); the HSDS API searches
 the whole directory through the databases' own full-text indexes instead.

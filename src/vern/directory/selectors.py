@@ -320,7 +320,8 @@ def cards(ids: list) -> dict:
     return by_id
 
 
-# The service fields a card shows (templates/directory/public/_service_card.html).
+# The service fields a card shows (templates/directory/jinja/card.html) and the
+# one its stored copy is checked against (updated_at).
 CARD_FIELDS = (
     "id",
     "name",
