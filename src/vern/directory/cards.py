@@ -48,8 +48,19 @@ def _gettext(message: str) -> str:
         return text
 
 
+_dates: dict[tuple[str, object], str] = {}
+
+
 def _date(value) -> str:
-    return date_format(value, "DATE_FORMAT")
+    """A date in the page language's format, remembered (cards repeat few dates)."""
+    key = (_language.get(), value)
+    try:
+        return _dates[key]
+    except KeyError:
+        if len(_dates) > 10_000:
+            _dates.clear()
+        _dates[key] = text = date_format(value, "DATE_FORMAT")
+        return text
 
 
 @cache
