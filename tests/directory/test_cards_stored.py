@@ -396,3 +396,29 @@ def test_the_municipality_page_tells_open_now_from_the_hours_it_shows(guide, act
     assert 'Søndag: <span class="vern-ltr">08:00–09:00</span>' in card
     assert f'<span class="vern-closed">{CLOSED_NB}</span>' in card
     assert OPEN_NB not in card
+
+
+def test_a_card_newer_than_this_process_index_is_rendered_from_the_database(
+    guide, actor, time_machine, settings
+):
+    """Within the snapshot's second the index may hold the old hours: then the
+    stored card (made with the new hours) is not completed from it."""
+    time_machine.move_to(TUESDAY_MORNING, tick=False)
+    get("/sok/", {"kommune": "9999"})  # this process's index, with the weekday hours
+    settings.VERN_SNAPSHOT_SECONDS = 3600  # and it will not look again
+    family = Service.objects.get(pk=guide.family.pk)
+    service_save(
+        service=family,
+        actor=actor,
+        related=ServiceRelated(
+            schedules=[{"weekday": 7, "opens_at": "08:00", "closes_at": "09:00"}]
+        ),
+    )
+    _mark(family)
+
+    card = card_of(get("/kommune/9999/"), guide.family)
+
+    assert MARK not in card  # rendered afresh
+    assert 'Søndag: <span class="vern-ltr">08:00–09:00</span>' in card
+    assert f'<span class="vern-closed">{CLOSED_NB}</span>' in card
+    assert OPEN_NB not in card

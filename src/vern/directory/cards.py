@@ -275,7 +275,8 @@ def store_missing(*, batch: int = 500) -> int:
 
 
 def _stored(ids: list) -> dict:
-    """Service id -> stored card for the ids whose card is current (one query)."""
+    """Service id -> (stored card, the entry's ``updated_at`` as the database gives
+    it) for the ids whose card is current (one query)."""
     from vern.directory.models import Service, ServiceCard
 
     cards, services = ServiceCard._meta.db_table, Service._meta.db_table
@@ -283,14 +284,17 @@ def _stored(ids: list) -> dict:
     params = [card_version(), *(pk.get_db_prep_value(i, connection) for i in ids)]
     placeholders = ", ".join(["%s"] * len(ids))
     sql = (
-        f"SELECT c.service_id, c.html FROM {cards} c "  # noqa: S608 (table names)
+        f"SELECT c.service_id, c.html, s.updated_at FROM {cards} c "  # noqa: S608 (table names)
         f"JOIN {services} s ON s.id = c.service_id AND s.updated_at = c.service_updated_at "
         f"WHERE c.version = %s AND c.service_id IN ({placeholders})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return {(key if isinstance(key, uuid.UUID) else uuid.UUID(key)): html for key, html in rows}
+    return {
+        (key if isinstance(key, uuid.UUID) else uuid.UUID(key)): (html, updated_at)
+        for key, html, updated_at in rows
+    }
 
 
 def result_cards(ids: list, *, level: int, back_query: str, now) -> dict:
@@ -311,10 +315,10 @@ def result_cards(ids: list, *, level: int, back_query: str, now) -> dict:
         local = timezone.localtime(now)
         weekday, clock = local.isoweekday(), local.time()
         states: dict[bool, str] = {}
-        for pk, html in _stored(ids).items():
+        for pk, (html, updated_at) in _stored(ids).items():
             entry = entries.get(pk)
-            if entry is None:
-                continue
+            if entry is None or entry.updated_at != updated_at:
+                continue  # the index is older than the card: its hours may be too
             is_open = entry.is_open(weekday, clock)
             if is_open not in states:
                 token = _language.set(STORED_LANGUAGE)

@@ -58,6 +58,7 @@ class Entry:
     hours: tuple[tuple[int, time, time], ...]
     body: str  # its search document, stemmed, words separated by one space
     length: int
+    updated_at: object  # as the database gives it; stored cards are checked against it
 
     def is_open(self, weekday: int, clock: time) -> bool:
         return self.open_24_7 or any(
@@ -136,12 +137,12 @@ class GuideIndex:
         entries: dict = {}
         columns = (
             "id, name, owner_id, is_national, is_free, referral, acute, wheelchair_access, "
-            "pets_allowed, open_24_7, status, search_document"
+            "pets_allowed, open_24_7, status, search_document, updated_at"
         )
         no_referral = Service.Referral.NONE
         for row in rows(Service, columns):
             key, name, owner_id, national, free, referral, acute, wheelchair, pets = row[:9]
-            open_24_7, status, document = row[9:]
+            open_24_7, status, document, updated_at = row[9:]
             # Every entry's words count for typo correction; only public ones can be found.
             found = filter(None, map(stems.__getitem__, search.WORD.findall(document.casefold())))
             if status not in public_statuses:
@@ -165,6 +166,7 @@ class GuideIndex:
                 hours=same(tuple(sorted(hours.get(key, ())))),
                 body=body,
                 length=body.count(" ") + 1,
+                updated_at=updated_at,
             )
         served = [(entries[key].pk, m) for key, m in areas if key in entries]
         return cls(list(entries.values()), served, stems.words())
