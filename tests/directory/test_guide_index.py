@@ -75,6 +75,30 @@ def test_an_entry_saved_as_inactive_is_gone_from_the_next_search(home, admin):
     assert _ids(home, "kveldsåpent") == []
 
 
+def test_a_change_committed_after_a_later_one_is_noticed(home):
+    """Its timestamp is older than the newest, so only the sum of the timestamps moves."""
+    older = ServiceFactory(owner=home, name="Eldre tilbud", description="Kveldsåpent.")
+    newer = ServiceFactory(owner=home, name="Nyere tilbud", description="Kveldsåpent.")
+    assert set(_ids(home, "kveldsåpent")) == {older.pk, newer.pk}
+    between = older.updated_at + (newer.updated_at - older.updated_at) / 2
+    assert older.updated_at < between < newer.updated_at
+    Service.objects.filter(pk=older.pk).update(status=Service.Status.INACTIVE, updated_at=between)
+
+    assert _ids(home, "kveldsåpent") == [newer.pk]
+
+
+def test_a_service_withdrawn_while_the_index_is_older_is_not_shown(home, settings):
+    kept = ServiceFactory(owner=home, name="Blir vist", description="Kveldsåpent.")
+    gone = ServiceFactory(owner=home, name="Trukket tilbake", description="Kveldsåpent.")
+    assert set(_ids(home, "kveldsåpent")) == {kept.pk, gone.pk}
+    settings.VERN_SNAPSHOT_SECONDS = 3600  # this process does not look again for an hour
+    Service.objects.filter(pk=gone.pk).update(status=Service.Status.DEFUNCT)
+    for prefix in ("", "/en"):  # a stored card, and a card rendered when shown
+        html = Client().get(f"{prefix}/sok/", {"kommune": home.number, "q": "kveldsåpent"})
+        assert "Blir vist" in html.content.decode()
+        assert "Trukket tilbake" not in html.content.decode()
+
+
 # --- who is found ----------------------------------------------------------------------
 
 

@@ -562,3 +562,36 @@ def test_the_demo_directory_round_trips(db, tmp_path):
     flush_directory()
     run_import(path)
     assert snapshot() == before
+
+
+def test_an_import_that_renames_a_term_refreshes_the_services_that_name_it(db, tmp_path):
+    from django.test import Client
+
+    home = Municipality.objects.create(
+        number="9811", name="Navnebyttby", county_number="98", county_name="Prøve"
+    )
+    relatives = term("target_group", "relatives")
+    named = ServiceFactory(owner=home, name="Pårørendesamtaler", description="Samtaler.")
+    named.terms.add(relatives)
+    reindex_all(Service.objects.filter(pk=named.pk))
+    other = ServiceFactory(owner=home, name="Annet tilbud", description="Samtaler.")
+    page = {"kommune": home.number, "q": "samtaler"}
+    assert relatives.name_nb in Client().get("/sok/", page).content.decode()
+
+    path, _err = export(tmp_path, "--include-confidential")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for taxonomy in document["taxonomies"]:
+        for item in taxonomy["terms"]:
+            if item["id"] == str(relatives.pk):
+                item["name"] = "Nære og kjære"
+    document["organizations"] = []  # only the taxonomy changes
+    document["services"] = []
+    path.write_text(json.dumps(document), encoding="utf-8")
+    run_import(path)
+
+    html = Client().get("/sok/", page).content.decode()
+    assert "Nære og kjære" in html
+    assert Service.objects.get(pk=named.pk).updated_at > named.updated_at
+    assert Service.objects.get(pk=other.pk).updated_at == other.updated_at
+    found = Client().get("/sok/", {"kommune": home.number, "q": "kjære"}).content.decode()
+    assert "Pårørendesamtaler" in found and "Annet tilbud" not in found

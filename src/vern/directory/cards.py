@@ -5,7 +5,8 @@ A results page draws twenty cards. With Django's template engine they were
 most of the page's rendering time (about 0.4 ms a card on our 2-core machine);
 Jinja2 compiles the same markup to Python. The markup lives in one file,
 ``templates/directory/jinja/card.html``; Django templates reach it through the
-``service_card`` and ``service_part`` tags in ``templatetags/guide.py``.
+``service_part`` tag in ``templatetags/guide.py``, and result lists get their
+cards ready from ``result_cards`` (below).
 Strings are translated with Django's gettext, in the active language.
 """
 
@@ -102,7 +103,7 @@ def terms_language() -> str:
 
 def render_card(service, *, level: int = 3) -> SafeString:
     """One card; ``service`` carries ``guide_url``, ``hours``, ``is_open_now`` and
-    ``target_groups`` (views.public.decorate)."""
+    ``target_groups`` (``decorate``)."""
     language = page_language()
     token = _language.set(language)
     try:
@@ -213,7 +214,8 @@ def card_version() -> str:
         catalogue = Path(directory) / STORED_LANGUAGE / "LC_MESSAGES" / "django.mo"
         if catalogue.exists():
             digest.update(catalogue.read_bytes())
-    # Cards name their target groups; terms change only with migrations.
+    # Cards name their target groups. Terms change with migrations (a new process)
+    # and imports, which refresh the cards of the services naming a renamed term.
     from vern.directory.models import TaxonomyTerm
 
     for row in TaxonomyTerm.objects.order_by("pk").values_list("pk", "name_nb", "sort_key"):
@@ -255,8 +257,14 @@ def store(ids) -> int:
                         service_updated_at=service.updated_at,
                     )
                 )
-    ServiceCard.objects.filter(service_id__in=ids).delete()
-    ServiceCard.objects.bulk_create(rows)
+    stored = {row.service_id for row in rows}
+    ServiceCard.objects.filter(service_id__in=[pk for pk in ids if pk not in stored]).delete()
+    ServiceCard.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["service"],
+        update_fields=["html", "version", "service_updated_at"],
+    )
     return len(rows)
 
 
@@ -278,15 +286,21 @@ def _stored(ids: list) -> dict:
     """Service id -> (stored card, the entry's ``updated_at`` as the database gives
     it) for the ids whose card is current (one query)."""
     from vern.directory.models import Service, ServiceCard
+    from vern.directory.selectors import PUBLIC_STATUSES
 
     cards, services = ServiceCard._meta.db_table, Service._meta.db_table
     pk = Service._meta.pk
-    params = [card_version(), *(pk.get_db_prep_value(i, connection) for i in ids)]
+    statuses = ", ".join(["%s"] * len(PUBLIC_STATUSES))
+    params = [
+        card_version(),
+        *(str(status) for status in PUBLIC_STATUSES),
+        *(pk.get_db_prep_value(i, connection) for i in ids),
+    ]
     placeholders = ", ".join(["%s"] * len(ids))
     sql = (
         f"SELECT c.service_id, c.html, s.updated_at FROM {cards} c "  # noqa: S608 (table names)
         f"JOIN {services} s ON s.id = c.service_id AND s.updated_at = c.service_updated_at "
-        f"WHERE c.version = %s AND c.service_id IN ({placeholders})"
+        f"WHERE c.version = %s AND s.status IN ({statuses}) AND c.service_id IN ({placeholders})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -333,7 +347,8 @@ def result_cards(ids: list, *, level: int, back_query: str, now) -> dict:
             )
     missing = [pk for pk in ids if pk not in found]
     if missing:
-        loaded = selectors.cards(missing)
+        # Only public ones: the ids come from an index that may be a moment older.
+        loaded = selectors.cards(missing, public_only=True)
         for service in decorate(loaded.values(), now=now, back_query=back_query):
             found[service.pk] = render_card(service, level=level)
     return found

@@ -117,6 +117,13 @@ class GuideIndex:
             {}, lambda value: value if isinstance(value, time) else time.fromisoformat(value)
         )
 
+        columns = (
+            "id, name, owner_id, is_national, is_free, referral, acute, wheelchair_access, "
+            "pets_allowed, open_24_7, status, search_document, updated_at"
+        )
+        # Services first: a change committed while the related rows are read
+        # then shows as an entry older than its stored card (cards.result_cards).
+        service_rows = rows(Service, columns)
         # Many entries share the same sets of terms and languages and the same hours.
         same = shared({}, lambda value: value)
         terms: dict = {}
@@ -135,12 +142,8 @@ class GuideIndex:
         stems = _Stems()
         public_statuses = set(PUBLIC_STATUSES)
         entries: dict = {}
-        columns = (
-            "id, name, owner_id, is_national, is_free, referral, acute, wheelchair_access, "
-            "pets_allowed, open_24_7, status, search_document, updated_at"
-        )
         no_referral = Service.Referral.NONE
-        for row in rows(Service, columns):
+        for row in service_rows:
             key, name, owner_id, national, free, referral, acute, wheelchair, pets = row[:9]
             open_24_7, status, document, updated_at = row[9:]
             # Every entry's words count for typo correction; only public ones can be found.

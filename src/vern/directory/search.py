@@ -1,4 +1,5 @@
-"""Full-text search of the guide: ``plan_query`` reads the words, ``scores`` ranks.
+"""Full-text search: ``plan_query`` reads the words (for the guide and the API),
+``scores`` ranks the whole directory for the HSDS API.
 
 Both databases get the same query plan first: words lower-cased, stop words
 dropped, synonyms added ("juling" also finds "vold"), and words that appear
@@ -32,6 +33,7 @@ from vern.directory.snapshot import snapshot
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_CHARS = 200
+CARD_BATCH = 500  # cards rendered and stored together by reindex_all and the reindex command
 MAX_WORDS = 12
 
 # Common Norwegian words that carry no meaning for finding a service.
@@ -363,6 +365,3 @@ def reindex_all(services: Iterable | None = None) -> int:
         count += 1
     cards.store(batch)
     return count
-
-
-CARD_BATCH = 500

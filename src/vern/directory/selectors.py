@@ -212,7 +212,8 @@ def guide_search(
 
 
 def term_table() -> dict:
-    """Every taxonomy term by id, with its taxonomy (terms change only with migrations)."""
+    """Every taxonomy term by id, with its taxonomy (kept in the snapshot: an import
+    that renames a term touches the services naming it)."""
     return snapshot.get(
         "terms", lambda: {t.pk: t for t in TaxonomyTerm.objects.select_related("taxonomy")}
     )
@@ -273,7 +274,7 @@ def _card_services() -> QuerySet[Service]:
     )
 
 
-def cards(ids: list) -> dict:
+def cards(ids: list, *, public_only: bool = False) -> dict:
     """Services by id with what a result card shows, in two small queries.
 
     Target-group ids and opening hours ride along with the services as joined
@@ -284,6 +285,8 @@ def cards(ids: list) -> dict:
     if not ids:
         return {}
     services = _card_services().filter(pk__in=ids)
+    if public_only:
+        services = services.filter(status__in=PUBLIC_STATUSES)
     by_id = {service.pk: service for service in services}
     related: dict[str, dict] = {
         name: {pk: [] for pk in by_id} for name in ("phones", "translations")
@@ -293,7 +296,7 @@ def cards(ids: list) -> dict:
         # Bokmål pages show the entries' own texts; other languages look for a translation.
         loads.append(("translations", ServiceTranslation, ()))
     for name, model, order in loads:
-        for row in model.objects.filter(service_id__in=ids).order_by(*order):
+        for row in model.objects.filter(service_id__in=list(by_id)).order_by(*order):
             related[name][row.service_id].append(row)
     terms = term_table()
     for pk, service in by_id.items():

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from vern.audit.services import log_action
 from vern.core.models import Municipality
+from vern.directory import search
 from vern.directory.importer.attributes import AttributeImport
 from vern.directory.importer.document import is_service
 from vern.directory.importer.organizations import OrganizationImport
@@ -19,7 +21,7 @@ from vern.directory.importer.records import Problem, Record
 from vern.directory.importer.service import ServiceImport
 from vern.directory.importer.service_rows import ServiceRowsImport
 from vern.directory.importer.taxonomies import TaxonomyImport
-from vern.directory.models import Location, Organization, Taxonomy, TaxonomyTerm
+from vern.directory.models import Location, Organization, Service, Taxonomy, TaxonomyTerm
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Importer(
         self._municipalities: dict[str, Municipality | None] = {}
         self.taxonomies: dict[str, Taxonomy] = {}
         self.terms: dict[str, TaxonomyTerm] = {}
+        self.renamed_terms: set[uuid.UUID] = set()
         self.organizations: dict[uuid.UUID, Organization | None] = {}  # None: failed
         self.locations: dict[uuid.UUID, Location | None] = {}
         self.seen_services: set[uuid.UUID] = set()
@@ -119,6 +122,21 @@ class Importer(
                 self.service(service_data, organization=org)
         for item in services if isinstance(services, list) else []:
             self.service(item, organization=None)
+        self.refresh_renamed_terms()
+
+    def refresh_renamed_terms(self) -> None:
+        """Services that name a renamed term get their search text and card again,
+        and a new ``updated_at``, so that every process's snapshot (which holds
+        the terms) notices."""
+        if not self.renamed_terms:
+            return
+        ids = list(
+            Service.objects.filter(terms__in=self.renamed_terms)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        Service.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+        search.reindex_all(Service.objects.filter(pk__in=ids))
 
     # --- services ---
 

@@ -72,6 +72,8 @@ class TaxonomyImport:
             or TaxonomyTerm.objects.filter(taxonomy=tax, code=code).first()
         )
         created = term is None
+        if not created and (term.name_nb, term.name_en) != (name, name_en):
+            self.renamed_terms.add(term.pk)
         term = term or TaxonomyTerm(id=ident, sort_key=sort_key or 0)
         term.taxonomy, term.code, term.name_nb, term.name_en = tax, code, name, name_en
         description = data.get("description")

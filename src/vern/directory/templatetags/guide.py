@@ -54,14 +54,6 @@ def public_address(location) -> dict:
 
 
 @register.simple_tag
-def service_card(service, level: int = 3):
-    """A service's card (Jinja2, see directory/cards.py)."""
-    from vern.directory.cards import render_card
-
-    return render_card(service, level=level)
-
-
-@register.simple_tag
 def service_part(name: str, service):
     """A part of the card on another page: "phones", "referral", "opening" or "verified"."""
     from vern.directory.cards import render_part
