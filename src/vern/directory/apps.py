@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 def _store_missing_cards(sender, using="default", **kwargs) -> None:
     """After migrating: store the cards of services that have none from this release
     (the national services a migration adds, every card after an upgrade)."""
-    from django.db import connections
+    from django.db import DEFAULT_DB_ALIAS, connections
 
     from vern.directory import cards
     from vern.directory.models import ServiceCard
 
+    if using != DEFAULT_DB_ALIAS:  # cards are stored through the default connection
+        return
     if ServiceCard._meta.db_table in connections[using].introspection.table_names():
         cards.store_missing()
 

@@ -22,7 +22,7 @@ import django
 import jinja2
 from django.conf import settings
 from django.db import connection
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -311,11 +311,13 @@ def _stored(ids: list) -> dict:
     }
 
 
-def result_cards(ids: list, *, level: int, back_query: str, now) -> dict:
+def result_cards(ids: list, *, level: int, back_query: str, now, index=None) -> dict:
     """Service id -> card HTML for the given public services, in the page's language.
 
-    Stored cards (bokmål pages) are completed here; the rest are loaded and
-    rendered. Ids of services that no longer exist are left out.
+    Stored cards (bokmål pages) are completed here from ``index`` (the guide
+    index the ids came from; this process's current one if not given); the
+    rest are loaded and rendered. Ids of services that are no longer public
+    are left out.
     """
     from vern.directory import selectors
     from vern.directory.guide_index import guide_index
@@ -323,8 +325,9 @@ def result_cards(ids: list, *, level: int, back_query: str, now) -> dict:
     if not ids:
         return {}
     found: dict = {}
-    if page_language() == STORED_LANGUAGE:
-        entries = guide_index().entries
+    # Stored links begin at "/": a site served under a sub-path renders its cards.
+    if page_language() == STORED_LANGUAGE and get_script_prefix() == "/":
+        entries = (index or guide_index()).entries
         back = escape(f"?{back_query}") if back_query else ""
         local = timezone.localtime(now)
         weekday, clock = local.isoweekday(), local.time()

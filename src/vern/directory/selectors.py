@@ -30,7 +30,7 @@ from django.utils.translation import get_language
 from vern.core.models import Municipality
 from vern.core.text import norwegian_sort_key
 from vern.directory import search
-from vern.directory.guide_index import Tier, guide_index
+from vern.directory.guide_index import GuideIndex, Tier, guide_index
 from vern.directory.models import (
     Phone,
     Schedule,
@@ -149,6 +149,7 @@ class SearchResult:
     pages: int
     corrected: dict[str, str] = field(default_factory=dict)
     query_used: bool = False
+    index: GuideIndex | None = field(default=None, repr=False, compare=False)  # rows came from it
 
     @cached_property
     def services(self) -> list[Service]:
@@ -208,6 +209,7 @@ def guide_search(
         pages=pages,
         corrected=plan.corrected,
         query_used=not plan.empty,
+        index=index,
     )
 
 

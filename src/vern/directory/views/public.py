@@ -230,7 +230,9 @@ def search(request: HttpRequest) -> HttpResponse:
         **{flag: "1" if getattr(filters, flag) else "" for flag in filters.FLAGS},
     }
     page_query = search_query(clean, side=result.page if result.page > 1 else "")
-    html = cards.result_cards(result.ids, level=4, back_query=page_query, now=now)
+    html = cards.result_cards(
+        result.ids, level=4, back_query=page_query, now=now, index=result.index
+    )
     results = [ResultCard(tier, html[pk]) for pk, tier in result.rows if pk in html]
 
     context = guide_context(municipality)
