@@ -99,6 +99,22 @@ def test_a_service_withdrawn_while_the_index_is_older_is_not_shown(home, setting
         assert "Trukket tilbake" not in html.content.decode()
 
 
+def test_a_deletion_waits_for_the_full_check_but_is_never_shown(home, settings):
+    older = ServiceFactory(owner=home, name="Eldre tilbud", description="Kveldsåpent.")
+    ServiceFactory(owner=home, name="Nyere tilbud", description="Kveldsåpent.")
+    page = {"kommune": home.number, "q": "kveldsåpent"}
+    assert Client().get("/sok/", page).context["result"].total == 2
+    settings.VERN_SNAPSHOT_FULL_SECONDS = 3600  # only the quick check from now on
+    Service.objects.filter(pk=older.pk).delete()
+
+    response = Client().get("/sok/", page)
+    assert "Eldre tilbud" not in response.content.decode()  # its card is not found
+    assert "Nyere tilbud" in response.content.decode()
+
+    settings.VERN_SNAPSHOT_FULL_SECONDS = 0
+    assert Client().get("/sok/", page).context["result"].total == 1
+
+
 # --- who is found ----------------------------------------------------------------------
 
 

