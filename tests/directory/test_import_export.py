@@ -595,3 +595,24 @@ def test_an_import_that_renames_a_term_refreshes_the_services_that_name_it(db, t
     assert Service.objects.get(pk=other.pk).updated_at == other.updated_at
     found = Client().get("/sok/", {"kommune": home.number, "q": "kjære"}).content.decode()
     assert "Pårørendesamtaler" in found and "Annet tilbud" not in found
+
+
+def test_imported_services_get_their_cards_once(db, tmp_path, monkeypatch):
+    from vern.directory import cards
+    from vern.directory.models import ServiceCard
+
+    build_varied_directory()
+    path, _err = export(tmp_path, "--include-confidential")
+    flush_directory()
+    stored = []
+    original = cards.store
+    monkeypatch.setattr(cards, "store", lambda ids: stored.extend(ids) or original(ids))
+    run_import(path)
+
+    services = list(Service.objects.values_list("pk", "updated_at"))
+    assert sorted(stored) == sorted(pk for pk, _ in services)  # one rendering each
+    current = {
+        card.service_id: card.service_updated_at
+        for card in ServiceCard.objects.filter(version=cards.card_version())
+    }
+    assert current == dict(services)

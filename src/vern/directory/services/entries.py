@@ -201,11 +201,14 @@ def service_save(
     summary: str = "",
     related: ServiceRelated | None = None,
     audit_code: str = "",
+    index: bool = True,
 ) -> Service:
     """Validate and save ``service`` as changed in memory; record what changed.
 
     ``related`` replaces phones, opening hours, areas and the other related
     rows in the same transaction, so a bad row leaves nothing half-saved.
+    ``index=False`` leaves the search text and the stored card to the caller
+    (the importer saves the related rows itself and indexes once after them).
     """
     creating = service._state.adding
     if creating:
@@ -233,7 +236,8 @@ def service_save(
             summary=(summary or (_("Created") if creating else _("Changed")))[:200],
             changes=changes,
         )
-    index_service(service)
+    if index:
+        index_service(service)
     log_action(
         actor=actor,
         action="create" if creating else "update",
