@@ -7,12 +7,12 @@ The order local, shared, national is tested in test_search.py
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.directory.factories import ServiceFactory, term
 from vern.directory.models import Schedule, Service, ServiceLanguage
@@ -79,10 +79,14 @@ def test_a_change_committed_after_a_later_one_is_noticed(home):
     """Its timestamp is older than the newest, so only the sum of the timestamps moves."""
     older = ServiceFactory(owner=home, name="Eldre tilbud", description="Kveldsåpent.")
     newer = ServiceFactory(owner=home, name="Nyere tilbud", description="Kveldsåpent.")
+    start = timezone.now()
+    Service.objects.filter(pk=older.pk).update(updated_at=start)
+    Service.objects.filter(pk=newer.pk).update(updated_at=start + timedelta(seconds=10))
     assert set(_ids(home, "kveldsåpent")) == {older.pk, newer.pk}
-    between = older.updated_at + (newer.updated_at - older.updated_at) / 2
-    assert older.updated_at < between < newer.updated_at
-    Service.objects.filter(pk=older.pk).update(status=Service.Status.INACTIVE, updated_at=between)
+    # Saved in a transaction that began before the newer entry's and committed after it.
+    Service.objects.filter(pk=older.pk).update(
+        status=Service.Status.INACTIVE, updated_at=start + timedelta(seconds=5)
+    )
 
     assert _ids(home, "kveldsåpent") == [newer.pk]
 

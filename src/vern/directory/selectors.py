@@ -6,10 +6,11 @@ import csv
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -276,6 +277,28 @@ def _card_services() -> QuerySet[Service]:
     )
 
 
+@lru_cache(maxsize=128)
+def _card_sql(count: int, public_only: bool, vendor: str) -> tuple[str, list, list]:
+    """The cards' query for ``count`` ids, compiled once: Django spent longer
+    writing this SQL (the aggregates' subqueries) than the database running it.
+
+    Compiled with stand-in ids; returns the SQL, its parameters and where in
+    them each id goes, as (parameter position, id position).
+    """
+    stand_ins = [uuid.UUID(int=n + 1) for n in range(count)]
+    services = _card_services().filter(pk__in=stand_ins)
+    if public_only:
+        services = services.filter(status__in=PUBLIC_STATUSES)
+    sql, params = services.query.sql_with_params()
+    prepared = {
+        Service._meta.pk.get_db_prep_value(pk, connection): n for n, pk in enumerate(stand_ins)
+    }
+    slots = [(position, prepared[p]) for position, p in enumerate(params) if p in prepared]
+    if len(slots) != count:
+        raise RuntimeError("the compiled card query does not hold each id once")
+    return sql, list(params), slots
+
+
 def cards(ids: list, *, public_only: bool = False) -> dict:
     """Services by id with what a result card shows, in two small queries.
 
@@ -286,10 +309,11 @@ def cards(ids: list, *, public_only: bool = False) -> dict:
     """
     if not ids:
         return {}
-    services = _card_services().filter(pk__in=ids)
-    if public_only:
-        services = services.filter(status__in=PUBLIC_STATUSES)
-    by_id = {service.pk: service for service in services}
+    sql, params, slots = _card_sql(len(ids), public_only, connection.vendor)
+    prepare = Service._meta.pk.get_db_prep_value
+    for position, index in slots:
+        params[position] = prepare(ids[index], connection)
+    by_id = {service.pk: service for service in Service.objects.raw(sql, params)}
     related: dict[str, dict] = {
         name: {pk: [] for pk in by_id} for name in ("phones", "translations")
     }
