@@ -976,7 +976,23 @@ def index_figures() -> str:
     gc.collect()
     size = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    return f"guide index: {len(index.entries)} entries built in {seconds:.2f} s, {size / 2**20:.1f} MiB"
+    figures = f"guide index: {len(index.entries)} entries built in {seconds:.2f} s, {size / 2**20:.1f} MiB"
+    if hasattr(index, "refreshed"):
+        from django.utils import timezone
+
+        from vern.directory import cards
+        from vern.directory.models import Service
+
+        # One entry changes, as an edit would leave it (its card stored again).
+        changed = Service.objects.order_by("pk").values_list("pk", flat=True)[0]
+        Service.objects.filter(pk=changed).update(updated_at=timezone.now())
+        cards.store([changed])
+        started = time.perf_counter()
+        index.refreshed()
+        figures += (
+            f"; refreshed after one change in {(time.perf_counter() - started) * 1000:.0f} ms"
+        )
+    return figures
 
 
 # --- profiling --------------------------------------------------------------------

@@ -18,7 +18,7 @@ from tests.directory.factories import ServiceFactory, term
 from vern.directory.models import Schedule, Service, ServiceLanguage
 from vern.directory.search import index_service
 from vern.directory.selectors import Filters, Tier, guide_search
-from vern.directory.services import service_save
+from vern.directory.services import ServiceRelated, service_save
 
 OSLO = ZoneInfo("Europe/Oslo")
 WEDNESDAY_NOON = datetime(2030, 5, 8, 12, 0, tzinfo=OSLO)
@@ -324,3 +324,72 @@ def test_without_a_query_entries_come_by_tier_then_name(home, other):
     names = dict(Service.objects.filter(pk__in=local).values_list("pk", "name"))
     assert [names[pk] for pk in local] == ["Aspelund", "Ørneredet"]
     assert result.rows[2] == (shared.pk, Tier.SHARED)
+
+
+# --- refreshing after a change ------------------------------------------------------------
+
+
+def _lists(by_municipality: dict) -> dict:
+    return {
+        number: {e.pk for e in entries} for number, entries in by_municipality.items() if entries
+    }
+
+
+def test_a_refreshed_index_is_the_index_built_afresh(home, other, admin):
+    from vern.directory.guide_index import GuideIndex
+
+    kept = ServiceFactory(owner=home, name="Uendret", description="Samtaler.")
+    edited = ServiceFactory(owner=home, name="Endres", description="Samtaler.")
+    deleted = ServiceFactory(owner=home, name="Slettes", description="Samtaler.")
+    hidden = ServiceFactory(owner=home, name="Skjult", status=Service.Status.INACTIVE)
+    shared = ServiceFactory(owner=other, name="Delt", description="Felles tilbud.")
+    before = GuideIndex.build()
+    assert kept.pk in before.entries and hidden.pk not in before.entries
+
+    edited.name, edited.description = "Endret navn", "Nye ord om sinnemestring."
+    service_save(
+        service=edited,
+        actor=admin,
+        related=ServiceRelated(
+            terms=[term("target_group", "perpetrators")],
+            languages=["nb", "so"],
+            schedules=[{"weekday": 2, "opens_at": "09:00", "closes_at": "15:00"}],
+        ),
+    )
+    Service.objects.filter(pk=deleted.pk).delete()
+    hidden.status = Service.Status.ACTIVE
+    service_save(service=hidden, actor=admin)
+    shared.areas.set([other, home])
+    Service.objects.filter(pk=shared.pk).update(updated_at=timezone.now())
+    ServiceFactory(owner=other, name="Ny", description="Nytt tilbud.")
+
+    refreshed, fresh = before.refreshed(), GuideIndex.build()
+
+    assert refreshed.entries == fresh.entries
+    assert refreshed.stamps == fresh.stamps
+    assert _lists(refreshed.owned) == _lists(fresh.owned)
+    assert _lists(refreshed.served) == _lists(fresh.served)
+    assert {e.pk for e in refreshed.national} == {e.pk for e in fresh.national}
+    assert fresh.words <= refreshed.words and "sinnemestring" in refreshed.words
+    assert shared.pk in {e.pk for e in refreshed.served[home.pk]}
+    assert before.entries[kept.pk] is refreshed.entries[kept.pk]  # untouched entries are kept
+
+
+def test_refreshing_an_unchanged_index_reads_only_the_timestamps(home, django_assert_num_queries):
+    from vern.directory.guide_index import GuideIndex
+
+    ServiceFactory(owner=home, name="Uendret")
+    index = GuideIndex.build()
+    with django_assert_num_queries(1):
+        assert index.refreshed() is index
+
+
+def test_a_renamed_organisation_is_found_by_its_new_name(home, admin):
+    from vern.directory.services import organization_save
+
+    service = ServiceFactory(owner=home, name="Samtaletilbud", description="Samtaler.")
+    assert _ids(home, "kveldsro") == []
+    organization = service.organization
+    organization.name = "Kveldsro senter"
+    organization_save(organization=organization, actor=admin)
+    assert _ids(home, "kveldsro") == [service.pk]

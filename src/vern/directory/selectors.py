@@ -36,7 +36,6 @@ from vern.directory.models import (
     Phone,
     Schedule,
     Service,
-    ServiceLanguage,
     ServiceTranslation,
     TaxonomyTerm,
 )
@@ -230,10 +229,10 @@ def offered_languages() -> list[str]:
     """Codes of the languages public services are offered in (for the filter)."""
 
     def build() -> list[str]:
-        codes = ServiceLanguage.objects.filter(service__in=public_services()).values_list(
-            "code", flat=True
-        )
-        return sorted(set(codes))
+        found: set[str] = set()
+        for codes in {entry.languages for entry in guide_index().entries.values()}:
+            found |= codes
+        return sorted(found)
 
     return snapshot.get("languages", build)
 

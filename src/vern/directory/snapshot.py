@@ -33,6 +33,8 @@ class Snapshot:
         self._key: tuple | None = None
         self._checked_at = self._full_checked_at = float("-inf")
         self._values: dict[str, Any] = {}
+        self._previous: dict[str, Any] = {}  # the values before the last change
+        self._refreshable: set[str] = set()
         self._lock = threading.Lock()
         self._building = threading.RLock()  # a build may ask for another value
 
@@ -91,11 +93,19 @@ class Snapshot:
         self._checked_at = now
         if key != self._key:
             with self._lock:
+                # Kept only for values that can be refreshed, until they are.
+                self._previous = {
+                    name: value for name, value in self._values.items() if name in self._refreshable
+                }
                 self._values = {}
                 self._key = key
 
-    def get(self, name: str, build: Callable[[], Any]) -> Any:
-        """The value called ``name``, built now if this snapshot lacks it.
+    def get(
+        self, name: str, build: Callable[[], Any], refresh: Callable[[Any], Any] | None = None
+    ) -> Any:
+        """The value called ``name``, built now if this snapshot lacks it; with
+        ``refresh``, the value from before the last change is brought up to
+        date instead, when there is one.
 
         One thread builds while others wait for it (the guide's index takes
         about a second at 20,000 services). The value goes into the dict it
@@ -107,13 +117,18 @@ class Snapshot:
             return values[name]
         with self._building:
             if name not in values:
-                values[name] = build()
+                previous = None
+                if refresh is not None:
+                    self._refreshable.add(name)
+                    previous = self._previous.pop(name, None)
+                values[name] = build() if previous is None else refresh(previous)
             return values[name]
 
     def clear(self) -> None:
         """Forget everything (after a rolled-back import, and between tests)."""
         with self._lock:
             self._values = {}
+            self._previous = {}
             self._key = None
             self._checked_at = self._full_checked_at = float("-inf")
 

@@ -340,7 +340,9 @@ def organization_save(*, organization: Organization, actor) -> Organization:
     organization.full_clean()
     organization.save()
     if not creating:
-        # Its services' search text includes the organisation's name.
+        # Its services' search text includes the organisation's name; a new
+        # updated_at tells every process's guide index to read them again.
+        organization.services.update(updated_at=timezone.now())
         for service in organization.services.select_related("organization").prefetch_related(
             "terms", "translations"
         ):
