@@ -2,15 +2,17 @@
 
 The guide's search needs a few things that depend on every entry: its index
 (``guide_index``), the words that occur (for typo correction), the synonym
-list, the languages offered and the municipalities. Reading them on every request costs more than
-the search itself, so each process keeps them and checks with one query
-whether the directory has changed since (the newest ``updated_at`` of
-services, organisations (their names are in the search text), synonyms and
-municipalities, how many there are of each but organisations, so that a
-deletion counts too, and the sum of the services' ``updated_at``, so that a
-change committed after a later one counts as well). The check runs at
-most once per ``VERN_SNAPSHOT_SECONDS`` (1 s) per process, so a change reaches
-the search within about a second.
+list, the languages offered and the municipalities. Reading them on every
+request costs more than the search itself, so each process keeps them and
+checks with one query whether the directory has changed since: every
+``VERN_SNAPSHOT_SECONDS`` (1 s) the newest ``updated_at`` of services,
+organisations (their names are in the search text), synonyms and
+municipalities and how many synonyms and municipalities there are; every
+``VERN_SNAPSHOT_FULL_SECONDS`` (30 s) also the number of services (a
+deletion) and the sum of their ``updated_at`` (a change committed after a
+later one). On a change the values are dropped and built again when next
+asked for, except those given a ``refresh`` (the guide's index), which are
+brought up to date from their previous value.
 """
 
 from __future__ import annotations
