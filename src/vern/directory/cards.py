@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -101,26 +102,30 @@ def terms_language() -> str:
     return "" if language in ("nb", "en") else "nb"
 
 
+@contextmanager
+def _speaking(language: str):
+    """Cards' strings in ``language`` while the block renders."""
+    token = _language.set(language)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
 def render_card(service, *, level: int = 3) -> SafeString:
     """One card; ``service`` carries ``guide_url``, ``hours``, ``is_open_now`` and
     ``target_groups`` (``decorate``)."""
     language = page_language()
-    token = _language.set(language)
-    try:
+    with _speaking(language):
         html = _macros().card(service, level, language, terms_language())
-    finally:
-        _language.reset(token)
     return mark_safe(str(html))  # autoescaped by Jinja2
 
 
 def render_part(name: str, service) -> SafeString:
     if name not in PARTS:
         raise ValueError(f"no card part called {name!r}")
-    token = _language.set(page_language())
-    try:
+    with _speaking(page_language()):
         html = getattr(_macros(), name)(service)
-    finally:
-        _language.reset(token)
     return mark_safe(str(html))  # autoescaped by Jinja2
 
 
@@ -194,8 +199,8 @@ def decorate(services, *, now, back_query: str = "") -> list:
 # (the way back to the results) and whether the service is open now. A stored
 # card is used only while the template and catalogue are the ones it was made
 # with (``version``) and the service has not changed since (``updated_at``);
-# otherwise the card is rendered afresh, so a stored card can be late, never
-# wrong. Other languages are rendered when shown.
+# otherwise the card is rendered afresh rather than shown out of date (every
+# write path in Vern moves ``updated_at``). Other languages are rendered when shown.
 
 STORED_LANGUAGE = "nb"
 LEVEL_SLOT, BACK_SLOT, OPEN_SLOT = "\ue000", "\ue001", "\ue002"
@@ -338,11 +343,8 @@ def result_cards(ids: list, *, level: int, back_query: str, now, index=None) -> 
                 continue  # the index is older than the card: its hours may be too
             is_open = entry.is_open(weekday, clock)
             if is_open not in states:
-                token = _language.set(STORED_LANGUAGE)
-                try:
+                with _speaking(STORED_LANGUAGE):
                     states[is_open] = str(_macros().open_state(is_open))
-                finally:
-                    _language.reset(token)
             found[pk] = mark_safe(
                 html.replace(LEVEL_SLOT, str(level))
                 .replace(BACK_SLOT, back)

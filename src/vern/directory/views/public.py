@@ -167,9 +167,9 @@ def _language_choices() -> list[Choice]:
 def search(request: HttpRequest) -> HttpResponse:
     params = request.GET
     notices: list[str] = []
-    snapshot.check()  # the filters' choices and the search share one snapshot
 
     raw_number = params.get("kommune", "")
+    # This checks the snapshot, which the filters' choices and the search share.
     municipality = municipality_by_number(raw_number.strip())
     if raw_number.strip() and municipality is None:
         notices.append(
