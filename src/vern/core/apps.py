@@ -28,3 +28,43 @@ class CoreConfig(AppConfig):
 
         for code, info in EXTRA_LANG_INFO.items():
             LANG_INFO.setdefault(code, info)
+
+        _register_shell()
+
+
+def _register_shell() -> None:
+    """Core's own entries in the staff menu and on the front page."""
+    from vern.core import shell
+    from vern.core.models import STAFF_ROLES, Role
+
+    shell.register_nav(label=_("Overview"), url_name="core:dashboard", roles=set(Role), order=0)
+    shell.register_nav(
+        label=_("Units"),
+        url_name="core:unit_list",
+        roles=STAFF_ROLES,
+        order=40,
+        active_prefix="core:unit_list",
+    )
+    shell.register_card(
+        title=_("Units"),
+        description=_(
+            "Schools, kindergartens, health stations and other parts of the municipality."
+        ),
+        url_name="core:unit_list",
+        roles=STAFF_ROLES,
+        order=40,
+    )
+    shell.register_nav(
+        label=_("Users and roles"),
+        url_name="core:member_list",
+        roles={Role.ADMIN},
+        order=50,
+        active_prefix="core:member_list",
+    )
+    shell.register_card(
+        title=_("Users and roles"),
+        description=_("Who has access to Vern, and with which role."),
+        url_name="core:member_list",
+        roles={Role.ADMIN},
+        order=50,
+    )

@@ -22,6 +22,4 @@ def vern(request):
         "languages": _languages(request),
         "active_municipality": getattr(request, "municipality", None),
         "active_roles": getattr(request, "roles", frozenset()),
-        # Outside organisation editors see only their own directory entries.
-        "org_editor_only": getattr(request, "roles", frozenset()) == {"org_editor"},
     }

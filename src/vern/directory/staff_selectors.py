@@ -131,6 +131,27 @@ def can_verify(request: HttpRequest, service: Service) -> bool:
     )
 
 
+def owned_services(request: HttpRequest) -> QuerySet[Service]:
+    """The visible entries the person answers for (``owns``)."""
+    mine = Q(pk__in=[])
+    if request.municipality is not None and request.roles & OWNER_ROLES:
+        mine |= Q(owner=request.municipality)
+    if Role.NATIONAL in request.roles:
+        mine |= Q(owner__isnull=True)
+    return visible_services(request).filter(mine)
+
+
+def verifiable_services(request: HttpRequest) -> QuerySet[Service]:
+    """The visible entries the person may verify (``can_verify``): those they own
+    and those they are a responsible editor for."""
+    mine = Q(pk__in=Service.objects.filter(editors=request.user).values("pk"))
+    if request.municipality is not None and request.roles & OWNER_ROLES:
+        mine |= Q(owner=request.municipality)
+    if Role.NATIONAL in request.roles:
+        mine |= Q(owner__isnull=True)
+    return visible_services(request).filter(mine)
+
+
 def can_create(request: HttpRequest) -> bool:
     return bool(request.roles & OWNER_ROLES) or Role.NATIONAL in request.roles
 

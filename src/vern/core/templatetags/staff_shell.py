@@ -1,0 +1,16 @@
+"""The staff menu, drawn from the staff shell's registry (``core/shell.py``)."""
+
+from django import template
+
+from vern.core import shell
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def staff_nav(context) -> list[shell.ShownEntry]:
+    """The menu entries the person's roles in the active municipality may open."""
+    request = context.get("request")
+    if request is None:
+        return []
+    return shell.nav_for(getattr(request, "roles", frozenset()), request.path_info)
