@@ -81,7 +81,13 @@ class OrganizationImport:
     def _set_org_editors(self, record: Record, org: Organization, emails: list[str]) -> None:
         users = [self._editor(record, email) for email in emails]
         users = [u for u in users if u is not None]
-        OrganizationEditor.objects.filter(organization=org).exclude(user__in=users).delete()
+        dropped = OrganizationEditor.objects.filter(organization=org).exclude(user__in=users)
+        if org.owner_id is not None:
+            # Checked once the whole file is read (``drop_unused_org_editor_roles``).
+            self.dropped_editors.update(
+                (user, org.owner_id) for user in dropped.values_list("user", flat=True)
+            )
+        dropped.delete()
         for user in users:
             OrganizationEditor.objects.get_or_create(organization=org, user=user)
 

@@ -22,6 +22,7 @@ from vern.directory.importer.service import ServiceImport
 from vern.directory.importer.service_rows import ServiceRowsImport
 from vern.directory.importer.taxonomies import TaxonomyImport
 from vern.directory.models import Location, Organization, Service, Taxonomy, TaxonomyTerm
+from vern.directory.services import org_editor_role_drop_if_unused
 
 
 @dataclass
@@ -65,6 +66,8 @@ class Importer(
         self.organizations: dict[uuid.UUID, Organization | None] = {}  # None: failed
         self.locations: dict[uuid.UUID, Location | None] = {}
         self.seen_services: set[uuid.UUID] = set()
+        # (user id, municipality id) of organisation editors the file dropped.
+        self.dropped_editors: set[tuple[int, int]] = set()
 
     # --- lookups ---
 
@@ -123,6 +126,18 @@ class Importer(
         for item in services if isinstance(services, list) else []:
             self.service(item, organization=None)
         self.refresh_renamed_terms()
+        self.drop_unused_org_editor_roles()
+
+    def drop_unused_org_editor_roles(self) -> None:
+        """A person the file left with none of a municipality's organisations
+        loses the organisation editor role there, as when an administrator
+        removes them: the role must not show them more than their organisations."""
+        for user_id, municipality_id in sorted(self.dropped_editors):
+            org_editor_role_drop_if_unused(
+                user=get_user_model().objects.get(pk=user_id),
+                municipality_id=municipality_id,
+                actor=None,
+            )
 
     def refresh_renamed_terms(self) -> None:
         """Services that name a renamed term get their search text and card again,
