@@ -450,6 +450,12 @@ def test_a_bad_file_lists_every_problem_and_saves_nothing(db, tmp_path):
         ('"just text"', "must be a JSON object or list"),
         ('{"services": "many"}', "services: must be a list"),
         ("{}", "has no 'organizations' or 'services'"),
+        # Deeper than the JSON parser's recursion allows, and deep within it.
+        ('{"services": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested more than 64 levels"),
+        ('{"services": ' + "[" * 200 + "]" * 200 + "}", "nested more than 64 levels"),
+        ('{"services": [{"name": "a\\ud800"}]}', "services[0].name: the text holds a lone"),
+        ('{"services": [{"\\udfff": 1}]}', "services[0]: the key '\\udfff' holds a lone"),
+        ('{"services": [{"name": "a\\u0000b"}]}', "services[0].name: the text holds a NUL"),
     ],
 )
 def test_unreadable_files(db, tmp_path, content, message):
@@ -460,6 +466,25 @@ def test_unreadable_files(db, tmp_path, content, message):
         call_command("directory", "import", str(path), *_who(()), stdout=io.StringIO(), stderr=err)
     assert message in str(failure.value) + err.getvalue()
     assert "Nothing was saved" in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Krisesenteret\x00", "the text holds a NUL character"),
+        ("Krisesenteret\udc80", "the text holds a lone surrogate"),
+    ],
+)
+def test_a_valid_record_with_a_nul_or_lone_surrogate_is_refused(db, tmp_path, name, message):
+    service = _service_doc(name=name)
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps([service]), encoding="utf-8")  # escaped as \u0000, \udc80
+    err = io.StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command("directory", "import", str(path), *_who(()), stdout=io.StringIO(), stderr=err)
+    assert f"[0].name: {message}" in str(failure.value)
+    assert "Nothing was saved" in str(failure.value)
+    assert not Service.objects.filter(pk=service["id"]).exists()
 
 
 def test_missing_file(db, tmp_path):
