@@ -30,7 +30,7 @@ from tests.directory.test_api import (
     taxonomy_term_schema,
     validate,
 )
-from tests.factories import UserFactory
+from tests.factories import MunicipalityFactory, UserFactory
 from vern.core.models import Municipality
 from vern.directory import hsds
 from vern.directory.management.commands.directory import Progress
@@ -810,3 +810,23 @@ def test_an_import_that_drops_an_organisation_editor_takes_the_role_with_it(db, 
     assert Membership.objects.filter(user=kept, role=Role.ORG_EDITOR).exists()
     entry = AuditEntry.objects.get(code="core.membership.delete")
     assert entry.actor is None and entry.detail["user"] == dropped.pk
+
+
+def test_an_import_for_one_municipality_cannot_change_the_shared_taxonomies(db, tmp_path):
+    relatives = term("target_group", "relatives")
+    MunicipalityFactory(number="9801", name="Heimby")
+    path, _err = export(tmp_path, "--include-confidential")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["organizations"], document["services"] = [], []
+    path.write_text(json.dumps(document), encoding="utf-8")
+    run_import(path, "--municipality", "9801")  # as they are: fine
+    for taxonomy in document["taxonomies"]:
+        for item in taxonomy["terms"]:
+            if item["id"] == str(relatives.pk):
+                item["name"] = "Nære og kjære"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    text = "\n".join(import_failing(path, "--municipality", "9801"))
+    assert "taxonomies are shared by every municipality" in text
+    assert TaxonomyTerm.objects.get(pk=relatives.pk).name_nb == relatives.name_nb
+    run_import(path, "--national")
+    assert TaxonomyTerm.objects.get(pk=relatives.pk).name_nb == "Nære og kjære"
