@@ -92,6 +92,19 @@ def test_coordinator_creates_a_service_with_phones_and_opening_hours(
     assert AuditEntry.objects.filter(code="directory.service.create", object_id=str(service.pk))
 
 
+def test_the_new_service_form_lists_members_and_its_read_is_audited(
+    home, coordinator, reader, login
+):
+    """The responsible-editor choices show members' names and e-mail addresses,
+    like the member list, so opening the form is logged like it."""
+    response = login(coordinator).get(reverse("directory:service_create"))
+    assert response.status_code == 200
+    assert reader.email in response.content.decode()
+    entry = AuditEntry.objects.get(action="read", code="core.membership.read")
+    assert entry.actor == coordinator and entry.municipality == home
+    assert entry.detail["path"] == reverse("directory:service_create")
+
+
 def test_a_new_organisation_can_be_created_with_the_service(home, coordinator, login):
     data = service_data(
         None,

@@ -41,9 +41,16 @@ REMIND_DAYS = 14
 
 
 def _organization_editor_only(request: HttpRequest) -> bool:
-    """True for a person whose only way in is being an organisation's editor."""
+    """True for a person whose only way in is being an organisation's editor.
+
+    Fails closed: an organisation editor (who holds no municipal staff role)
+    is limited to their organisations even when they have none left, so a
+    removed editor sees nothing rather than the municipality's directory.
+    """
     if request.roles - {Role.EDITOR, Role.ORG_EDITOR}:
         return False
+    if Role.EDITOR not in request.roles:
+        return True
     return OrganizationEditor.objects.filter(user=request.user).exists()
 
 
@@ -54,6 +61,8 @@ def _own_organizations(request: HttpRequest) -> QuerySet:
 def visible_services(request: HttpRequest) -> QuerySet[Service]:
     services = scoped(request, Service)
     if _organization_editor_only(request):
+        if not OrganizationEditor.objects.filter(user=request.user).exists():
+            return services.none()
         services = services.filter(
             Q(organization__in=_own_organizations(request)) | Q(editors=request.user)
         ).distinct()

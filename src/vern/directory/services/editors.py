@@ -164,7 +164,12 @@ def organization_editor_invite(
 
 @transaction.atomic
 def organization_editor_remove(*, editor: OrganizationEditor, actor) -> None:
-    """Take an organisation away from an editor; their account and role stay."""
+    """Take an organisation away from an editor.
+
+    The account stays; the organisation editor role in the organisation's
+    municipality goes with the last of that municipality's organisations
+    (``org_editor_role_drop_if_unused``).
+    """
     log_action(
         actor=actor,
         action="delete",
@@ -174,7 +179,32 @@ def organization_editor_remove(*, editor: OrganizationEditor, actor) -> None:
         municipality=editor.organization.owner_id,
         detail={"organization": str(editor.organization_id), "user": editor.user_id},
     )
+    user, municipality_id = editor.user, editor.organization.owner_id
     editor.delete()
+    if municipality_id is not None:
+        org_editor_role_drop_if_unused(user=user, municipality_id=municipality_id, actor=actor)
+
+
+def org_editor_role_drop_if_unused(*, user, municipality_id: int, actor) -> bool:
+    """Remove a person's organisation editor role in a municipality once they
+    edit none of its organisations, so nothing is left for the role to show.
+
+    Audited as a removed membership. Returns whether the role was removed.
+    """
+    from vern.core.services import membership_remove
+
+    if OrganizationEditor.objects.filter(
+        user=user, organization__owner_id=municipality_id
+    ).exists():
+        return False
+    memberships = Membership.objects.filter(
+        user=user, municipality_id=municipality_id, role=Role.ORG_EDITOR
+    )
+    removed = False
+    for membership in memberships:
+        membership_remove(membership=membership, actor=actor)
+        removed = True
+    return removed
 
 
 # --- proposed changes ---------------------------------------------------------

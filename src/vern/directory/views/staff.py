@@ -165,7 +165,9 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
     )
 
 
-@staff_view(personal_data=None, **CREATORS)
+# The responsible-editor choices list members' names and e-mail addresses,
+# as the member list does, so the read is audited like it.
+@staff_view(personal_data="core.membership", **CREATORS)
 def service_create(request: HttpRequest) -> HttpResponse:
     local_owner = request.municipality is not None and bool(request.roles & sel.OWNER_ROLES)
     service = Service(
