@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from vern.core.login import normalise_email
 from vern.core.models import STAFF_ROLES, Role, Unit
 
 
@@ -30,6 +31,10 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("The e-mail address or the password is wrong."),
         "inactive": _("This account is not active."),
     }
+
+    def clean_username(self) -> str:
+        # The same spelling reaches authentication and the lock-out (core/login.py).
+        return normalise_email(self.cleaned_data["username"])
 
 
 class TokenForm(forms.Form):
