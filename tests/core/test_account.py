@@ -158,3 +158,30 @@ def test_national_user_logs_in_without_municipal_access(db, login):
     unit = UnitFactory()
     assert client.get(reverse("core:unit_list")).status_code == 403
     assert client.get(reverse("core:unit_edit", args=[unit.pk])).status_code == 403
+
+
+def test_account_pages_say_no_store(admin):
+    client = Client()
+    paths = [
+        reverse("account:login"),
+        reverse("account:password_reset"),
+        reverse("account:password_reset_done"),
+        reverse("account:password_reset_complete"),
+        reverse("account:password_reset_confirm", args=["MQ", "no-such-token"]),
+        "/en" + reverse("account:login"),
+    ]
+    for path in paths:
+        assert client.get(path)["Cache-Control"] == "no-store", path
+    response = _login(client, admin.email)
+    assert response.status_code == 302
+    assert response["Cache-Control"] == "no-store"
+    assert client.get(reverse("account:otp"))["Cache-Control"] == "no-store"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(Client(), admin.email, "feil-passord")
+    locked = _login(Client(), admin.email)
+    assert locked.status_code == 429
+    assert locked["Cache-Control"] == "no-store"
+
+
+def test_public_pages_keep_their_own_caching(db):
+    assert Client().get("/").get("Cache-Control") != "no-store"

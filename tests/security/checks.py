@@ -75,3 +75,20 @@ def audit_problems(*, owner, owner_client: Client, urlconf=None) -> list[str]:
         if not written.exists():
             problems.append(f"{url.name}: shows {label} but wrote no audit read entry")
     return problems
+
+
+def cache_problems(*, owner, owner_client: Client, urlconf=None) -> list[str]:
+    """Every staff URL answers with ``Cache-Control: no-store``, whatever its status."""
+    problems: list[str] = []
+    for url in staff_urls(urlconf):
+        kwargs = _kwargs_for(url, owner, problems)
+        if kwargs is None:
+            continue
+        path = reverse(url.name, kwargs=kwargs, urlconf=urlconf)
+        response = owner_client.get(path)
+        directives = {part.strip().lower() for part in response.get("Cache-Control", "").split(",")}
+        if "no-store" not in directives:
+            problems.append(
+                f"{url.name}: Cache-Control is {response.get('Cache-Control')!r}, not no-store"
+            )
+    return problems
