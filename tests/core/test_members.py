@@ -285,3 +285,32 @@ def test_forgotten_password_still_ignores_deactivated_and_disabled_accounts(home
     for email in (deactivated.email, used.email):
         Client().post(reverse("account:password_reset"), {"email": email})
     assert mail.outbox == []
+
+
+def test_the_directory_editor_invitation_reveals_nothing_either(
+    home, other, admin, login, django_capture_on_commit_callbacks
+):
+    from tests.directory.factories import OrganizationFactory
+
+    stranger = _stranger(other)
+    organization = OrganizationFactory(owner=home, name="Heimby krisesenter")
+    client = login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("directory:editor_invite", args=[organization.pk]),
+            {"full_name": "X", "email": stranger.email},
+        )
+    assert not Membership.objects.filter(user=stranger, municipality=home).exists()
+    detail = reverse("directory:organization_detail", args=[organization.pk])
+    page = client.get(detail).content.decode()
+    assert stranger.email in page
+    assert "Olga Utenfra" not in page
+    assert len(mail.outbox) == 1
+    assert "/konto/nytt-passord/" not in mail.outbox[0].body
+
+    invitation = Invitation.objects.get(user=stranger, municipality=home)
+    login(stranger).post(
+        reverse("account:invitation_answer", args=[invitation.pk]), {"answer": "accept"}
+    )
+    assert Membership.objects.filter(user=stranger, municipality=home, role="org_editor")
+    assert "Olga Utenfra" in client.get(detail).content.decode()
