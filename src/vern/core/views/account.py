@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -113,8 +113,11 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 def _needs_second_factor(request: HttpRequest) -> HttpResponse | None:
+    """Send a session without the second factor to it, and back to the invitations."""
     if settings.VERN_REQUIRE_2FA and not request.user.is_verified():
-        return redirect(f"{reverse('account:otp')}?next={request.path}")
+        return redirect(
+            f"{reverse('account:otp')}?{urlencode({'next': reverse('account:invitations')})}"
+        )
     return None
 
 
