@@ -133,3 +133,20 @@ def shut_out_problems(*, owner, client: Client, urlconf=None) -> list[str]:
         elif status not in (403, 404, 405):
             problems.append(f"{url.name}: got {status}")
     return problems
+
+
+def cache_problems(*, owner, owner_client: Client, urlconf=None) -> list[str]:
+    """Every staff URL answers with ``Cache-Control: no-store``, whatever its status."""
+    problems: list[str] = []
+    for url in staff_urls(urlconf):
+        kwargs = _kwargs_for(url, owner, problems)
+        if kwargs is None:
+            continue
+        path = reverse(url.name, kwargs=kwargs, urlconf=urlconf)
+        response = owner_client.get(path)
+        directives = {part.strip().lower() for part in response.get("Cache-Control", "").split(",")}
+        if "no-store" not in directives:
+            problems.append(
+                f"{url.name}: Cache-Control is {response.get('Cache-Control')!r}, not no-store"
+            )
+    return problems

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from vern.core.models import STAFF_ROLES, Role, Unit
+from vern.core.login import normalise_email
+from vern.core.models import STAFF_ROLES, Role, Unit, User
+from vern.core.services import awaits_first_password
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -30,6 +35,32 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("The e-mail address or the password is wrong."),
         "inactive": _("This account is not active."),
     }
+
+    def clean_username(self) -> str:
+        # The same spelling reaches authentication and the lock-out (core/login.py).
+        return normalise_email(self.cleaned_data["username"])
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, which also reaches invited people without a password yet.
+
+    Django sends nothing to an account without a usable password. An invited
+    person who never chose one (the invitation link lasts an hour) must be
+    able to get a new link here; the page answers the same whether or not the
+    address is known.
+    """
+
+    def get_users(self, email):
+        email = normalise_email(email)
+        for user in User.objects.filter(email__iexact=email, is_active=True):
+            # As Django does: the match must hold after Unicode folding too.
+            same = _fold(user.email) == _fold(email)
+            if same and (user.has_usable_password() or awaits_first_password(user)):
+                yield user
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 class TokenForm(forms.Form):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from vern.core.access import staff_view
 from vern.core.forms import add_errors
-from vern.core.models import Role
+from vern.core.models import Membership, Role
 from vern.directory import services
 from vern.directory import staff_selectors as sel
 from vern.directory.forms import (
@@ -372,6 +373,17 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _editors_with_answer(organization):
+    """The organisation's editors, each marked ``accepted`` once they hold a role in
+    the owning municipality. Someone who already had an account elsewhere gets
+    an invitation first; until they accept, only the address is shown."""
+    return organization.editors.select_related("user").annotate(
+        accepted=Exists(
+            Membership.objects.filter(user=OuterRef("user"), municipality=organization.owner_id)
+        )
+    )
+
+
 @staff_view(personal_data="directory.organizationeditor", **STAFF)
 def organization_detail(request: HttpRequest, pk) -> HttpResponse:
     organization = sel.organization_or_404(request, pk)
@@ -383,7 +395,7 @@ def organization_detail(request: HttpRequest, pk) -> HttpResponse:
             "organization": organization,
             "services": sel.visible_services(request).filter(organization=organization),
             "locations": organization.locations.all(),
-            "editors": organization.editors.select_related("user") if owner else [],
+            "editors": _editors_with_answer(organization) if owner else [],
             "can_edit": owner,
             "can_invite": owner and organization.owner_id is not None,
         },
@@ -497,7 +509,12 @@ def editor_remove(request: HttpRequest, pk: int) -> HttpResponse:
         services.organization_editor_remove(editor=editor, actor=request.user)
         messages.success(request, _("The editor was removed from the organisation."))
         return redirect("directory:organization_detail", pk=organization_id)
-    return render(request, "directory/staff/editor_remove.html", {"editor": editor})
+    accepted = Membership.objects.filter(
+        user=editor.user_id, municipality=editor.organization.owner_id
+    ).exists()
+    return render(
+        request, "directory/staff/editor_remove.html", {"editor": editor, "accepted": accepted}
+    )
 
 
 # --- search synonyms ---------------------------------------------------------------------
