@@ -87,6 +87,8 @@ class ServiceForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    # The entry's updated_at when the form was opened, to notice a save in between.
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
     target_groups = TermChoiceField(
         label=_("Target groups"), queryset=TaxonomyTerm.objects.none(), required=False
     )
@@ -235,6 +237,7 @@ class ServiceForm(forms.ModelForm):
             self.fields[name].required = False
         existing = not service._state.adding
         if existing:
+            self.initial.setdefault("seen_version", service.updated_at.isoformat())
             terms = list(service.terms.all())
             self.initial.setdefault(
                 "target_groups", [t.pk for t in terms if t.taxonomy.code == "target_group"]

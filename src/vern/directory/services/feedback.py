@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vern.audit.services import log_action
+from vern.audit.services import audited_transaction, log_action
 from vern.directory.models import ErrorReport, Service, Synonym
 from vern.directory.search import words
 
@@ -41,7 +41,7 @@ def error_report_create(*, service: Service, message: str) -> ErrorReport:
     return report
 
 
-@transaction.atomic
+@audited_transaction
 def error_report_handle(*, report: ErrorReport, actor) -> ErrorReport:
     """Mark a report as dealt with (the entry corrected, or nothing was wrong)."""
     if report.handled_at is None:
@@ -73,7 +73,7 @@ def _synonym_clean(term: str, expands_to: str) -> tuple[str, str]:
     return term, " ".join(dict.fromkeys(found))
 
 
-@transaction.atomic
+@audited_transaction
 def synonyms_update(*, actor, rows: list[dict], delete: list[int]) -> int:
     """Save the synonym list as edited: ``rows`` are dicts with ``term``,
     ``expands_to`` and the ``pk`` of the synonym they change (``None`` for a
