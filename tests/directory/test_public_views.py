@@ -818,3 +818,18 @@ def test_the_shared_services_tier_needs_the_area(guide):
     other_town_service.terms.add(term("target_group", "exposed"))
     html = main_of(Client().get("/sok/", {"kommune": "9999"}))
     assert "Bare for Nabobygd" not in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/kommune/%00/plakat.pdf", "/en/kommune/99%0099/plakat.pdf", "/kommune/abcd/plakat.pdf"],
+)
+def test_a_poster_address_without_a_four_digit_number_is_404(db, path):
+    assert Client().get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/kommune/%00/", "/en/kommune/9999%00/"])
+def test_a_nul_in_the_municipality_number_is_the_friendly_404(db, path):
+    response = Client().get(path)
+    assert response.status_code == 404
+    assert 'id="kommune-valg"' in html_of(response)
