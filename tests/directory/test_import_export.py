@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import stat
 import uuid
 from datetime import date, time
 
@@ -616,3 +618,53 @@ def test_imported_services_get_their_cards_once(db, tmp_path, monkeypatch):
         for card in ServiceCard.objects.filter(version=cards.card_version())
     }
     assert current == dict(services)
+
+
+def _files_in(directory) -> dict:
+    return {p.name: stat.S_IMODE(p.stat().st_mode) for p in directory.iterdir()}
+
+
+def test_a_confidential_export_is_never_readable_by_others(db, tmp_path, monkeypatch):
+    build_varied_directory()
+    real_writer = hsds.write_json_export
+    seen_while_writing = {}
+
+    def watching_writer(stream, **kwargs):
+        stream.write("{")
+        stream.flush()
+        seen_while_writing.update(_files_in(tmp_path))
+        stream.seek(0)
+        return real_writer(stream, **kwargs)
+
+    monkeypatch.setattr(hsds, "write_json_export", watching_writer)
+    path, _err = export(tmp_path, "--include-confidential")
+    # While the addresses were being written, no file in the directory was
+    # readable by anyone but its owner; the finished file is the only one left.
+    assert seen_while_writing and set(seen_while_writing.values()) == {0o600}
+    assert _files_in(tmp_path) == {"export.json": 0o600}
+    assert json.loads(path.read_text())["organizations"]
+
+
+def test_a_failed_confidential_export_leaves_no_file(db, tmp_path, monkeypatch):
+    build_varied_directory()
+
+    def failing_writer(stream, **kwargs):
+        stream.write('{"services": [{"location": "Hemmelig vei 1"')
+        stream.flush()
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(hsds, "write_json_export", failing_writer)
+    with pytest.raises(CommandError, match="No space left on device"):
+        export(tmp_path, "--include-confidential")
+    assert _files_in(tmp_path) == {}
+
+
+def test_a_public_export_keeps_the_usual_permissions(db, tmp_path):
+    build_varied_directory()
+    old = os.umask(0o022)
+    try:
+        path, _err = export(tmp_path)
+    finally:
+        os.umask(old)
+    assert _files_in(tmp_path) == {"export.json": 0o644}
+    assert json.loads(path.read_text())["organizations"]
