@@ -16,11 +16,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from vern.audit.services import log_action
+from vern.audit.services import audited_transaction, log_action
 from vern.core.models import Membership, Municipality, Role, Unit, User
 
 
-@transaction.atomic
+@audited_transaction
 def unit_create(*, municipality: Municipality, actor: User, kind: str, name: str) -> Unit:
     unit = Unit(municipality=municipality, kind=kind, name=name.strip())
     unit.full_clean()
@@ -29,7 +29,7 @@ def unit_create(*, municipality: Municipality, actor: User, kind: str, name: str
     return unit
 
 
-@transaction.atomic
+@audited_transaction
 def unit_update(*, unit: Unit, actor: User, kind: str, name: str) -> Unit:
     unit.kind = kind
     unit.name = name.strip()
@@ -39,7 +39,7 @@ def unit_update(*, unit: Unit, actor: User, kind: str, name: str) -> Unit:
     return unit
 
 
-@transaction.atomic
+@audited_transaction
 def unit_delete(*, unit: Unit, actor: User) -> None:
     """Delete a unit; memberships tied to it keep their role without the unit."""
     log_action(
@@ -62,7 +62,7 @@ def _invite_mail(user: User, *, base_url: str, municipality: Municipality) -> No
     send_mail(_("You have been given access to Vern"), body, None, [user.email])
 
 
-@transaction.atomic
+@audited_transaction
 def member_invite(
     *,
     municipality: Municipality,
@@ -104,7 +104,7 @@ def member_invite(
     return membership
 
 
-@transaction.atomic
+@audited_transaction
 def membership_update(
     *, membership: Membership, actor: User, role: str, unit: Unit | None
 ) -> Membership:
@@ -127,7 +127,7 @@ def membership_update(
     return membership
 
 
-@transaction.atomic
+@audited_transaction
 def membership_remove(*, membership: Membership, actor: User) -> None:
     if membership.role == Role.ADMIN and _last_admin(membership):
         raise ValidationError(_("The municipality must keep at least one administrator."))
