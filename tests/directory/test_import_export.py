@@ -668,3 +668,27 @@ def test_a_public_export_keeps_the_usual_permissions(db, tmp_path):
         os.umask(old)
     assert _files_in(tmp_path) == {"export.json": 0o644}
     assert json.loads(path.read_text())["organizations"]
+
+
+def test_an_import_refuses_line_breaks_and_control_characters_in_names(db, tmp_path):
+    before = (Service.objects.count(), Organization.objects.count())
+    org_id = str(uuid.uuid4())
+    bad_org = {"id": org_id, "name": "Stiftelsen\r\nBcc: x@example.test", "description": "x"}
+    services = [
+        _service_doc(name="Familievern\nBcc: angriper@example.test"),
+        _service_doc(organization=bad_org, organization_id=org_id),
+        _service_doc(
+            name="Med tabulator",
+            phones=[{"id": str(uuid.uuid4()), "number": "22 11 22 11", "description": "a\tb"}],
+        ),
+    ]
+    path = tmp_path / "control.json"
+    path.write_text(json.dumps({"services": services}), encoding="utf-8")
+    problems = [line for line in import_failing(path) if line.startswith("record ")]
+    one_line = "Write this on one line, without line breaks, tabs or other control characters."
+    assert problems == [
+        f"record 1 (Familievern Bcc: angriper@example.test): name: {one_line}",
+        f"record 2 (Teststøtte for import): organization.name: {one_line}",
+        f"record 3 (Med tabulator): phones[0].description: {one_line}",
+    ]
+    assert (Service.objects.count(), Organization.objects.count()) == before

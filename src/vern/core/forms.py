@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vern.core.models import STAFF_ROLES, Role, Unit
+from vern.core.validators import single_line_inputs
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -21,6 +22,7 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
 ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in STAFF_ROLES]
 
 
+@single_line_inputs
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
@@ -32,6 +34,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
+@single_line_inputs
 class TokenForm(forms.Form):
     token = forms.RegexField(
         label=_("Code from your authenticator app"),
@@ -46,6 +49,7 @@ class TokenForm(forms.Form):
         return self.cleaned_data["token"].strip()
 
 
+@single_line_inputs
 class UnitForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Unit.Kind.choices)
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -57,6 +61,7 @@ class _UnitChoiceMixin:
         self.fields["unit"].queryset = units
 
 
+@single_line_inputs
 class MemberInviteForm(_UnitChoiceMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
@@ -66,6 +71,7 @@ class MemberInviteForm(_UnitChoiceMixin, forms.Form):
     )
 
 
+@single_line_inputs
 class MembershipForm(_UnitChoiceMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
     unit = forms.ModelChoiceField(

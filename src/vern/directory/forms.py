@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vern.core.models import Membership, Municipality, Role, User
+from vern.core.validators import single_line_inputs
 from vern.directory.models import (
     Location,
     Organization,
@@ -72,6 +73,7 @@ class AreaChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+@single_line_inputs
 class ServiceForm(forms.ModelForm):
     """Everything about one entry except phones and opening hours (formsets).
 
@@ -360,6 +362,7 @@ class ServiceForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in PROPOSABLE_FIELDS if name in self.fields}
 
 
+@single_line_inputs
 class PhoneForm(forms.Form):
     id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     number = forms.CharField(
@@ -370,6 +373,7 @@ class PhoneForm(forms.Form):
     is_free = forms.BooleanField(label=_("Free to call"), required=False, initial=True)
 
 
+@single_line_inputs
 class ScheduleForm(forms.Form):
     weekday = forms.TypedChoiceField(
         label=_("Day"),
@@ -452,10 +456,12 @@ def schedule_initial(service: Service | None) -> list[dict]:
     ]
 
 
+@single_line_inputs
 class VerifyForm(forms.Form):
     pass
 
 
+@single_line_inputs
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
@@ -463,6 +469,7 @@ class OrganizationForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
+@single_line_inputs
 class LocationForm(forms.ModelForm):
     class Meta:
         model = Location
@@ -508,11 +515,13 @@ class LocationForm(forms.ModelForm):
         return data
 
 
+@single_line_inputs
 class EditorInviteForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
 
 
+@single_line_inputs
 class DecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the editor"),
@@ -523,6 +532,7 @@ class DecisionForm(forms.Form):
     )
 
 
+@single_line_inputs
 class SynonymForm(forms.ModelForm):
     class Meta:
         model = Synonym

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vern.audit.services import audited_transaction, log_action
+from vern.core.mail import subject_line
 from vern.core.models import Membership, Municipality, Role
 from vern.directory.models import (
     Location,
@@ -81,6 +82,7 @@ def _mail_after_commit(subject: str, template: str, context: dict, recipients: l
         return
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(template, context)
+    subject = subject_line(subject)
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
 
 

@@ -3,6 +3,8 @@ synonyms staff maintain."""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -11,8 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vern.audit.services import audited_transaction, log_action
+from vern.core.mail import subject_line
 from vern.directory.models import ErrorReport, Service, Synonym
 from vern.directory.search import words
+
+logger = logging.getLogger(__name__)
 
 # --- error reports -------------------------------------------------------------
 
@@ -30,15 +35,20 @@ def error_report_create(*, service: Service, message: str) -> ErrorReport:
         body = render_to_string(
             "directory/mail/error_report.txt", {"service": service, "report": report}
         )
-        transaction.on_commit(
-            lambda: send_mail(
-                _("Someone reported an error in %(service)s") % {"service": service.name},
-                body,
-                None,
-                recipients,
-            )
+        subject = subject_line(
+            _("Someone reported an error in %(service)s") % {"service": service.name}
         )
+        transaction.on_commit(lambda: _tell_editors(report, subject, body, recipients))
     return report
+
+
+def _tell_editors(report: ErrorReport, subject: str, body: str, recipients: list[str]) -> None:
+    # The report is stored whatever happens here; a mail that cannot go out
+    # (the mail server is down) is logged, and the person who wrote is thanked.
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception:
+        logger.exception("Could not mail the editors about error report %s", report.pk)
 
 
 @audited_transaction
