@@ -381,3 +381,12 @@ def test_service_save_refuses_a_required_referral_without_from(home, coordinator
     with pytest.raises(ValidationError) as error:
         services.service_save(service=service, actor=coordinator)
     assert "referral_from" in error.value.message_dict
+
+
+def test_a_proposal_with_a_line_break_in_a_name_is_refused(
+    organization, service, org_editor, login
+):
+    response = _propose(login(org_editor), service, organization, name="Ny\nBcc: x@example.test")
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+    assert not PendingChange.objects.exists()

@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import stat
 import uuid
 from datetime import date, time
 
@@ -830,3 +832,77 @@ def test_an_import_for_one_municipality_cannot_change_the_shared_taxonomies(db, 
     assert TaxonomyTerm.objects.get(pk=relatives.pk).name_nb == relatives.name_nb
     run_import(path, "--national")
     assert TaxonomyTerm.objects.get(pk=relatives.pk).name_nb == "Nære og kjære"
+
+
+def _files_in(directory) -> dict:
+    return {p.name: stat.S_IMODE(p.stat().st_mode) for p in directory.iterdir()}
+
+
+def test_a_confidential_export_is_never_readable_by_others(db, tmp_path, monkeypatch):
+    build_varied_directory()
+    real_writer = hsds.write_json_export
+    seen_while_writing = {}
+
+    def watching_writer(stream, **kwargs):
+        stream.write("{")
+        stream.flush()
+        seen_while_writing.update(_files_in(tmp_path))
+        stream.seek(0)
+        return real_writer(stream, **kwargs)
+
+    monkeypatch.setattr(hsds, "write_json_export", watching_writer)
+    path, _err = export(tmp_path, "--include-confidential")
+    # While the addresses were being written, no file in the directory was
+    # readable by anyone but its owner; the finished file is the only one left.
+    assert seen_while_writing and set(seen_while_writing.values()) == {0o600}
+    assert _files_in(tmp_path) == {"export.json": 0o600}
+    assert json.loads(path.read_text())["organizations"]
+
+
+def test_a_failed_confidential_export_leaves_no_file(db, tmp_path, monkeypatch):
+    build_varied_directory()
+
+    def failing_writer(stream, **kwargs):
+        stream.write('{"services": [{"location": "Hemmelig vei 1"')
+        stream.flush()
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(hsds, "write_json_export", failing_writer)
+    with pytest.raises(CommandError, match="No space left on device"):
+        export(tmp_path, "--include-confidential")
+    assert _files_in(tmp_path) == {}
+
+
+def test_a_public_export_keeps_the_usual_permissions(db, tmp_path):
+    build_varied_directory()
+    old = os.umask(0o022)
+    try:
+        path, _err = export(tmp_path)
+    finally:
+        os.umask(old)
+    assert _files_in(tmp_path) == {"export.json": 0o644}
+    assert json.loads(path.read_text())["organizations"]
+
+
+def test_an_import_refuses_line_breaks_and_control_characters_in_names(db, tmp_path):
+    before = (Service.objects.count(), Organization.objects.count())
+    org_id = str(uuid.uuid4())
+    bad_org = {"id": org_id, "name": "Stiftelsen\r\nBcc: x@example.test", "description": "x"}
+    services = [
+        _service_doc(name="Familievern\nBcc: angriper@example.test"),
+        _service_doc(organization=bad_org, organization_id=org_id),
+        _service_doc(
+            name="Med tabulator",
+            phones=[{"id": str(uuid.uuid4()), "number": "22 11 22 11", "description": "a\tb"}],
+        ),
+    ]
+    path = tmp_path / "control.json"
+    path.write_text(json.dumps({"services": services}), encoding="utf-8")
+    problems = [line for line in import_failing(path) if line.startswith("record ")]
+    one_line = "Write this on one line, without line breaks, tabs or other control characters."
+    assert problems == [
+        f"record 1 (Familievern Bcc: angriper@example.test): name: {one_line}",
+        f"record 2 (Teststøtte for import): organization.name: {one_line}",
+        f"record 3 (Med tabulator): phones[0].description: {one_line}",
+    ]
+    assert (Service.objects.count(), Organization.objects.count()) == before

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests.directory.factories import ServiceFactory
@@ -151,3 +151,58 @@ def test_with_nobody_to_tell_the_notice_waits(home, clock):
     assert service.overdue_notified_for is None
     MembershipFactory(municipality=home, role=Role.COORDINATOR)
     assert send_overdue_notices(today=START) == 1
+
+
+def test_a_stored_name_with_a_line_break_does_not_stop_the_reminders(home, editor, clock):
+    # Stored before names were checked (or by SQL): the mail goes out with the
+    # name on one line, and the entries after it are reminded too.
+    clock(START)
+    bad = ServiceFactory(owner=home, verification_due=START + timedelta(days=3))
+    good = ServiceFactory(owner=home, verification_due=START + timedelta(days=4))
+    for service in (bad, good):
+        service.editors.add(editor)
+    Service.objects.filter(pk=bad.pk).update(name="Familievern\nBcc: angriper@example.test")
+    output = tick()
+    assert "vern.directory.tick.send_verification_reminders: 2" in output
+    subjects = [m.subject for m in mail.outbox]
+    assert len(subjects) == 2 and all("\n" not in s for s in subjects)
+    assert any("for Familievern Bcc: angriper@example.test i" in s for s in subjects), subjects
+    assert all(m.bcc == [] and m.to == [editor.email] for m in mail.outbox)
+
+
+def test_a_failing_mail_is_logged_the_others_go_out_and_tick_fails_at_the_end(
+    home, admin, editor, clock, monkeypatch, caplog
+):
+    clock(START)
+    failing = ServiceFactory(owner=home, name="Feiler", verification_due=START + timedelta(days=3))
+    fine = ServiceFactory(owner=home, name="Virker", verification_due=START + timedelta(days=4))
+    ServiceFactory(owner=home, name="Forfalt", verification_due=START - timedelta(days=1))
+    for service in (failing, fine):
+        service.editors.add(editor)
+    real_send_mail = mail.send_mail
+
+    def refuse_one(subject, *args, **kwargs):
+        if "Feiler" in subject:
+            raise ConnectionResetError("the mail server hung up")
+        return real_send_mail(subject, *args, **kwargs)
+
+    monkeypatch.setattr("vern.directory.tick.send_mail", refuse_one)
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="1 job"):
+        call_command("tick", stdout=out, stderr=err)
+    # The failing entry is logged with its traceback; the other entry and the
+    # jobs after this one (the overdue notices) still ran.
+    assert "vern.directory.tick.send_verification_reminders: 1" in out.getvalue()
+    assert "send_verification_reminders: 1 item(s) failed" in err.getvalue()
+    assert "vern.directory.tick.send_overdue_notices: 1" in out.getvalue()
+    assert any(r.exc_info and str(failing.pk) in r.getMessage() for r in caplog.records), (
+        caplog.text
+    )
+    sent = " | ".join(m.subject for m in mail.outbox)
+    assert len(mail.outbox) == 2 and "Virker" in sent and "Forfalt" in sent, sent
+    # Not sent, so not claimed: the next run tries again.
+    failing.refresh_from_db()
+    assert failing.reminded_for is None
+    monkeypatch.setattr("vern.directory.tick.send_mail", real_send_mail)
+    assert "send_verification_reminders: 1" in tick()
+    assert "Feiler" in mail.outbox[-1].subject

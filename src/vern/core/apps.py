@@ -29,6 +29,9 @@ class CoreConfig(AppConfig):
         for code, info in EXTRA_LANG_INFO.items():
             LANG_INFO.setdefault(code, info)
 
+        from vern.core.validators import install_model_validators
+
+        install_model_validators()
         _register_shell()
 
 

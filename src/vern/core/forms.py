@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from vern.core.login import normalise_email
 from vern.core.models import STAFF_ROLES, Role, Unit, User
 from vern.core.services import awaits_first_password
+from vern.core.validators import single_line_inputs
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -26,6 +27,7 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
 ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in STAFF_ROLES]
 
 
+@single_line_inputs
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
@@ -63,6 +65,7 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+@single_line_inputs
 class TokenForm(forms.Form):
     token = forms.RegexField(
         label=_("Code from your authenticator app"),
@@ -77,6 +80,7 @@ class TokenForm(forms.Form):
         return self.cleaned_data["token"].strip()
 
 
+@single_line_inputs
 class UnitForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Unit.Kind.choices)
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -88,6 +92,7 @@ class _UnitChoiceMixin:
         self.fields["unit"].queryset = units
 
 
+@single_line_inputs
 class MemberInviteForm(_UnitChoiceMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
@@ -97,6 +102,7 @@ class MemberInviteForm(_UnitChoiceMixin, forms.Form):
     )
 
 
+@single_line_inputs
 class MembershipForm(_UnitChoiceMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
     unit = forms.ModelChoiceField(

@@ -16,11 +16,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from vern.audit.services import log_action
+from vern.audit.services import audited_transaction, log_action
 from vern.core.models import Invitation, Membership, Municipality, Role, Unit, User
 
 
-@transaction.atomic
+@audited_transaction
 def unit_create(*, municipality: Municipality, actor: User, kind: str, name: str) -> Unit:
     unit = Unit(municipality=municipality, kind=kind, name=name.strip())
     unit.full_clean()
@@ -29,7 +29,7 @@ def unit_create(*, municipality: Municipality, actor: User, kind: str, name: str
     return unit
 
 
-@transaction.atomic
+@audited_transaction
 def unit_update(*, unit: Unit, actor: User, kind: str, name: str) -> Unit:
     unit.kind = kind
     unit.name = name.strip()
@@ -39,7 +39,7 @@ def unit_update(*, unit: Unit, actor: User, kind: str, name: str) -> Unit:
     return unit
 
 
-@transaction.atomic
+@audited_transaction
 def unit_delete(*, unit: Unit, actor: User) -> None:
     """Delete a unit; memberships tied to it keep their role without the unit."""
     log_action(
@@ -77,7 +77,7 @@ def _invitation_mail(invitation: Invitation, *, base_url: str) -> None:
     send_mail(_("You have been invited to Vern"), body, None, [invitation.user.email])
 
 
-@transaction.atomic
+@audited_transaction
 def member_invite(
     *,
     municipality: Municipality,
@@ -159,7 +159,7 @@ def _invite_existing(
     return invitation
 
 
-@transaction.atomic
+@audited_transaction
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """The invited person takes the role; only they may, and only logged in."""
     if invitation.user_id != user.pk:
@@ -187,7 +187,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
-@transaction.atomic
+@audited_transaction
 def invitation_decline(*, invitation: Invitation, user: User) -> None:
     if invitation.user_id != user.pk:
         raise ValidationError(_("This invitation is for someone else."))
@@ -201,7 +201,7 @@ def invitation_decline(*, invitation: Invitation, user: User) -> None:
     invitation.delete()
 
 
-@transaction.atomic
+@audited_transaction
 def invitation_withdraw(*, invitation: Invitation, actor: User) -> None:
     """The municipality takes back an invitation that has not been answered."""
     log_action(
@@ -219,7 +219,7 @@ def awaits_first_password(user: User) -> bool:
     return user.is_active and user.last_login is None and not user.has_usable_password()
 
 
-@transaction.atomic
+@audited_transaction
 def member_reinvite(*, membership: Membership, actor: User, base_url: str) -> None:
     """Send the invitation mail again, with a fresh link for choosing a password.
 
@@ -241,7 +241,7 @@ def member_reinvite(*, membership: Membership, actor: User, base_url: str) -> No
     transaction.on_commit(lambda: _invite_mail(user, base_url=base_url, municipality=municipality))
 
 
-@transaction.atomic
+@audited_transaction
 def membership_update(
     *, membership: Membership, actor: User, role: str, unit: Unit | None
 ) -> Membership:
@@ -264,7 +264,7 @@ def membership_update(
     return membership
 
 
-@transaction.atomic
+@audited_transaction
 def membership_remove(*, membership: Membership, actor: User) -> None:
     if membership.role == Role.ADMIN and _last_admin(membership):
         raise ValidationError(_("The municipality must keep at least one administrator."))

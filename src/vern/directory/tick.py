@@ -21,6 +21,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vern.audit.services import log_action
+from vern.core.jobs import ItemFailures
+from vern.core.mail import subject_line
 from vern.directory.models import Service
 from vern.directory.selectors import PUBLIC_STATUSES
 from vern.directory.services import owner_emails
@@ -48,7 +50,7 @@ def _send(*, service: Service, due: date, recipients: list[str], overdue: bool) 
             subject = _("Verify the guide's entry for %(service)s")
             template = "directory/mail/verification_reminder.txt"
         body = render_to_string(template, {"service": service, "due": due, "link": _link(service)})
-    send_mail(subject % {"service": service.name}, body, None, recipients)
+    send_mail(subject_line(subject % {"service": service.name}), body, None, recipients)
 
 
 def send_verification_reminders(*, today: date) -> int:
@@ -69,35 +71,43 @@ def send_verification_reminders(*, today: date) -> int:
         .exclude(reminded_for=F("verification_due"))
         .order_by("verification_due")
     )
+    failures = ItemFailures("send_verification_reminders")
     for service in entries:
-        due = service.verification_due
-        recipients = _editor_emails(service) or owner_emails(service.owner_id)
-        if not recipients:
-            continue
-        claimed = (
-            Service.objects.filter(pk=service.pk, verification_due=due)
-            .exclude(reminded_for=due)
-            .update(reminded_for=due)
+        with failures.item(f"service {service.pk}"):
+            sent += _remind(service)
+    return failures.result(sent)
+
+
+def _remind(service: Service) -> int:
+    due = service.verification_due
+    recipients = _editor_emails(service) or owner_emails(service.owner_id)
+    if not recipients:
+        return 0
+    claimed = (
+        Service.objects.filter(pk=service.pk, verification_due=due)
+        .exclude(reminded_for=due)
+        .update(reminded_for=due)
+    )
+    if not claimed:
+        return 0
+    try:
+        _send(service=service, due=due, recipients=recipients, overdue=False)
+    except Exception:
+        # Not sent: release the claim, so the next run tries again.
+        Service.objects.filter(pk=service.pk, reminded_for=due).update(
+            reminded_for=service.reminded_for
         )
-        if not claimed:
-            continue
-        _send(
-            service=service,
-            due=due,
-            recipients=recipients,
-            overdue=False,
-        )
-        log_action(
-            actor=None,
-            action="update",
-            code="directory.service.reminded",
-            object_type="directory.service",
-            object_id=service.pk,
-            municipality=service.owner_id,
-            detail={"due": due.isoformat(), "recipients": len(recipients)},
-        )
-        sent += 1
-    return sent
+        raise
+    log_action(
+        actor=None,
+        action="update",
+        code="directory.service.reminded",
+        object_type="directory.service",
+        object_id=service.pk,
+        municipality=service.owner_id,
+        detail={"due": due.isoformat(), "recipients": len(recipients)},
+    )
+    return 1
 
 
 def send_overdue_notices(*, today: date) -> int:
@@ -108,32 +118,40 @@ def send_overdue_notices(*, today: date) -> int:
         .exclude(overdue_notified_for=F("verification_due"))
         .order_by("verification_due")
     )
+    failures = ItemFailures("send_overdue_notices")
     for service in entries:
-        due = service.verification_due
-        recipients = owner_emails(service.owner_id)
-        if not recipients:
-            continue
-        claimed = (
-            Service.objects.filter(pk=service.pk, verification_due=due)
-            .exclude(overdue_notified_for=due)
-            .update(overdue_notified_for=due)
+        with failures.item(f"service {service.pk}"):
+            sent += _notify_overdue(service)
+    return failures.result(sent)
+
+
+def _notify_overdue(service: Service) -> int:
+    due = service.verification_due
+    recipients = owner_emails(service.owner_id)
+    if not recipients:
+        return 0
+    claimed = (
+        Service.objects.filter(pk=service.pk, verification_due=due)
+        .exclude(overdue_notified_for=due)
+        .update(overdue_notified_for=due)
+    )
+    if not claimed:
+        return 0
+    try:
+        _send(service=service, due=due, recipients=recipients, overdue=True)
+    except Exception:
+        # Not sent: release the claim, so the next run tries again.
+        Service.objects.filter(pk=service.pk, overdue_notified_for=due).update(
+            overdue_notified_for=service.overdue_notified_for
         )
-        if not claimed:
-            continue
-        _send(
-            service=service,
-            due=due,
-            recipients=recipients,
-            overdue=True,
-        )
-        log_action(
-            actor=None,
-            action="update",
-            code="directory.service.overdue_notified",
-            object_type="directory.service",
-            object_id=service.pk,
-            municipality=service.owner_id,
-            detail={"due": due.isoformat(), "recipients": len(recipients)},
-        )
-        sent += 1
-    return sent
+        raise
+    log_action(
+        actor=None,
+        action="update",
+        code="directory.service.overdue_notified",
+        object_type="directory.service",
+        object_id=service.pk,
+        municipality=service.owner_id,
+        detail={"due": due.isoformat(), "recipients": len(recipients)},
+    )
+    return 1

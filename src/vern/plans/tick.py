@@ -10,13 +10,14 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from vern.audit.services import log_action
+from vern.audit.services import audited_transaction, log_action
+from vern.core.jobs import ItemFailures
+from vern.core.mail import subject_line
 from vern.core.models import Membership, Role
 from vern.plans import selectors
 from vern.plans.models import Plan, PlanMeasure
@@ -42,79 +43,103 @@ def _link(name: str, pk: int) -> str:
 def send_measure_reminders(*, today: date) -> int:
     """Remind the responsible person (else the coordinators) of a measure due within 14 days."""
     sent = 0
+    failures = ItemFailures("send_measure_reminders")
     for plan_measure in selectors.reminders_due(today=today):
-        person = plan_measure.responsible_person
-        recipients = (
-            [person.email]
-            if person and person.is_active
-            else _coordinators(plan_measure.municipality_id)
+        with failures.item(f"plan measure {plan_measure.pk}"):
+            sent += _remind_measure(plan_measure, today)
+    return failures.result(sent)
+
+
+def _remind_measure(plan_measure: PlanMeasure, today: date) -> int:
+    person = plan_measure.responsible_person
+    recipients = (
+        [person.email]
+        if person and person.is_active
+        else _coordinators(plan_measure.municipality_id)
+    )
+    if not recipients:
+        return 0  # left unclaimed, so it goes out once someone can receive it
+    claimed = PlanMeasure.objects.filter(pk=plan_measure.pk, reminded_at__isnull=True).update(
+        reminded_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    overdue = plan_measure.due_on < today
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = (
+            _("Overdue measure: %(measure)s") if overdue else _("Measure due soon: %(measure)s")
+        ) % {"measure": plan_measure.measure.title}
+        body = render_to_string(
+            "plans/mail/measure_reminder.txt",
+            {
+                "pm": plan_measure,
+                "overdue": overdue,
+                "link": _link("plans:plan_measure_detail", plan_measure.pk),
+            },
         )
-        if not recipients:
-            continue  # left unclaimed, so it goes out once someone can receive it
-        claimed = PlanMeasure.objects.filter(pk=plan_measure.pk, reminded_at__isnull=True).update(
-            reminded_at=timezone.now()
-        )
-        if not claimed:
-            continue
-        overdue = plan_measure.due_on < today
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = (
-                _("Overdue measure: %(measure)s") if overdue else _("Measure due soon: %(measure)s")
-            ) % {"measure": plan_measure.measure.title}
-            body = render_to_string(
-                "plans/mail/measure_reminder.txt",
-                {
-                    "pm": plan_measure,
-                    "overdue": overdue,
-                    "link": _link("plans:plan_measure_detail", plan_measure.pk),
-                },
-            )
-        send_mail(subject, body, None, recipients)
-        log_action(
-            actor=None,
-            action="update",
-            code="plans.planmeasure.reminded",
-            target=plan_measure,
-            detail={"due_on": plan_measure.due_on.isoformat(), "recipients": len(recipients)},
-        )
-        sent += 1
-    return sent
+    try:
+        send_mail(subject_line(subject), body, None, recipients)
+    except Exception:
+        # Not sent: release the claim, so the next run tries again.
+        PlanMeasure.objects.filter(pk=plan_measure.pk).update(reminded_at=None)
+        raise
+    log_action(
+        actor=None,
+        action="update",
+        code="plans.planmeasure.reminded",
+        target=plan_measure,
+        detail={"due_on": plan_measure.due_on.isoformat(), "recipients": len(recipients)},
+    )
+    return 1
 
 
 def send_review_reminders(*, today: date) -> int:
     """Tell the coordinators that the six-monthly review is near or missed."""
     sent = 0
+    failures = ItemFailures("send_review_reminders")
     for plan in selectors.reviews_due(today=today):
-        due = plan.next_review_on
-        recipients = _coordinators(plan.municipality_id)
-        if not recipients:
-            continue
-        claimed = (
-            Plan.objects.filter(pk=plan.pk, next_review_on=due)
-            .exclude(review_reminded_for=due)
-            .update(review_reminded_for=due)
-        )
-        if not claimed:
-            continue
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Review of the action plan due %(date)s") % {"date": due.isoformat()}
-            body = render_to_string(
-                "plans/mail/review_reminder.txt",
-                {"plan": plan, "due": due, "link": _link("plans:review_create", plan.pk)},
-            )
-        send_mail(subject, body, None, recipients)
-        log_action(
-            actor=None,
-            action="update",
-            code="plans.plan.review_reminded",
-            target=plan,
-            detail={"due": due.isoformat()},
-        )
-        sent += 1
-    return sent
+        with failures.item(f"plan {plan.pk}"):
+            sent += _remind_review(plan)
+    return failures.result(sent)
 
 
-@transaction.atomic
+def _remind_review(plan: Plan) -> int:
+    due = plan.next_review_on
+    recipients = _coordinators(plan.municipality_id)
+    if not recipients:
+        return 0
+    claimed = (
+        Plan.objects.filter(pk=plan.pk, next_review_on=due)
+        .exclude(review_reminded_for=due)
+        .update(review_reminded_for=due)
+    )
+    if not claimed:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Review of the action plan due %(date)s") % {"date": due.isoformat()}
+        body = render_to_string(
+            "plans/mail/review_reminder.txt",
+            {"plan": plan, "due": due, "link": _link("plans:review_create", plan.pk)},
+        )
+    try:
+        send_mail(subject_line(subject), body, None, recipients)
+    except Exception:
+        # Not sent: release the claim, so the next run tries again.
+        Plan.objects.filter(pk=plan.pk, review_reminded_for=due).update(
+            review_reminded_for=plan.review_reminded_for
+        )
+        raise
+    log_action(
+        actor=None,
+        action="update",
+        code="plans.plan.review_reminded",
+        target=plan,
+        detail={"due": due.isoformat()},
+    )
+    return 1
+
+
+@audited_transaction
 def expire_plans(*, today: date) -> int:
     """Plans in force (adopted or under revision) whose period has ended become expired."""
     expired = 0

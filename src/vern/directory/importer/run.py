@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from vern.audit.services import log_action
+from vern.audit.services import lock_chain, log_action
 from vern.core.models import Municipality
 from vern.directory import search
 from vern.directory.importer.attributes import AttributeImport
@@ -209,6 +209,7 @@ def import_data(
     importer = Importer(authority=authority, progress=progress)
     importer.report.dry_run = dry_run
     with transaction.atomic():
+        lock_chain()  # before any row lock (audit/services.py, "lock order")
         importer.run(data)
         report = importer.report
         if report.problems or dry_run:

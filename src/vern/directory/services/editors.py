@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from vern.audit.services import log_action
+from vern.audit.services import audited_transaction, log_action
+from vern.core.mail import subject_line
 from vern.core.models import Membership, Municipality, Role
 from vern.directory.models import (
     Location,
@@ -81,6 +82,7 @@ def _mail_after_commit(subject: str, template: str, context: dict, recipients: l
         return
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(template, context)
+    subject = subject_line(subject)
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
 
 
@@ -101,7 +103,7 @@ def owner_emails(municipality_id: int | None) -> list[str]:
     )
 
 
-@transaction.atomic
+@audited_transaction
 def organization_editor_invite(
     *, organization: Organization, actor, email: str, full_name: str, base_url: str
 ) -> OrganizationEditor:
@@ -162,7 +164,7 @@ def organization_editor_invite(
     return editor
 
 
-@transaction.atomic
+@audited_transaction
 def organization_editor_remove(*, editor: OrganizationEditor, actor) -> None:
     """Take an organisation away from an editor.
 
@@ -310,7 +312,7 @@ def _apply_fields(service: Service, proposed: dict) -> None:
             setattr(service, name, Service._meta.get_field(name).to_python(proposed[name]))
 
 
-@transaction.atomic
+@audited_transaction
 def pending_change_propose(
     *, service: Service, actor, values: dict, related: ServiceRelated
 ) -> PendingChange | None:
@@ -401,7 +403,7 @@ def _decide(change: PendingChange, *, actor, state: str, note: str) -> None:
     )
 
 
-@transaction.atomic
+@audited_transaction
 def pending_change_approve(*, change: PendingChange, actor, note: str = "") -> Service:
     """Apply a proposed change through ``service_save`` and tell the proposer."""
     change = PendingChange.objects.select_for_update().get(pk=change.pk)
@@ -416,7 +418,7 @@ def pending_change_approve(*, change: PendingChange, actor, note: str = "") -> S
     )
 
 
-@transaction.atomic
+@audited_transaction
 def pending_change_reject(*, change: PendingChange, actor, note: str) -> PendingChange:
     """Turn a proposed change down, saying why; the entry stays as it is."""
     if not note.strip():

@@ -128,11 +128,13 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
                         None if service.is_national else (service.owner or request.municipality)
                     )
                 write = services.service_create if creating else services.service_update
+                seen = {} if creating else {"seen_version": form.cleaned_data["seen_version"]}
                 write(
                     service=service,
                     actor=request.user,
                     related=related,
                     new_organization=form.new_organization(),
+                    **seen,
                 )
         except ValidationError as exc:
             add_errors(form, exc)

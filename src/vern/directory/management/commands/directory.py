@@ -17,6 +17,9 @@ changes who owns a record.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import (
@@ -91,6 +94,30 @@ class _Raw:
 
     def write(self, text: str) -> None:
         self.wrapper.write(text, ending="")
+
+
+def _write_file(path: Path, writer, *, full: bool, progress) -> int:
+    """Write an export to ``path`` through a temporary file beside it, then rename.
+
+    The temporary file is created readable by its owner only (``mkstemp``), so
+    confidential addresses are never in a file others can read, not even for
+    a moment; a public export then gets the usual permissions (umask). A write
+    that fails removes the temporary file and leaves ``path`` as it was.
+    """
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            count = writer(stream, full=full, progress=progress)
+        if not full:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return count
 
 
 class Command(BaseCommand):
@@ -184,14 +211,10 @@ class Command(BaseCommand):
         total = Service.objects.count() if full else public_services().count()
         progress = Progress(self.stderr, total, "Exporting")
         if output:
-            path = Path(output)
             try:
-                with path.open("w", encoding="utf-8", newline="") as stream:
-                    count = writer(stream, full=full, progress=progress)
+                count = _write_file(Path(output), writer, full=full, progress=progress)
             except OSError as error:
                 raise CommandError(f"Cannot write {output}: {error.strerror or error}") from None
-            if full:
-                path.chmod(0o600)
         else:
             try:
                 count = writer(_Raw(self.stdout), full=full, progress=progress)
