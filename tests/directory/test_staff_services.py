@@ -331,3 +331,20 @@ def test_dashboard_card_counts_due_and_overdue_entries(home, coordinator, login,
         page = login(coordinator).get(reverse("core:dashboard")).content.decode()
         assert "2 due or overdue for verification" in page
         assert reverse("directory:service_list") in page
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_detail_page_of_a_service_with_languages_shows_them_and_the_switcher(
+    home, coordinator, organization, login, language
+):
+    service = ServiceFactory(owner=home, organization=organization)
+    service.languages.create(code="pl")
+    service.languages.create(code="uk")
+    with translation.override(language):
+        url = reverse("directory:service_detail", args=[service.pk])
+    response = login(coordinator).get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "pl, uk" in page
+    # The staff language switcher still offers the three staff languages.
+    assert page.count('hreflang="') == 2
