@@ -295,3 +295,19 @@ def test_service_save_refuses_a_required_referral_without_from(home, coordinator
     with pytest.raises(ValidationError) as error:
         services.service_save(service=service, actor=coordinator)
     assert "referral_from" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("nb", "Skal bekreftes innen"), ("nn", "Skal stadfestast innan"), ("en", "Next check due")],
+)
+def test_the_history_names_the_next_check_in_the_page_language(
+    home, coordinator, service, login, language, label
+):
+    client = login(coordinator)
+    client.post(reverse("directory:service_verify", args=[service.pk]))
+    with translation.override(language):
+        url = reverse("directory:service_history", args=[service.pk])
+    page = client.get(url).content.decode()
+    assert f"<td>{label}</td>" in page
+    assert "Verification due" not in page

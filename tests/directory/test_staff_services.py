@@ -348,3 +348,20 @@ def test_the_detail_page_of_a_service_with_languages_shows_them_and_the_switcher
     assert "pl, uk" in page
     # The staff language switcher still offers the three staff languages.
     assert page.count('hreflang="') == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "empty_choice"),
+    [
+        ("nb", "– Velg et alternativ –"),
+        ("nn", "– Vel eit alternativ –"),
+        ("en", "- Select an option -"),
+    ],
+)
+def test_optional_dropdowns_name_the_empty_choice_in_the_page_language(
+    coordinator, login, language, empty_choice
+):
+    with translation.override(language):
+        url = reverse("directory:service_create")
+    page = login(coordinator).get(url).content.decode()
+    assert f'<option value="" selected>{empty_choice}</option>' in page
