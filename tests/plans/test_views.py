@@ -494,3 +494,14 @@ def test_annual_report_with_a_bad_year_falls_back_to_the_plan_period(home, reade
         assert response.status_code == 200
         if year:
             assert response.context["report"].year == year
+
+
+def test_the_annual_report_offers_to_record_a_review_only_to_those_who_may(
+    home, reader, coordinator, login
+):
+    plan = PlanFactory(municipality=home, adopted=True)
+    url = reverse("plans:annual_report", args=[plan.pk])
+    review_link = reverse("plans:review_create", args=[plan.pk])
+    assert review_link not in login(reader).get(url).content.decode()
+    assert login(reader).get(review_link).status_code == 403
+    assert review_link in login(coordinator).get(url).content.decode()
