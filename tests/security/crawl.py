@@ -3,7 +3,8 @@
 It reads each HTML page it is given, collects the same-site links and checks
 the page for three kinds of fault:
 
-- an answer of 500 or more, or a link that leads to a 404;
+- an answer of 500 or more, a link that leads to a 404, or a link shown to
+  someone who may not open it (403);
 - an inline ``<svg>`` whose numeric attributes do not parse as numbers (a
   coordinate written with a decimal comma, ``cx="160,0"``, is dropped by
   browsers);
@@ -298,6 +299,9 @@ class Crawl:
             error = getattr(response, "exc_info", None)
             cause = f" ({error[0].__name__}: {error[1]})" if error else ""
             self.problems.append(f"{where}: answered {response.status_code}{cause}")
+            return []
+        if response.status_code == 403:
+            self.problems.append(f"{where}: answered 403 to a link shown to this person")
             return []
         if response.status_code in (301, 302, 303, 307, 308):
             return self._same_site([response["Location"]], url)

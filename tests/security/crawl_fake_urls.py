@@ -1,6 +1,7 @@
 """A tiny site with one fault of each kind, for testing the crawler itself."""
 
-from django.http import HttpResponse, HttpResponseNotFound
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound
 from django.urls import path
 
 GOOD_SVG = (
@@ -21,7 +22,7 @@ def home(request):
         ' <a href="/broken/">broken</a> <a href="/konto/logg-ut/">log out</a>'
         ' <a href="https://example.org/">elsewhere</a> <a href="tel:112">112</a>'
         ' <a href="/missing/">gone</a> <a href="/items/1/">1</a> <a href="/items/2/">2</a>'
-        ' <a href="/items/3/">3</a>'
+        ' <a href="/items/3/">3</a> <a href="/secret/">not for you</a>'
     )
 
 
@@ -41,6 +42,10 @@ def broken(request):
     raise RuntimeError("this view is broken on purpose")
 
 
+def secret(request):
+    raise PermissionDenied
+
+
 def log_out(request):
     raise AssertionError("the crawler must not follow the log-out link")
 
@@ -49,7 +54,12 @@ def not_found(request, exception):
     return HttpResponseNotFound("<p>Finnes ikke.</p>")
 
 
+def forbidden(request, exception):
+    return HttpResponseForbidden("<p>Ikke tilgang.</p>")
+
+
 handler404 = not_found
+handler403 = forbidden
 
 
 def item(request, pk):
@@ -63,5 +73,6 @@ urlpatterns = [
     path("english/", english, name="english"),
     path("broken/", broken, name="broken"),
     path("konto/logg-ut/", log_out, name="logout"),
+    path("secret/", secret, name="secret"),
     path("items/<int:pk>/", item, name="item"),
 ]

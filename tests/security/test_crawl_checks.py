@@ -66,7 +66,8 @@ def test_the_crawl_reports_each_fault_and_skips_what_it_must():
     assert 'tester /comma/: SVG attribute <circle cx="160,0">' in problems
     assert 'tester /english/: untranslated "- Select an option -"' in problems
     assert "tester /missing/: answered 404" in problems
-    assert len(crawl.problems) == 4, problems
+    assert "tester /secret/: answered 403 to a link shown to this person" in problems
+    assert len(crawl.problems) == 5, problems
     # No log-out, no other host, no tel: link; at most two addresses per pattern in bokmål.
     assert "/konto/logg-ut/" not in crawl.visited
     assert {"/items/1/", "/items/2/"} <= crawl.visited
