@@ -259,6 +259,12 @@ class Crawl:
     statuses: Counter = field(default_factory=Counter)
 
     def run(self, starts: Iterable[str]) -> Crawl:
+        # The locale middleware activates each page's language in this thread;
+        # put back the language the caller had, so later tests do not inherit it.
+        with translation.override(translation.get_language()):
+            return self._run(starts)
+
+    def _run(self, starts: Iterable[str]) -> Crawl:
         queue = deque(starts)
         while queue:
             url = queue.popleft()

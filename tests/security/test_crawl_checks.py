@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import translation
 
 from tests.security.crawl import (
     Crawl,
@@ -73,3 +74,9 @@ def test_the_crawl_reports_each_fault_and_skips_what_it_must():
     assert {"/items/1/", "/items/2/"} <= crawl.visited
     assert "/items/3/" not in crawl.visited
     assert not any(url.startswith(("http", "tel")) for url in crawl.visited)
+
+
+def test_the_crawl_leaves_the_active_language_as_it_found_it(db):
+    with translation.override("nb"):
+        Crawl(Client(), who="tester", allow=lambda path: False).run(["/en/"])
+        assert translation.get_language() == "nb"
