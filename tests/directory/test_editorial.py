@@ -307,7 +307,6 @@ def test_the_history_names_the_next_check_in_the_page_language(
     client = login(coordinator)
     client.post(reverse("directory:service_verify", args=[service.pk]))
     with translation.override(language):
-        url = reverse("directory:service_history", args=[service.pk])
-    page = client.get(url).content.decode()
+        page = client.get(reverse("directory:service_history", args=[service.pk])).content.decode()
     assert f"<td>{label}</td>" in page
     assert "Verification due" not in page

@@ -341,8 +341,7 @@ def test_the_detail_page_of_a_service_with_languages_shows_them_and_the_switcher
     service.languages.create(code="pl")
     service.languages.create(code="uk")
     with translation.override(language):
-        url = reverse("directory:service_detail", args=[service.pk])
-    response = login(coordinator).get(url)
+        response = login(coordinator).get(reverse("directory:service_detail", args=[service.pk]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "pl, uk" in page
@@ -362,6 +361,5 @@ def test_optional_dropdowns_name_the_empty_choice_in_the_page_language(
     coordinator, login, language, empty_choice
 ):
     with translation.override(language):
-        url = reverse("directory:service_create")
-    page = login(coordinator).get(url).content.decode()
+        page = login(coordinator).get(reverse("directory:service_create")).content.decode()
     assert f'<option value="" selected>{empty_choice}</option>' in page

@@ -45,8 +45,7 @@ def progress_plan(home, coordinator, clock):
 
 def _progress_page(client, plan, language) -> str:
     with translation.override(language):
-        url = reverse("plans:progress", args=[plan.pk])
-    response = client.get(url)
+        response = client.get(reverse("plans:progress", args=[plan.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
