@@ -390,3 +390,18 @@ def test_a_proposal_with_a_line_break_in_a_name_is_refused(
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
     assert not PendingChange.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("nb", "Skal bekreftes innen"), ("nn", "Skal stadfestast innan"), ("en", "Next check due")],
+)
+def test_the_history_names_the_next_check_in_the_page_language(
+    home, coordinator, service, login, language, label
+):
+    client = login(coordinator)
+    client.post(reverse("directory:service_verify", args=[service.pk]))
+    with translation.override(language):
+        page = client.get(reverse("directory:service_history", args=[service.pk])).content.decode()
+    assert f"<td>{label}</td>" in page
+    assert "Verification due" not in page

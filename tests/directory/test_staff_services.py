@@ -377,3 +377,35 @@ def test_line_breaks_stay_allowed_in_the_multi_line_fields(coordinator, organiza
     assert response.status_code == 302
     saved = Service.objects.get(name="Krisesenteret i Heimby")
     assert saved.description.splitlines() == ["Første linje.", "Andre linje."]
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_detail_page_of_a_service_with_languages_shows_them_and_the_switcher(
+    home, coordinator, organization, login, language
+):
+    service = ServiceFactory(owner=home, organization=organization)
+    service.languages.create(code="pl")
+    service.languages.create(code="uk")
+    with translation.override(language):
+        response = login(coordinator).get(reverse("directory:service_detail", args=[service.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "pl, uk" in page
+    # The staff language switcher still offers the three staff languages.
+    assert page.count('hreflang="') == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "empty_choice"),
+    [
+        ("nb", "– Velg et alternativ –"),
+        ("nn", "– Vel eit alternativ –"),
+        ("en", "- Select an option -"),
+    ],
+)
+def test_optional_dropdowns_name_the_empty_choice_in_the_page_language(
+    coordinator, login, language, empty_choice
+):
+    with translation.override(language):
+        page = login(coordinator).get(reverse("directory:service_create")).content.decode()
+    assert f'<option value="" selected>{empty_choice}</option>' in page

@@ -519,3 +519,14 @@ def test_the_plans_services_refuse_control_characters_too(home, coordinator):
         )
     assert "title" in refused.value.message_dict
     assert not Milestone.objects.exists()
+
+
+def test_the_annual_report_offers_to_record_a_review_only_to_those_who_may(
+    home, reader, coordinator, login
+):
+    plan = PlanFactory(municipality=home, adopted=True)
+    url = reverse("plans:annual_report", args=[plan.pk])
+    review_link = reverse("plans:review_create", args=[plan.pk])
+    assert review_link not in login(reader).get(url).content.decode()
+    assert login(reader).get(review_link).status_code == 403
+    assert review_link in login(coordinator).get(url).content.decode()

@@ -256,6 +256,8 @@ RELATED_LABELS = {
     "locations": gettext_lazy("locations"),
     "phones": gettext_lazy("phones"),
     "schedules": gettext_lazy("opening hours"),
+    # Set by Vern itself, so the model field has no label of its own.
+    "verification_due": gettext_lazy("next check due"),
 }
 
 

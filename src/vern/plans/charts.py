@@ -7,10 +7,16 @@ so the figures are there for screen readers and for print.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
+from django.utils import formats
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from vern.plans.models import Area, Indicator, PlanMeasure
 
@@ -98,50 +104,160 @@ def number(value) -> str:
     return format(value.normalize(), "f") if value is not None else ""
 
 
+def svg_number(value: float) -> str:
+    """A coordinate for an SVG attribute: always a dot, whatever the page language."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+@dataclass
+class AxisLabel:
+    x: str
+    y: str
+    text: str
+    anchor: str = "middle"
+
+
+@dataclass
+class Dot:
+    cx: str
+    cy: str
+    label: str
+
+
 @dataclass
 class TrendChart:
+    """An indicator's measurements over time, every coordinate already a string.
+
+    The SVG is drawn in a 320 wide box, about the width it gets on a phone, so
+    ``FONT_SIZE`` in the box is about the same in pixels on the screen.
+    """
+
     indicator: Indicator
-    width: int
-    height: int
+    view_box: str
+    font_size: str
+    left: str
+    right: str
+    top: str
+    bottom: str
+    y_ticks: list[AxisLabel]  # x, y of the label; the grid line runs at y
+    x_labels: list[AxisLabel]
+    unit_label: AxisLabel | None
     points: str
-    dots: list[tuple[float, float, str]]
-    target_y: float | None
+    dots: list[Dot]
+    target_y: str
+    target_label: AxisLabel
     title: str
     desc: str
 
 
+TREND_WIDTH, TREND_HEIGHT = 320, 210
+TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 46, 308, 26, 176
+FONT_SIZE = 13
+X_LABEL_GAP = 78  # room for "sep. 2026" at FONT_SIZE
+
+
+def nice_ticks(low: float, high: float, wanted: int = 4) -> list[float]:
+    """Round tick values (steps of 1, 2, 2.5 or 5 times a power of ten) covering low..high."""
+    if high <= low:
+        low, high = low - 1, high + 1
+    raw = (high - low) / wanted
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(low / step) * step
+    last = math.ceil(high / step) * step
+    count = round((last - first) / step)
+    return [round(first + i * step, 10) for i in range(count + 1)]
+
+
+def _tick_text(value: float) -> str:
+    """A tick value in the page language (a decimal comma in Norwegian)."""
+    if value == int(value):
+        return formats.number_format(int(value))
+    return formats.number_format(Decimal(str(value)).normalize())
+
+
+def _x_labels(days: list[tuple[float, date]]) -> list[AxisLabel]:
+    """Month labels under the points, dropping those that would overlap; the last is kept."""
+    chosen: list[tuple[float, date]] = []
+    for x, day in days:
+        if chosen and x - chosen[-1][0] < X_LABEL_GAP:
+            if (x, day) == days[-1]:
+                chosen[-1] = (x, day)
+            continue
+        chosen.append((x, day))
+    labels = []
+    for x, day in chosen:
+        anchor = "middle"
+        if x - TREND_LEFT < X_LABEL_GAP / 2:
+            anchor = "start"
+        elif TREND_RIGHT - x < X_LABEL_GAP / 2:
+            anchor = "end"
+        labels.append(
+            AxisLabel(
+                svg_number(x),
+                svg_number(TREND_BOTTOM + 20),
+                date_format(day, pgettext("chart axis month; a Django date format", "M Y")),
+                anchor,
+            )
+        )
+    return labels
+
+
 def indicator_trend(indicator: Indicator) -> TrendChart:
     measurements = list(indicator.measurements.all())
-    width, height, pad = 320, 120, 14
     values = [float(m.value) for m in measurements] + [float(indicator.target)]
     if indicator.baseline is not None:
         values.append(float(indicator.baseline))
-    low, high = min(values), max(values)
-    span = (high - low) or 1.0
+    ticks = nice_ticks(min(values), max(values))
+    low, high = ticks[0], ticks[-1]
 
     def y_of(value: float) -> float:
-        return round(height - pad - (value - low) / span * (height - 2 * pad), 1)
+        return TREND_BOTTOM - (value - low) / (high - low) * (TREND_BOTTOM - TREND_TOP)
 
-    step = (width - 2 * pad) / max(len(measurements) - 1, 1)
+    # Measurements are placed by date, so uneven gaps show as uneven gaps.
+    first = measurements[0].measured_on if measurements else None
+    span = (measurements[-1].measured_on - first).days if measurements else 0
+
+    def x_of(day: date) -> float:
+        if not span:
+            return (TREND_LEFT + TREND_RIGHT) / 2
+        return TREND_LEFT + (day - first).days / span * (TREND_RIGHT - TREND_LEFT)
+
+    placed = [(x_of(m.measured_on), y_of(float(m.value)), m) for m in measurements]
     dots = [
-        (
-            round(pad + i * step, 1),
-            y_of(float(m.value)),
-            f"{m.measured_on.isoformat()}: {number(m.value)}",
-        )
-        for i, m in enumerate(measurements)
+        Dot(svg_number(x), svg_number(y), f"{m.measured_on.isoformat()}: {number(m.value)}")
+        for x, y, m in placed
     ]
+    target_y = y_of(float(indicator.target))
     return TrendChart(
         indicator=indicator,
-        width=width,
-        height=height,
-        points=" ".join(f"{x},{y}" for x, y, _label in dots),
+        view_box=f"0 0 {TREND_WIDTH} {TREND_HEIGHT}",
+        font_size=str(FONT_SIZE),
+        left=str(TREND_LEFT),
+        right=str(TREND_RIGHT),
+        top=str(TREND_TOP),
+        bottom=str(TREND_BOTTOM),
+        y_ticks=[
+            AxisLabel(str(TREND_LEFT - 6), svg_number(y_of(tick)), _tick_text(tick), "end")
+            for tick in ticks
+        ],
+        x_labels=_x_labels([(x, m.measured_on) for x, _y, m in placed]),
+        unit_label=AxisLabel("0", str(TREND_TOP - 12), indicator.unit, "start")
+        if indicator.unit
+        else None,
+        points=" ".join(f"{dot.cx},{dot.cy}" for dot in dots),
         dots=dots,
-        target_y=y_of(float(indicator.target)),
+        target_y=svg_number(target_y),
+        target_label=AxisLabel(
+            str(TREND_RIGHT),
+            svg_number(target_y - 5),
+            _("Target %(target)s") % {"target": _tick_text(float(indicator.target))},
+            "end",
+        ),
         title=indicator.name,
         desc=_("Target %(target)s. Measurements: %(values)s")
         % {
             "target": number(indicator.target),
-            "values": ", ".join(label for _x, _y, label in dots) or _("none yet"),
+            "values": ", ".join(dot.label for dot in dots) or _("none yet"),
         },
     )

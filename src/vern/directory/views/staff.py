@@ -201,7 +201,7 @@ def service_detail(request: HttpRequest, pk) -> HttpResponse:
             "terms": service.terms.select_related("taxonomy"),
             "phones": service.phones.order_by("pk"),
             "schedules": service.schedules.all(),
-            "languages": service.languages.all(),
+            "service_languages": service.languages.all(),
             "areas": service.areas.all(),
             "editors": service.editors.all(),
             "locations": [

@@ -146,6 +146,7 @@ def annual_report(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "report": report,
             "plan_years": range(plan.start_year, plan.end_year + 1),
+            "can_edit": bool(request.roles & EDITORS),
         },
     )
 

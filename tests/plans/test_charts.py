@@ -1,0 +1,97 @@
+"""The progress page's charts: numbers browsers can read, axes with values, readable text."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.plans.factories import PlanFactory, PlanMeasureFactory, catalogue
+from tests.security.crawl import svg_problems
+from vern.plans import services
+
+# Phones are about 360 px wide; the indicator chart fills about 320 px of that.
+PHONE_CHART_WIDTH = 320
+SMALLEST_READABLE_PX = 12
+
+
+@pytest.fixture
+def progress_plan(home, coordinator, clock):
+    clock(date(2026, 5, 4))
+    plan = PlanFactory(municipality=home, adopted=True)
+    pm = PlanMeasureFactory(plan=plan, measure=catalogue("F7"), due_on=date(2026, 9, 1))
+    indicator = services.indicator_add(
+        plan_measure=pm,
+        actor=coordinator,
+        name="Andel med opplæring",
+        unit="%",
+        baseline=Decimal("35"),
+        target=Decimal("90"),
+    )
+    # Values and dates that give coordinates with decimals.
+    for measured_on, value in (
+        (date(2025, 6, 3), Decimal("38.5")),
+        (date(2025, 9, 17), Decimal("47")),
+        (date(2026, 1, 8), Decimal("55.25")),
+        (date(2026, 4, 2), Decimal("61")),
+    ):
+        services.measurement_add(
+            indicator=indicator, actor=coordinator, measured_on=measured_on, value=value
+        )
+    return plan
+
+
+def _progress_page(client, plan, language) -> str:
+    with translation.override(language):
+        response = client.get(reverse("plans:progress", args=[plan.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _indicator_svg(page: str) -> str:
+    match = re.search(r'<svg class="vern-chart vern-chart-small".*?</svg>', page, re.S)
+    assert match, "no indicator chart on the page"
+    return match.group(0)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_chart_coordinates_are_numbers_in_every_language(
+    progress_plan, coordinator, login, language
+):
+    page = _progress_page(login(coordinator), progress_plan, language)
+    assert svg_problems(page) == []
+    svg = _indicator_svg(page)
+    # Four measurements, four dots, one line through them, the target line.
+    assert svg.count("<circle") == 4
+    assert "<polyline" in svg
+    assert 'class="vern-chart-target"' in svg
+
+
+@pytest.mark.parametrize(
+    ("language", "ticks"), [("nb", ["40", "60", "80"]), ("en", ["40", "60", "80"])]
+)
+def test_the_indicator_chart_has_axes_with_values(
+    progress_plan, coordinator, login, language, ticks
+):
+    svg = _indicator_svg(_progress_page(login(coordinator), progress_plan, language))
+    axis_texts = re.findall(r'<text[^>]*class="vern-chart-axis"[^>]*>([^<]*)</text>', svg)
+    for tick in ticks:
+        assert tick in axis_texts
+    assert 'class="vern-chart-axis-line"' in svg
+    # The x axis names the time of the first and the last measurement.
+    months = {"nb": ("jun 2025", "apr 2026"), "en": ("Jun 2025", "Apr 2026")}[language]
+    for label in months:
+        assert any(label.lower() in text.lower() for text in axis_texts), (label, axis_texts)
+
+
+def test_the_indicator_chart_text_is_readable_on_a_phone(progress_plan, coordinator, login):
+    svg = _indicator_svg(_progress_page(login(coordinator), progress_plan, "nb"))
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) [\d.]+"', svg).group(1))
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)]
+    texts = svg.count("<text")
+    assert texts and len(sizes) == texts, "every text has its own font size"
+    # The chart is scaled to fit the phone: a font size in the viewBox becomes
+    # size * PHONE_CHART_WIDTH / width pixels on the screen.
+    assert min(sizes) * PHONE_CHART_WIDTH / width >= SMALLEST_READABLE_PX
