@@ -14,7 +14,9 @@ import os
 import pytest
 import schemathesis
 from django.core.cache import cache as django_cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -61,6 +63,27 @@ def _inline_remote_refs(node):
     return node
 
 
+def _keeping_the_connection(app):
+    """The real WSGI application, except that it leaves the database connection
+    open after each request, as Django's test client does: the test's data
+    lives in a transaction on that connection (PostgreSQL closes it otherwise)."""
+
+    def wsgi(environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                response.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+    return wsgi
+
+
 @pytest.fixture
 def served_api(db, settings):
     # Many requests from one address in a few seconds: lift the rate limit.
@@ -70,7 +93,7 @@ def served_api(db, settings):
     response = Client().get("/api/hsds/openapi.json")
     assert response.status_code == 200
     loaded = schemathesis.openapi.from_dict(_inline_remote_refs(response.json()))
-    loaded.app = get_wsgi_application()
+    loaded.app = _keeping_the_connection(get_wsgi_application())
     return loaded
 
 
