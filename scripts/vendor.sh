@@ -12,7 +12,7 @@
 # To upgrade: change a version below, set VENDORED_ON, re-run, review the diff.
 # htmx: the newest 2.0.x is listed by `npm view htmx.org versions --json`.
 #
-# Requires: npm, node (comes with npm), tar, perl, awk, sed.
+# Requires: npm, node (comes with npm), tar, perl, awk, sed, python3.
 set -euo pipefail
 
 DS_CSS_VERSION="1.22.0"    # @digdir/designsystemet-css
@@ -28,7 +28,7 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 vendor_dir="$repo_root/src/vern/static/vendor"
 managed_dirs=(designsystemet htmx axe-core inter)
 
-for tool in npm node tar perl awk sed; do
+for tool in npm node tar perl awk sed python3; do
   command -v "$tool" >/dev/null || { echo "vendor.sh: '$tool' is required" >&2; exit 1; }
 done
 
@@ -160,6 +160,14 @@ while IFS= read -r -d '' css; do
   check_css_local_only "$css"
 done < <(find "$out" -name '*.css' -print0)
 
+# The site's CSP allows images only from the site itself (img-src 'self'), so
+# the design system's inline data: SVG icons become files in icons/.
+python3 "$repo_root/scripts/vendor_css_icons.py" "$out/designsystemet/designsystemet.css" \
+  || die "could not move the design system's icons into files"
+if grep -rq 'data:' --include='*.css' "$out"; then
+  die "a vendored stylesheet still has a data: URI, which the CSP refuses"
+fi
+
 grep -q '\.ds-button' "$out/designsystemet/designsystemet.css" || die "designsystemet.css has no .ds-button"
 grep -q -- '--ds-color-accent-base-default' "$out/designsystemet/theme-digdir.css" || die "theme-digdir.css has no accent tokens"
 grep -q 'htmx' "$out/htmx/htmx.min.js" || die "htmx.min.js looks wrong"
@@ -192,6 +200,11 @@ EOF
 - `designsystemet/designsystemet.css`: Designsystemet component CSS
   (`@digdir/designsystemet-css`, `dist/src/index.css`), classes `ds-*`.
   `LICENSE` (MIT).
+- `designsystemet/icons/icon-<hash>.svg`: the icons that
+  `designsystemet.css` carries inline as `data:` URIs, moved into files by
+  `scripts/vendor_css_icons.py` (named by a hash of the SVG) and referred to
+  by relative URLs, because the site's Content Security Policy allows images
+  only from the site itself.
 - `designsystemet/theme-digdir.css`: the "digdir" brand theme
   (`@digdir/designsystemet-theme`, `brand/digdir.css`): design tokens as
   `--ds-*` CSS variables, colour schemes and `data-color` palettes.

@@ -3,7 +3,8 @@
 Everything comes from the environment. Without any variables set Vern runs in
 its embedded mode: SQLite and generated secrets under ``var/``, DEBUG on, mail to
 the console. ``DEBUG=false`` selects production and then demands SECRET_KEY,
-ALLOWED_HOSTS, DATABASE_URL and VERN_FERNET_KEYS (docs/operations.md).
+ALLOWED_HOSTS, DATABASE_URL, VERN_FERNET_KEYS and VERN_AUDIT_KEYS
+(docs/operations.md).
 """
 
 from __future__ import annotations
@@ -42,7 +43,13 @@ VERN_DEMO = env_bool("VERN_DEMO", default=False)
 if not DEBUG:
     missing = [
         name
-        for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "VERN_FERNET_KEYS")
+        for name in (
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "VERN_FERNET_KEYS",
+            "VERN_AUDIT_KEYS",
+        )
         if not env_str(name)
     ]
     if missing:
@@ -60,6 +67,13 @@ SECRET_KEY = env_str("SECRET_KEY") or local_secret(DATA_DIR / "secret_key", new_
 VERN_FERNET_KEYS = env_list("VERN_FERNET_KEYS", []) or [
     local_secret(DATA_DIR / "fernet_key", lambda: Fernet.generate_key().decode())
 ]
+# Keys for the audit log's HMACs (audit/signing.py), kept out of the database:
+# the first signs new entries, all verify, so keys can be rotated.
+VERN_AUDIT_KEYS = env_list("VERN_AUDIT_KEYS", []) or [
+    local_secret(DATA_DIR / "audit_key", new_secret_key)
+]
+if any(len(key) < 32 for key in VERN_AUDIT_KEYS):
+    raise ImproperlyConfigured("Every key in VERN_AUDIT_KEYS must be at least 32 characters long")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -96,3 +96,121 @@ def test_postgresql_trigger_refuses_update_and_delete(home, admin):
             connection.cursor() as cursor,
         ):
             cursor.execute(sql)
+
+
+# --- Keyed signatures: forgery by the runtime role --------------------------
+
+OLD_KEY = "old-audit-key-0123456789-abcdefghijklmnop"
+NEW_KEY = "new-audit-key-9876543210-zyxwvutsrqponmlk"
+
+
+def _append_directly(*, created_at=None, sign_with: str | None = None, mac: str = "", **fields):
+    """Insert an entry the way the runtime database role could, without log_action."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vern.audit import signing
+
+    last = AuditEntry.objects.order_by("-id").first()
+    entry = AuditEntry(
+        created_at=created_at or timezone.now() + timedelta(seconds=1),
+        action=fields.pop("action", "read"),
+        code=fields.pop("code", "directory.location.read"),
+        prev_hash=last.hash if last else GENESIS_HASH,
+        **fields,
+    )
+    entry.hash = entry.compute_hash()
+    if sign_with:
+        entry.key_id = signing.key_id(sign_with)
+        entry.mac = signing._mac(sign_with, entry.hash)
+    elif mac:
+        entry.key_id, entry.mac = signing.key_id(OLD_KEY), mac
+    entry.save(force_insert=True)
+    return entry
+
+
+def test_entries_carry_a_mac_of_the_first_key(home, admin, settings):
+    from vern.audit import signing
+
+    settings.VERN_AUDIT_KEYS = [NEW_KEY, OLD_KEY]
+    entry = _three(home, admin)[0]
+    assert entry.key_id == signing.key_id(NEW_KEY)
+    assert len(entry.mac) == 64
+    assert NEW_KEY not in entry.key_id
+
+
+def test_a_forged_entry_without_a_mac_fails_verify(home, admin, coordinator):
+    _three(home, admin)
+    forged = _append_directly(
+        actor=coordinator, municipality=home, object_type="directory.location"
+    )
+    checked, problem = verify_chain()
+    assert checked == 3
+    assert problem.entry_id == forged.pk
+    assert "no MAC" in problem.reason
+    with pytest.raises(CommandError, match=f"entry #{forged.pk}"):
+        call_command("audit", "verify")
+
+
+def test_a_forged_entry_with_a_wrong_mac_fails_verify(home, admin, coordinator, settings):
+    settings.VERN_AUDIT_KEYS = [OLD_KEY]
+    _three(home, admin)
+    forged = _append_directly(actor=coordinator, municipality=home, mac="ab" * 32)
+    checked, problem = verify_chain()
+    assert (checked, problem.entry_id) == (3, forged.pk)
+    assert "MAC is wrong" in problem.reason
+
+
+def test_an_entry_signed_with_a_guessed_key_fails_verify(home, admin, coordinator, settings):
+    settings.VERN_AUDIT_KEYS = [OLD_KEY]
+    _three(home, admin)
+    forged = _append_directly(actor=coordinator, municipality=home, sign_with="guess" * 8)
+    checked, problem = verify_chain()
+    assert (checked, problem.entry_id) == (3, forged.pk)
+    assert "not in VERN_AUDIT_KEYS" in problem.reason
+
+
+def test_an_entry_dated_before_the_one_it_follows_fails_verify(home, admin, coordinator):
+    from datetime import timedelta
+
+    from django.conf import settings as django_settings
+
+    *_, last = _three(home, admin)
+    # Even correctly signed (as a key holder could), a backdated entry is refused.
+    backdated = _append_directly(
+        actor=coordinator,
+        municipality=home,
+        created_at=last.created_at - timedelta(days=30),
+        sign_with=django_settings.VERN_AUDIT_KEYS[0],
+    )
+    checked, problem = verify_chain()
+    assert checked == 3
+    assert problem.entry_id == backdated.pk
+    assert "before the entry it follows" in problem.reason
+
+
+def test_entries_signed_with_an_old_key_verify_after_rotation(home, admin, settings, capsys):
+    settings.VERN_AUDIT_KEYS = [OLD_KEY]
+    _three(home, admin)
+    settings.VERN_AUDIT_KEYS = [NEW_KEY, OLD_KEY]
+    _three(home, admin)
+    assert verify_chain() == (6, None)
+    call_command("audit", "verify")
+    assert "OK: 6 audit entries" in capsys.readouterr().out
+    # Dropping the old key before its entries are gone is reported, not ignored.
+    settings.VERN_AUDIT_KEYS = [NEW_KEY]
+    checked, problem = verify_chain()
+    assert checked == 0
+    assert "not in VERN_AUDIT_KEYS" in problem.reason
+
+
+def test_unsigned_entries_from_before_signing_are_reported_as_such(home, admin, capsys):
+    legacy = [_append_directly(actor=admin, municipality=home) for _ in range(2)]
+    _three(home, admin)
+    assert verify_chain() == (5, None)
+    call_command("audit", "verify")
+    out = capsys.readouterr().out
+    assert "OK: 5 audit entries" in out
+    assert "2 of them, the oldest, are unsigned" in out
+    assert all(entry.mac == "" for entry in legacy)

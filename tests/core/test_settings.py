@@ -1,6 +1,7 @@
 """Settings from the environment, and the production checklist."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -51,6 +52,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "vern.example.no",
     "DATABASE_URL": "postgres://vern@127.0.0.1:5432/vern",
     "VERN_FERNET_KEYS": Fernet.generate_key().decode(),
+    "VERN_AUDIT_KEYS": "audit-key-for-the-production-settings-test-0123",
 }
 
 
@@ -66,6 +68,24 @@ def test_production_refuses_to_start_without_its_variables(tmp_path):
     assert "SECRET_KEY" in result.stderr and "VERN_FERNET_KEYS" in result.stderr
 
 
+def test_production_refuses_to_start_without_audit_keys(tmp_path):
+    without = {key: value for key, value in PRODUCTION.items() if key != "VERN_AUDIT_KEYS"}
+    result = _vern(["check"], without, tmp_path)
+    assert result.returncode != 0
+    assert "VERN_AUDIT_KEYS" in result.stderr
+    result = _vern(["check"], {**PRODUCTION, "VERN_AUDIT_KEYS": "short"}, tmp_path)
+    assert result.returncode != 0
+    assert "at least 32 characters" in result.stderr
+
+
+def test_embedded_mode_generates_an_owner_only_audit_key(tmp_path):
+    result = _vern(["check"], {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    key_file = tmp_path / "audit_key"
+    assert len(key_file.read_text().strip()) >= 32
+    assert key_file.stat().st_mode & 0o777 == 0o600
+
+
 def test_production_refuses_demo_mode(tmp_path):
     result = _vern(["check"], {**PRODUCTION, "VERN_DEMO": "true"}, tmp_path)
     assert result.returncode != 0
@@ -76,3 +96,20 @@ def test_a_malformed_api_rate_is_refused_at_start(tmp_path):
     result = _vern(["check"], {"VERN_HSDS_RATE": "lots"}, tmp_path)
     assert result.returncode != 0
     assert "VERN_HSDS_RATE" in result.stderr
+
+
+def test_the_api_rates_documented_as_working_are_accepted_at_start(tmp_path):
+    from pathlib import Path
+
+    operations = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
+    row = next(
+        line
+        for line in operations.read_text().splitlines()
+        if line.startswith("| `VERN_HSDS_RATE`")
+    )
+    examples = re.findall(r"`([^`]+)`", re.search(r"\(([^)]*`[^)]*)\)", row).group(1))
+    assert examples
+    assert "not checked" not in row.lower()
+    for example in examples:
+        result = _vern(["check"], {"VERN_HSDS_RATE": example}, tmp_path)
+        assert result.returncode == 0, f"{example}: {result.stderr}"

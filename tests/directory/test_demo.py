@@ -111,3 +111,20 @@ def test_searching_sinnemestring_finds_the_atv_type_treatment(eksempelby):
 def test_searching_familievern_finds_family_counselling(eksempelby):
     found = _first_page(eksempelby, "parterapi")
     assert found[0].name.startswith("Familievernkontoret")
+
+
+def test_loading_again_after_a_person_renamed_entries_adds_no_copies(eksempelby):
+    from vern.core.models import User
+    from vern.directory.services import service_save
+    from vern.directory.services.entries import organization_save
+
+    person = User.objects.get(email="koordinator@eksempelby.example")
+    service = Service.objects.filter(owner=eksempelby).order_by("name").first()
+    service.name = service.name + " (ny)"
+    service_save(service=service, actor=person, summary="Nytt navn")
+    organization = Organization.objects.filter(owner=eksempelby).order_by("name").first()
+    organization.name = organization.name + " (ny)"
+    organization_save(organization=organization, actor=person)
+    before = _snapshot()
+    load_demo(password="demo-passord-1")
+    assert _snapshot() == before

@@ -15,3 +15,13 @@ def clock(time_machine):
         return day
 
     return set_day
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached PDFs of one test's plan must not answer for another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -95,3 +95,36 @@ def test_the_demo_loads_on_any_day_of_the_year(db, clock, day):
     plan = Plan.objects.get(municipality__number=DEMO_NUMBER)
     assert plan.status == Plan.Status.ADOPTED
     assert plan.start_year <= day.year <= plan.end_year
+
+
+def test_the_demo_loads_again_after_a_person_has_used_it(db, clock):
+    from vern.core.models import Membership, Role
+    from vern.plans import services
+
+    clock(TODAY)
+    load_demo(password="demo-passord-1")
+    plan = Plan.objects.get(municipality__number=DEMO_NUMBER)
+    person = Membership.objects.get(municipality=plan.municipality, role=Role.COORDINATOR).user
+    # Edited the way a person would in the staff pages: a new title and period,
+    # put under revision, and a draft of the next plan started.
+    services.plan_update(
+        plan=plan,
+        actor=person,
+        title="Handlingsplan mot vold 2025–2029",
+        end_year=plan.end_year + 1,
+    )
+    services.plan_set_status(plan=plan, actor=person, status=Plan.Status.REVISION)
+    services.plan_create(
+        municipality=plan.municipality,
+        actor=person,
+        title="Neste handlingsplan",
+        start_year=plan.end_year + 1,
+        end_year=plan.end_year + 4,
+    )
+    before = set(Plan.objects.values_list("pk", "title", "status", "start_year", "end_year"))
+
+    load_demo(password="demo-passord-1")
+
+    # The person's work is left as it was: nothing re-created, nothing reset.
+    after = set(Plan.objects.values_list("pk", "title", "status", "start_year", "end_year"))
+    assert after == before

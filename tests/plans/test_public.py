@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.plans.factories import PlanFactory, PlanMeasureFactory, catalogue, member
 from vern.core.models import Municipality, Role
@@ -298,3 +299,40 @@ def test_public_pages_need_no_login_and_ignore_a_staff_session(plan_with_named_s
 def test_a_plan_address_without_a_four_digit_number_is_404(db, path):
     # A NUL byte used to reach PostgreSQL (which refuses it) and answer 500.
     assert Client().get(path).status_code == 404
+
+
+def test_public_pdf_is_rendered_once_per_version_of_the_plan(db, monkeypatch):
+    renders = []
+
+    def counting_render(html):
+        renders.append(html)
+        return b"%PDF-test\n" + html.encode()
+
+    monkeypatch.setattr(pdf, "render_pdf", counting_render)
+    plan = adopted_plan("0301", "F1")
+    path = "/handlingsplaner/0301/handlingsplan.pdf"
+    first = Client().get(path)
+    second = Client().get(path)
+    assert len(renders) == 1
+    assert first.content == second.content
+    assert first["Content-Type"] == "application/pdf"
+
+    # A change that shows in the document gives a new PDF.
+    plan_measure = plan.measures.get()
+    services.milestone_add(
+        plan_measure=plan_measure,
+        actor=member(
+            plan.municipality, Role.COORDINATOR, email="koord@oslo.test", full_name="Koordinator"
+        ),
+        title="Opplæring av alle ledere",
+        due_on=date(2026, 10, 1),
+    )
+    third = Client().get(path)
+    assert len(renders) == 2
+    assert "Opplæring av alle ledere" in third.content.decode()
+    # Each language is a document of its own. (The override puts back the
+    # language the middleware switches to, for the tests that follow.)
+    with translation.override("nb"):
+        Client().get("/en" + path)
+        Client().get("/en" + path)
+    assert len(renders) == 3

@@ -3,7 +3,9 @@
 Each entry stores ``hash = sha256(previous hash + canonical content)``, so a
 changed or removed row breaks the chain at that point and ``vern audit verify``
 names it. The ORM refuses updates and deletes; on PostgreSQL a trigger
-(migration 0002) refuses them too.
+(migration 0002) refuses them too. Each entry also carries an HMAC of its hash
+with a key the database does not hold (``audit/signing.py``), so an entry
+inserted by someone with only database access does not verify.
 """
 
 from __future__ import annotations
@@ -70,6 +72,10 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # HMAC of the hash with a key from VERN_AUDIT_KEYS (audit/signing.py), and
+    # which key made it. Both are empty on entries written before signing began.
+    key_id = models.CharField(max_length=16, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
+from vern.audit import signing
 from vern.audit.models import GENESIS_HASH, AuditEntry
 
 
@@ -20,11 +21,21 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
     """Walk the whole chain in id order.
 
     Returns the number of entries checked and the first problem found: an entry
-    whose stored hash does not match its content (it was changed) or whose
+    whose stored hash does not match its content (it was changed), whose
     ``prev_hash`` does not match the entry before it (something before it was
-    removed or changed).
+    removed or changed), whose time is before the entry it follows (entries
+    are only ever appended, so a backdated one was put there some other way),
+    or whose MAC is missing or wrong (it was not written by Vern with a key
+    from ``VERN_AUDIT_KEYS``).
+
+    Entries without a MAC are accepted only before the first signed entry:
+    those are the ones written before signing was introduced
+    (``unsigned_legacy_entries`` counts them). After that, a missing MAC is as
+    bad as a wrong one.
     """
     expected_prev = GENESIS_HASH
+    previous_time = None
+    signed_seen = False
     checked = 0
     last_id = 0
     while True:
@@ -32,18 +43,42 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
         if not batch:
             return checked, None
         for entry in batch:
-            if entry.prev_hash != expected_prev:
-                return checked, ChainProblem(
-                    entry.pk,
-                    "it does not link to the entry before it (an entry was removed or changed)",
-                )
-            if entry.compute_hash() != entry.hash:
-                return checked, ChainProblem(
-                    entry.pk, "its content does not match its hash (it was changed)"
-                )
+            problem = _entry_problem(entry, expected_prev, previous_time, signed_seen)
+            if problem:
+                return checked, ChainProblem(entry.pk, problem)
+            signed_seen = signed_seen or bool(entry.mac)
             expected_prev = entry.hash
+            previous_time = entry.created_at
             checked += 1
             last_id = entry.pk
+
+
+def _entry_problem(entry, expected_prev, previous_time, signed_seen) -> str | None:
+    if entry.prev_hash != expected_prev:
+        return "it does not link to the entry before it (an entry was removed or changed)"
+    entry_hash = entry.compute_hash()
+    if entry_hash != entry.hash:
+        return "its content does not match its hash (it was changed)"
+    if previous_time is not None and entry.created_at < previous_time:
+        return "its time is before the entry it follows (it was not appended by Vern)"
+    if not entry.mac:
+        if signed_seen:
+            return "it has no MAC, but entries before it are signed (it was not written by Vern)"
+        return None
+    valid = signing.check(entry_hash=entry_hash, entry_key_id=entry.key_id, mac=entry.mac)
+    if valid is None:
+        return (
+            f"it is signed with key id {entry.key_id}, which is not in VERN_AUDIT_KEYS "
+            "(an old key was removed too early, or the entry is forged)"
+        )
+    if not valid:
+        return "its MAC is wrong (it was not written by Vern, or with another key)"
+    return None
+
+
+def unsigned_legacy_entries() -> int:
+    """Entries from before signing began (no MAC). Meaningful once the chain verifies."""
+    return AuditEntry.objects.filter(mac="").count()
 
 
 def audit_entries_for_admin(

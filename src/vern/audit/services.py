@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from vern.audit import signing
 from vern.audit.models import GENESIS_HASH, AuditEntry
 
 # Any constant works; it only has to be the same for every writer.
@@ -59,9 +60,13 @@ def log_action(
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
-        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        last = AuditEntry.objects.order_by("-id").values_list("hash", "created_at").first()
+        last_hash, last_time = last or (GENESIS_HASH, None)
+        now = timezone.now()
         entry = AuditEntry(
-            created_at=timezone.now(),
+            # Never before the entry it follows (verify checks this), even if
+            # the clock was set back.
+            created_at=max(now, last_time) if last_time else now,
             actor_id=actor_id,
             action=action,
             code=code,
@@ -70,9 +75,10 @@ def log_action(
             municipality_id=municipality_id,
             reason=reason,
             detail=_mask(detail or {}),
-            prev_hash=last or GENESIS_HASH,
+            prev_hash=last_hash,
         )
         entry.hash = entry.compute_hash()
+        entry.key_id, entry.mac = signing.sign(entry.hash)
         entry.save(force_insert=True)
     return entry
 

@@ -7,8 +7,10 @@ no country code starts with 0), so a demo number can never ring a real person.
 
 The national services come from the data migration, not from here.
 
-Loading is idempotent by name: a service that already exists in the owning
-municipality is left as it is. Verification dates are set relative to the
+Loading happens once: if either demo municipality already owns an
+organisation, nothing is added. Entries are not matched by name, because a
+person trying the demo may have renamed them, and loading again must leave
+that work alone rather than add second copies. Verification dates are set relative to the
 day the demo is first loaded, so the staff dashboard shows entries that are
 due soon and one that is overdue.
 """
@@ -533,6 +535,8 @@ def neighbour_municipality() -> Municipality:
 @transaction.atomic
 def load(municipality: Municipality) -> None:
     owners = {"home": municipality, "neighbour": neighbour_municipality()}
+    if Organization.objects.filter(owner__in=owners.values()).exists():
+        return
     users = {user.email: user for user in User.objects.filter(email__in=DEMO_EDITORS)}
     actor = users.get(DEMO_EDITORS[0])
     terms = {(t.taxonomy.code, t.code): t for t in TaxonomyTerm.objects.select_related("taxonomy")}

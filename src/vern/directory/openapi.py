@@ -115,7 +115,8 @@ OWN_PARAMETERS = {
         "description": (
             "Four-digit municipality number (kommunenummer): services a resident of that "
             "municipality can use, that is the municipality's own, those serving it, and "
-            "national ones; in that order."
+            "national ones; in that order. A number that belongs to no municipality gives "
+            "400. Not together with 'postcode': giving both gives 400."
         ),
         "schema": {"type": "string", "pattern": "^[0-9]{4}$"},
     },
@@ -125,7 +126,8 @@ OWN_PARAMETERS = {
         "required": False,
         "description": (
             "Norwegian postal code: as 'municipality', for the municipality the postal code "
-            "belongs to."
+            "belongs to. An unknown postal code gives 400. Not together with 'municipality': "
+            "giving both gives 400."
         ),
         "schema": {"type": "string", "pattern": "^[0-9]{4}$"},
     },
@@ -141,6 +143,16 @@ OWN_PARAMETERS = {
         "in": "query",
         "required": False,
         "description": "Only items with a term of this taxonomy.",
+        "schema": {"type": "string", "format": "uuid"},
+    },
+    "parent_id": {
+        "name": "parent_id",
+        "in": "query",
+        "required": False,
+        "description": (
+            "Only terms with this parent term. Vern's vocabularies are flat, so the answer "
+            "is always empty."
+        ),
         "schema": {"type": "string", "format": "uuid"},
     },
     "organization_id": {
@@ -189,7 +201,13 @@ def _document() -> dict:
         item = copy.deepcopy(template_item)
         operation = item["get"]
         wanted = SUPPORTED[path]
-        kept = [p for p in operation.get("parameters", []) if _parameter_name(p) in wanted]
+        # Vern's own definition of a parameter replaces the template's.
+        kept = [
+            p
+            for p in operation.get("parameters", [])
+            if _parameter_name(p) in wanted
+            and ("$ref" in p or _parameter_name(p) not in OWN_PARAMETERS)
+        ]
         names = {_parameter_name(p) for p in kept}
         kept += [
             {"$ref": f"#/components/parameters/{name}"}
@@ -197,6 +215,10 @@ def _document() -> dict:
             if name not in names and name in parameters
         ]
         used.update(_parameter_name(p) for p in kept if "$ref" in p)
+        for parameter in item.get("parameters", []):
+            if parameter.get("in") == "path" and parameter.get("name") == "id":
+                # Every id in Vern is a UUID; anything else is refused with 400.
+                parameter["schema"] = {"type": "string", "format": "uuid"}
         if kept:
             operation["parameters"] = kept
         else:

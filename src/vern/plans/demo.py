@@ -1,8 +1,12 @@
 """Demo data for plans: Eksempelby's adopted plan 2025–2028, with progress.
 
-Created once; if the demo municipality already has its plan, nothing changes.
-Dates are set relative to the day the demo is first loaded, so the dashboard
-shows something overdue, something due soon and something done.
+Created once: if the demo municipality has any plan at all, nothing changes.
+The demo plan is not looked up by its title, because a person trying the demo
+may have renamed it, moved its period, put it under revision or started a new
+plan; loading the demo again must leave that work alone rather than add a
+second plan that overlaps it. Dates are set relative to the day the demo is
+first loaded, so the dashboard shows something overdue, something due soon and
+something done.
 """
 
 from __future__ import annotations
@@ -81,7 +85,7 @@ def _unit(municipality: Municipality, name: str) -> Unit | None:
 
 @transaction.atomic
 def load(municipality: Municipality) -> None:
-    if Plan.objects.filter(municipality=municipality, title=DEMO_TITLE).exists():
+    if Plan.objects.filter(municipality=municipality).exists():
         return
     coordinator = (
         Membership.objects.filter(municipality=municipality, role=Role.COORDINATOR)

@@ -1,10 +1,19 @@
 """PDF documents of a plan and of its annual report.
 
 The PDF templates name units, never staff, so the same document can be public.
+
+Rendering a plan takes one to two seconds of CPU, and the public plan PDF can be
+asked for by anyone, so it is cached (``public_plan_pdf``). The cache key is a
+hash of the HTML the PDF is drawn from: any change that shows in the document
+(the plan, its measures and milestones, a unit's name, the language) gives a
+new key and so a new PDF, and nothing that does not show in it causes a render.
 """
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
@@ -14,8 +23,10 @@ from vern.core.pdf import pdf_response, render_pdf
 from vern.plans import selectors
 from vern.plans.models import Level, Plan
 
+CACHE_SECONDS = 60 * 60
 
-def plan_pdf(plan: Plan) -> bytes:
+
+def plan_html(plan: Plan) -> str:
     measures = plan.measures.select_related("measure", "responsible_unit").prefetch_related(
         "milestones", "indicators"
     )
@@ -29,12 +40,34 @@ def plan_pdf(plan: Plan) -> bytes:
             "local": coverage[Level.LOCAL],
         },
     )
-    return render_pdf(html)
+    return html
+
+
+def plan_pdf(plan: Plan) -> bytes:
+    return render_pdf(plan_html(plan))
+
+
+def public_plan_pdf(plan: Plan) -> bytes:
+    """The plan's PDF, rendered once per version of its content and kept for an hour."""
+    html = plan_html(plan)
+    key = "plans:pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = render_pdf(html)
+        cache.set(key, content, CACHE_SECONDS)
+    return content
+
+
+def _plan_filename(plan: Plan) -> str:
+    return slugify(f"{_('action plan')} {plan.municipality.name} {plan.period}") + ".pdf"
 
 
 def plan_pdf_response(request: HttpRequest, plan: Plan) -> HttpResponse:
-    name = slugify(f"{_('action plan')} {plan.municipality.name} {plan.period}")
-    return pdf_response(plan_pdf(plan), f"{name}.pdf")
+    return pdf_response(plan_pdf(plan), _plan_filename(plan))
+
+
+def public_plan_pdf_response(request: HttpRequest, plan: Plan) -> HttpResponse:
+    return pdf_response(public_plan_pdf(plan), _plan_filename(plan))
 
 
 def annual_report_pdf_response(request: HttpRequest, plan: Plan, report) -> HttpResponse:

@@ -40,7 +40,7 @@ from vern.directory.openapi import openapi_document
 from vern.directory.selectors import _postal_codes, public_services, services_for
 from vern.directory.snapshot import snapshot
 
-MUNICIPALITY_NUMBER = re.compile(r"\d{4}")
+MUNICIPALITY_NUMBER = re.compile(r"[0-9]{4}")
 
 
 @api_view
@@ -67,18 +67,21 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
 
 
 def _municipality(request: HttpRequest) -> Municipality | None:
-    number = text_param(request, "municipality", 20)
-    postcode = text_param(request, "postcode", 20)
-    if number and postcode:
+    """The municipality named by ``municipality`` or ``postcode`` (at most one
+    of them), as the OpenAPI document describes; the values are taken exactly
+    as given, so anything the document's pattern refuses is refused here too."""
+    number = request.GET.get("municipality")
+    postcode = request.GET.get("postcode")
+    if number is not None and postcode is not None:
         raise ApiError(400, "Give 'municipality' or 'postcode', not both.")
-    if postcode:
+    if postcode is not None:
         if not MUNICIPALITY_NUMBER.fullmatch(postcode):
             raise ApiError(400, "'postcode' must be a Norwegian postal code of four digits.")
         found = _postal_codes().get(postcode)
         if not found:
             raise ApiError(400, "Unknown postal code.")
         number = found[1]
-    if not number:
+    if number is None:
         return None
     if not MUNICIPALITY_NUMBER.fullmatch(number):
         raise ApiError(400, "'municipality' must be a municipality number of four digits.")

@@ -50,4 +50,4 @@ def plan_page(request: HttpRequest, number: str) -> HttpResponse:
 
 def plan_pdf(request: HttpRequest, number: str) -> HttpResponse:
     _municipality, plan = _public_plan(number)
-    return pdf.plan_pdf_response(request, plan)
+    return pdf.public_plan_pdf_response(request, plan)
