@@ -512,12 +512,20 @@ def test_dates_beyond_what_utc_can_hold_are_a_400_with_cors(client, directory, v
 
 
 @pytest.mark.parametrize(
-    "value", ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00-14:00", "9999-12-31T23:59:59+14:00"]
+    "value",
+    [
+        "0001-01-01T00:00:00Z",
+        "0001-01-01T00:00:00-14:00",
+        "9999-12-31T23:59:59+14:00",
+        # PostgreSQL takes offsets up to 15:59 only; the value must reach it in UTC.
+        "1292-11-02T05:32:38.3314-17:15",
+    ],
 )
 def test_extreme_dates_that_utc_can_hold_are_answered(client, directory, value):
-    response = client.get(f"{API}/services", {"modified_after": value})
-    assert response.status_code == 200, response.content
-    assert response["Access-Control-Allow-Origin"] == "*"
+    for path in ("services", "service_at_locations"):
+        response = client.get(f"{API}/{path}", {"modified_after": value})
+        assert response.status_code == 200, response.content
+        assert response["Access-Control-Allow-Origin"] == "*"
 
 
 @pytest.mark.parametrize(
