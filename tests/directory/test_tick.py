@@ -75,13 +75,14 @@ def test_time_moves_forward_reminder_then_overdue_flag(
     )
 
     # The day after it fell due: the owner is told, once, and the list says overdue.
+    # One message per person, so one bad address cannot hold back the others.
     clock(due + timedelta(days=1))
     tick()
-    assert len(mail.outbox) == 2
-    assert sorted(mail.outbox[1].to) == sorted([admin.email, coordinator.email])
+    assert len(mail.outbox) == 3
+    assert sorted(m.to for m in mail.outbox[1:]) == sorted([[admin.email], [coordinator.email]])
     clock(due + timedelta(days=8))
     tick()
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3
     assert (
         AuditEntry.objects.filter(
             code="directory.service.overdue_notified", object_id=str(service.pk), municipality=home
@@ -97,14 +98,14 @@ def test_time_moves_forward_reminder_then_overdue_flag(
     services.service_verify(service=Service.objects.get(pk=service.pk), actor=editor)
     clock(due + timedelta(days=8 + 25))
     tick()
-    assert len(mail.outbox) == 3 and mail.outbox[2].to == [editor.email]
+    assert len(mail.outbox) == 4 and mail.outbox[3].to == [editor.email]
 
 
 def test_an_entry_without_editors_reminds_its_owner(home, coordinator, admin, reader, clock):
     clock(START)
     ServiceFactory(owner=home, verification_due=START + timedelta(days=3))
     assert send_verification_reminders(today=START) == 1
-    assert sorted(mail.outbox[0].to) == sorted([coordinator.email, admin.email])
+    assert sorted(m.to for m in mail.outbox) == sorted([[coordinator.email], [admin.email]])
 
 
 def test_a_person_with_two_owner_roles_is_told_once(home, clock):

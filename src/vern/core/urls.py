@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vern.core.views import members, staff, units
+from vern.core.views import members, notifications, staff, units
 
 app_name = "core"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
     path("brukere/ny/", members.member_invite, name="member_invite"),
     path("brukere/<int:pk>/", members.member_detail, name="member_detail"),
     path("brukere/<int:pk>/fjern/", members.member_remove, name="member_remove"),
+    path("varsler/", notifications.notification_list, name="notification_list"),
+    path("varsler/<int:pk>/lest/", notifications.notification_read, name="notification_read"),
 ]

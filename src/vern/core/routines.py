@@ -1,0 +1,463 @@
+"""The routine engine: due dates, notices claimed once, and the escalation ladder.
+
+Two layers, both used by ``vern tick``:
+
+* **Notices.** ``run_notices(items, build)`` is the one skeleton of every
+  reminder job: for each due row ``build`` returns a ``Notice`` (who gets it,
+  what it says, and the conditional UPDATE that claims it) or ``None``. The
+  claim, the in-app notifications and the audit entry are written in one
+  transaction; the mail goes out after it commits, one message per person, so
+  a failing address stops neither the others nor the rest of the run. A row
+  that fails in any other way is logged and skipped. Two runs at once cannot
+  both claim a notice: the second UPDATE waits for the first to commit and
+  then matches no row.
+* **Steps.** An app describes a routine as a ``Routine`` of ``StepSpec``s
+  (what, due how many working days after the start, which role answers) and
+  starts it for one of its records with ``routine_start``. ``send_step_notices``
+  walks the ladder for every open step: the responsible person or unit is
+  reminded before the due date, the leader is told when it is overdue, the
+  coordinators after that. The timing is per municipality
+  (``RoutineSettings``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from vern.audit.services import log_action
+from vern.core import calendar
+from vern.core.models import (
+    Membership,
+    Municipality,
+    Notification,
+    Role,
+    RoutineSettings,
+    Step,
+    Unit,
+    User,
+)
+
+logger = logging.getLogger(__name__)
+
+
+SUBJECT_MAX = 200
+
+
+# --- Due dates -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due date, and the date it would have had but for a holiday or weekend."""
+
+    on: date
+    moved_from: date | None = None
+
+    @property
+    def note(self) -> str:
+        return moved_note(self.moved_from, self.on) if self.moved_from else ""
+
+
+def due_in_working_days(start: date, days: int) -> Due:
+    """``days`` working days after ``start``.
+
+    Weekends are part of what "working days" means and are not remarked on;
+    when public holidays push the date later than counting weekdays would,
+    the weekday date is kept as ``moved_from`` so the note can say why.
+    """
+    if days < 0:
+        raise ValueError("A step cannot fall due before its routine starts.")
+    on = calendar.add_working_days(start, days)
+    plain = calendar.add_weekdays(start, days) if days else start
+    return Due(on=on, moved_from=plain if plain != on else None)
+
+
+def due_on_working_day(day: date) -> Due:
+    """``day`` itself if it is a working day, else the next one, saying so."""
+    on = calendar.add_working_days(day, 0)
+    return Due(on=on, moved_from=day if on != day else None)
+
+
+def moved_note(moved_from: date, on: date) -> str:
+    """ "Moved from 17 May 2026 because of Constitution Day." in the active language."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    reasons = []
+    weekend = False
+    for day in calendar.days_off_between(moved_from, on):
+        name = calendar.holiday_name(day, language)
+        if name:
+            reasons.append(
+                _("%(holiday)s (%(date)s)")
+                % {"holiday": name, "date": formats.date_format(day, "SHORT_DATE_FORMAT")}
+            )
+        elif not weekend:
+            weekend = True
+            reasons.append(_("the weekend"))
+    return _("Moved from %(date)s because of %(reasons)s.") % {
+        "date": formats.date_format(moved_from, "SHORT_DATE_FORMAT"),
+        "reasons": ", ".join(reasons),
+    }
+
+
+# --- Who answers ---------------------------------------------------------------
+
+
+def members(
+    municipality_id: int | None, roles: Iterable[str], *, unit: Unit | None = None
+) -> list[User]:
+    """Active people holding one of ``roles`` in the municipality (or in ``unit``).
+
+    ``municipality_id=None`` means the national role's holders. Each person
+    once, whatever number of matching roles they hold.
+    """
+    memberships = Membership.objects.filter(role__in=list(roles))
+    if municipality_id is None:
+        memberships = memberships.filter(municipality__isnull=True)
+    else:
+        memberships = memberships.filter(municipality_id=municipality_id)
+    if unit is not None:
+        memberships = memberships.filter(unit=unit)
+    return list(
+        User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("pk")
+    )
+
+
+def routine_settings(municipality_id: int) -> RoutineSettings:
+    """The municipality's timing, or the defaults when it has set none."""
+    found = RoutineSettings.objects.filter(municipality_id=municipality_id).first()
+    return found or RoutineSettings(municipality_id=municipality_id)
+
+
+# --- Notices -------------------------------------------------------------------
+
+
+def safe_subject(text: str) -> str:
+    """One line, whatever the data put in it: no header can be smuggled in."""
+    return " ".join(str(text).split())[:SUBJECT_MAX]
+
+
+@dataclass
+class Notice:
+    """One message about one record, for ``run_notices`` to claim once and send."""
+
+    target: models.Model
+    code: str  # the audit code, e.g. "plans.planmeasure.reminded"
+    recipients: Sequence[User]
+    subject: str
+    body: str
+    claim: Callable[[], int]  # the conditional UPDATE; returns the rows it changed
+    municipality_id: int | None = None
+    link: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def compose(template: str, context: dict[str, Any], subject: str, **params: Any) -> tuple[str, str]:
+    """Subject and body in the installation's language (mail has no request).
+
+    ``subject`` is a (lazy) msgid, filled in with ``params`` in that language
+    (a callable param is called there, for values that follow the language).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {key: value() if callable(value) else value for key, value in params.items()}
+        text = str(subject) % values if values else str(subject)
+        return safe_subject(text), render_to_string(template, context)
+
+
+def deliver(notice: Notice) -> bool:
+    """Claim the notice and, if this run won it, record and send it.
+
+    Returns whether it was sent. Nothing is sent to nobody: with no
+    recipients the notice is left unclaimed for a later run.
+    """
+    recipients = [user for user in notice.recipients if user.is_active]
+    if not recipients:
+        return False
+    subject = safe_subject(notice.subject)
+    with transaction.atomic():
+        if not notice.claim():
+            return False
+        Notification.objects.bulk_create(
+            Notification(
+                recipient=user,
+                municipality_id=notice.municipality_id,
+                code=notice.code,
+                text=subject[:300],
+                link=notice.link,
+            )
+            for user in recipients
+        )
+        log_action(
+            actor=None,
+            action="update",
+            code=notice.code,
+            target=notice.target,
+            municipality=notice.municipality_id,
+            detail={**notice.detail, "recipients": len(recipients)},
+        )
+    for user in recipients:
+        try:
+            send_mail(subject, notice.body, None, [user.email])
+        except Exception:
+            logger.exception("Notice %s to user %s could not be mailed", notice.code, user.pk)
+    return True
+
+
+def run_notices[T](items: Iterable[T], build: Callable[[T], Notice | None]) -> int:
+    """The skeleton of every reminder job; returns how many notices were sent."""
+    sent = 0
+    for item in items:
+        try:
+            notice = build(item)
+            if notice is not None and deliver(notice):
+                sent += 1
+        except Exception:
+            logger.exception("A notice for %r failed; going on with the next", item)
+    return sent
+
+
+# --- Routines and their steps --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """One step of a routine.
+
+    ``days`` is the due date in working days after the routine starts;
+    ``role`` is who answers when no person is named: holders of that role in
+    the routine's unit (or, without a unit, in the municipality).
+    """
+
+    code: str
+    title: str
+    days: int
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Routine:
+    code: str  # "<app>.<routine>", e.g. "schools.no_show"
+    steps: tuple[StepSpec, ...]
+
+    def step(self, code: str) -> StepSpec:
+        return next(spec for spec in self.steps if spec.code == code)
+
+
+@transaction.atomic
+def routine_start(
+    *,
+    routine: Routine,
+    municipality: Municipality,
+    subject: models.Model,
+    start_on: date,
+    actor: User | None,
+    link: str = "",
+    unit: Unit | None = None,
+    people: dict[str, User] | None = None,
+    leader: User | None = None,
+) -> list[Step]:
+    """Create the routine's steps for ``subject``, each with its due date.
+
+    ``people`` names a responsible person per step code; the others go to
+    their role in ``unit``. ``leader`` is whom an overdue step goes to first
+    (else the unit's administrators, else the municipality's).
+    """
+    people = people or {}
+    unknown = set(people) - {spec.code for spec in routine.steps}
+    if unknown:
+        raise ValueError(f"No such steps in {routine.code}: {sorted(unknown)}")
+    if unit is not None and unit.municipality_id != municipality.pk:
+        raise ValidationError(_("The unit belongs to another municipality."))
+    steps = []
+    for spec in routine.steps:
+        due = due_in_working_days(start_on, spec.days)
+        step = Step(
+            municipality=municipality,
+            routine=routine.code,
+            code=spec.code,
+            title=str(spec.title),
+            subject_type=subject._meta.label_lower,
+            subject_id=str(subject.pk),
+            link=link,
+            responsible_user=people.get(spec.code),
+            responsible_unit=unit,
+            responsible_role=spec.role,
+            leader=leader,
+            start_on=start_on,
+            due_on=due.on,
+            due_moved_from=due.moved_from,
+        )
+        step.full_clean()
+        step.save()
+        log_action(
+            actor=actor,
+            action="create",
+            code="core.step.create",
+            target=step,
+            detail={"routine": routine.code, "step": spec.code, "due": due.on.isoformat()},
+        )
+        steps.append(step)
+    return steps
+
+
+@transaction.atomic
+def step_complete(*, step: Step, actor: User) -> bool:
+    """Mark a step done; no further notices go out for it. False if it already was."""
+    done = Step.objects.filter(pk=step.pk, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=actor
+    )
+    if done:
+        log_action(actor=actor, action="update", code="core.step.complete", target=step)
+        step.refresh_from_db()
+    return bool(done)
+
+
+def steps_for(subject: models.Model) -> models.QuerySet[Step]:
+    """The steps of every routine started for ``subject``, by due date."""
+    return Step.objects.filter(
+        subject_type=subject._meta.label_lower, subject_id=str(subject.pk)
+    ).order_by("due_on", "pk")
+
+
+def rung_dates(step: Step, timing: RoutineSettings) -> dict[int, date]:
+    """The day each rung of the ladder falls due for ``step``."""
+    leader_on = calendar.add_working_days(step.due_on, timing.leader_after_days)
+    return {
+        Step.Rung.REMINDED: calendar.add_working_days(step.due_on, -timing.remind_days_before)
+        if timing.remind_days_before
+        else step.due_on,
+        Step.Rung.LEADER: leader_on,
+        Step.Rung.COORDINATOR: calendar.add_working_days(leader_on, timing.coordinator_after_days),
+    }
+
+
+def rung_due(step: Step, timing: RoutineSettings, today: date) -> int:
+    """The highest rung due today (0 if none)."""
+    due = [rung for rung, on in rung_dates(step, timing).items() if on <= today]
+    return max(due, default=Step.Rung.NONE)
+
+
+def _responsible(step: Step) -> list[User]:
+    person = step.responsible_user
+    if person is not None and person.is_active:
+        return [person]
+    if step.responsible_role:
+        return members(step.municipality_id, [step.responsible_role], unit=step.responsible_unit)
+    return []
+
+
+def _leaders(step: Step) -> list[User]:
+    if step.leader is not None and step.leader.is_active:
+        return [step.leader]
+    if step.responsible_unit is not None:
+        found = members(step.municipality_id, [Role.ADMIN], unit=step.responsible_unit)
+        if found:
+            return found
+    return members(step.municipality_id, [Role.ADMIN])
+
+
+def _coordinators(step: Step) -> list[User]:
+    return members(step.municipality_id, [Role.COORDINATOR]) or members(
+        step.municipality_id, [Role.ADMIN]
+    )
+
+
+LADDER: dict[int, Callable[[Step], list[User]]] = {
+    Step.Rung.REMINDED: _responsible,
+    Step.Rung.LEADER: _leaders,
+    Step.Rung.COORDINATOR: _coordinators,
+}
+
+
+def step_recipients(step: Step, rung: int) -> list[User]:
+    """Who a rung goes to; with nobody there, the next rung up answers."""
+    for level in range(rung, Step.Rung.COORDINATOR + 1):
+        found = LADDER[level](step)
+        if found:
+            return found
+    return []
+
+
+def _step_notice(step: Step, rung: int, today: date) -> Notice:
+    link = settings.VERN_BASE_URL.rstrip("/") + step.link if step.link else ""
+    with translation.override(settings.LANGUAGE_CODE):
+        due = formats.date_format(step.due_on, "SHORT_DATE_FORMAT")
+        if rung == Step.Rung.REMINDED:
+            subject = _("Step due %(date)s: %(step)s") % {"date": due, "step": step.title}
+        else:
+            late = calendar.working_days_between(step.due_on, today)
+            subject = ngettext(
+                "Step overdue by %(days)d working day: %(step)s",
+                "Step overdue by %(days)d working days: %(step)s",
+                late,
+            ) % {"days": late, "step": step.title}
+        responsible = step.responsible_user or step.responsible_unit
+        subject, body = compose(
+            "core/mail/step_notice.txt",
+            {
+                "step": step,
+                "rung": rung,
+                "overdue": rung > Step.Rung.REMINDED,
+                "responsible": responsible,
+                "link": link,
+            },
+            subject,
+        )
+    return Notice(
+        target=step,
+        code={
+            Step.Rung.REMINDED: "core.step.reminded",
+            Step.Rung.LEADER: "core.step.escalated_leader",
+            Step.Rung.COORDINATOR: "core.step.escalated_coordinator",
+        }[rung],
+        recipients=step_recipients(step, rung),
+        subject=subject,
+        body=body,
+        link=link,
+        municipality_id=step.municipality_id,
+        claim=lambda: Step.objects.filter(pk=step.pk, rung__lt=rung, done_at__isnull=True).update(
+            rung=rung, rung_at=timezone.now()
+        ),
+        detail={"routine": step.routine, "step": step.code, "due": step.due_on.isoformat()},
+    )
+
+
+def send_step_notices(*, today: date) -> int:
+    """The ``vern tick`` job for every routine: remind, then escalate.
+
+    A step whose rungs have all fallen due since the last run gets only the
+    highest (a reminder of a date long past helps nobody).
+    """
+    from vern.core.models.routines import MAX_REMIND_DAYS
+
+    horizon = calendar.add_working_days(today, MAX_REMIND_DAYS)
+    steps = (
+        Step.objects.filter(
+            done_at__isnull=True, rung__lt=Step.Rung.COORDINATOR, due_on__lte=horizon
+        )
+        .select_related("responsible_user", "responsible_unit", "leader")
+        .order_by("due_on", "pk")
+    )
+    timings: dict[int, RoutineSettings] = {}
+
+    def build(step: Step) -> Notice | None:
+        if step.municipality_id not in timings:
+            timings[step.municipality_id] = routine_settings(step.municipality_id)
+        rung = rung_due(step, timings[step.municipality_id], today)
+        if rung <= step.rung:
+            return None
+        return _step_notice(step, rung, today)
+
+    return run_notices(steps, build)
