@@ -152,3 +152,58 @@ def test_with_nobody_to_tell_the_notice_waits(home, clock):
     assert service.overdue_notified_for is None
     MembershipFactory(municipality=home, role=Role.COORDINATOR)
     assert send_overdue_notices(today=START) == 1
+
+
+@pytest.fixture
+def bad_address(monkeypatch):
+    """Mail to one address fails, as a full mailbox or a refused domain would."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    real = EmailBackend.send_messages
+    bad = "feil@heimby.test"
+
+    def send_messages(self, messages):
+        if any(bad in message.to for message in messages):
+            raise OSError("550 mailbox unavailable")
+        return real(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    return bad
+
+
+def test_a_failing_address_stops_neither_the_others_nor_the_next_entry(
+    home, coordinator, bad_address, clock, caplog
+):
+    clock(START)
+    MembershipFactory(user=UserFactory(email=bad_address), municipality=home, role=Role.ADMIN)
+    first = ServiceFactory(owner=home, name="Første", verification_due=START - timedelta(days=2))
+    second = ServiceFactory(owner=home, name="Andre", verification_due=START - timedelta(days=1))
+    assert send_overdue_notices(today=START) == 2
+    assert [m.to for m in mail.outbox] == [[coordinator.email], [coordinator.email]]
+    assert "550 mailbox unavailable" in caplog.text
+    for service in (first, second):
+        service.refresh_from_db()
+        assert service.overdue_notified_for == service.verification_due
+
+
+def test_a_line_break_in_a_name_stays_out_of_the_mail_header(home, coordinator, clock):
+    clock(START)
+    ServiceFactory(
+        owner=home, name="Krise\nBcc: alle@example.test", verification_due=START - timedelta(days=1)
+    )
+    assert send_overdue_notices(today=START) == 1
+    [message] = mail.outbox
+    assert "\n" not in message.subject and message.bcc == []
+    assert "Krise Bcc: alle@example.test" in message.subject
+
+
+def test_each_recipient_also_gets_an_in_app_notification(home, coordinator, admin, clock):
+    from vern.core.selectors import notifications_for
+
+    clock(START)
+    service = ServiceFactory(owner=home, name="Krisesenteret", verification_due=START)
+    send_verification_reminders(today=START)
+    for person in (coordinator, admin):
+        [notice] = notifications_for(person, home)
+        assert "Krisesenteret" in notice.text
+        assert notice.link.endswith(f"/ansatt/tjenester/{service.pk}/")

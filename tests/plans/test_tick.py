@@ -212,3 +212,20 @@ def test_tick_reports_what_it_did(adopted, owner):
     out = tick()
     assert "vern.plans.tick.send_measure_reminders: 1" in out
     assert "vern.plans.tick.send_review_reminders: 0" in out
+
+
+def test_a_reminder_is_also_an_in_app_notification_for_its_municipality(
+    home, other, adopted, owner
+):
+    from vern.core.selectors import notifications_for
+
+    pm = PlanMeasureFactory(
+        plan=adopted, responsible_person=owner, due_on=TODAY + timedelta(days=10)
+    )
+    tick()
+    [notice] = notifications_for(owner, home)
+    assert catalogue("F7").title_nb in notice.text
+    assert notice.link.endswith(f"/ansatt/planer/tiltak/{pm.pk}/")
+    assert notice.read_at is None
+    MembershipFactory(user=owner, municipality=other, role=Role.READER)
+    assert not notifications_for(owner, other).exists()

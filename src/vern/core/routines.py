@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -61,14 +61,21 @@ SUBJECT_MAX = 200
 
 @dataclass(frozen=True)
 class Due:
-    """A due date, and the date it would have had but for a holiday or weekend."""
+    """A due date, and the date it would have had but for a holiday or weekend.
+
+    ``counted_from`` is the start, for a date counted in working days (only
+    the holidays since then explain the move).
+    """
 
     on: date
     moved_from: date | None = None
+    counted_from: date | None = None
 
     @property
     def note(self) -> str:
-        return moved_note(self.moved_from, self.on) if self.moved_from else ""
+        if not self.moved_from:
+            return ""
+        return moved_note(self.moved_from, self.on, counted_from=self.counted_from)
 
 
 def due_in_working_days(start: date, days: int) -> Due:
@@ -82,7 +89,7 @@ def due_in_working_days(start: date, days: int) -> Due:
         raise ValueError("A step cannot fall due before its routine starts.")
     on = calendar.add_working_days(start, days)
     plain = calendar.add_weekdays(start, days) if days else start
-    return Due(on=on, moved_from=plain if plain != on else None)
+    return Due(on=on, moved_from=plain if plain != on else None, counted_from=start)
 
 
 def due_on_working_day(day: date) -> Due:
@@ -91,21 +98,25 @@ def due_on_working_day(day: date) -> Due:
     return Due(on=on, moved_from=day if on != day else None)
 
 
-def moved_note(moved_from: date, on: date) -> str:
-    """ "Moved from 17 May 2026 because of Constitution Day." in the active language."""
+def moved_note(moved_from: date, on: date, *, counted_from: date | None = None) -> str:
+    """"Moved from 17.05.2026 because of Grunnlovsdag (17.05.2026)." in the active language.
+
+    The reasons are the public holidays that cost a working day (those on
+    weekdays, and the original day itself), and the weekend when the
+    original day was on one.
+    """
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    since = counted_from + timedelta(days=1) if counted_from else moved_from
     reasons = []
-    weekend = False
-    for day in calendar.days_off_between(moved_from, on):
+    if moved_from.weekday() >= 5 and not calendar.is_public_holiday(moved_from):
+        reasons.append(_("the weekend"))
+    for day in calendar.days_off_between(since, on):
         name = calendar.holiday_name(day, language)
-        if name:
+        if name and (day.weekday() < 5 or day == moved_from):
             reasons.append(
                 _("%(holiday)s (%(date)s)")
                 % {"holiday": name, "date": formats.date_format(day, "SHORT_DATE_FORMAT")}
             )
-        elif not weekend:
-            weekend = True
-            reasons.append(_("the weekend"))
     return _("Moved from %(date)s because of %(reasons)s.") % {
         "date": formats.date_format(moved_from, "SHORT_DATE_FORMAT"),
         "reasons": ", ".join(reasons),

@@ -138,7 +138,9 @@ class Step(MunicipalRecord):
     def due_note(self) -> str:
         from vern.core.routines import moved_note
 
-        return moved_note(self.due_moved_from, self.due_on) if self.due_moved_from else ""
+        if not self.due_moved_from:
+            return ""
+        return moved_note(self.due_moved_from, self.due_on, counted_from=self.start_on)
 
 
 class Notification(models.Model):
