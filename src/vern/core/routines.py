@@ -99,7 +99,7 @@ def due_on_working_day(day: date) -> Due:
 
 
 def moved_note(moved_from: date, on: date, *, counted_from: date | None = None) -> str:
-    """"Moved from 17.05.2026 because of Grunnlovsdag (17.05.2026)." in the active language.
+    """ "Moved from 17.05.2026 because of Grunnlovsdag (17.05.2026)." in the active language.
 
     The reasons are the public holidays that cost a working day (those on
     weekdays, and the original day itself), and the weekend when the
