@@ -354,11 +354,15 @@ def test_the_notifications_page_lists_and_marks_as_read(home, school, contact, l
 
     # Someone else cannot mark it: 404, and it stays unread.
     assert (
-        login(outsider).post(reverse("core:notification_read", args=[notice.pk])).status_code == 404
+        login(outsider)
+        .post(reverse("core:notification_read"), {"notification": notice.pk})
+        .status_code
+        == 404
     )
     assert Notification.objects.get().read_at is None
 
-    response = client.post(reverse("core:notification_read", args=[notice.pk]))
+    assert client.post(reverse("core:notification_read"), {"notification": "x"}).status_code == 404
+    response = client.post(reverse("core:notification_read"), {"notification": notice.pk})
     assert response.status_code == 302
     assert Notification.objects.get().read_at is not None
     assert not notifications_for(contact, home, unread_only=True).exists()

@@ -15,5 +15,5 @@ urlpatterns = [
     path("brukere/<int:pk>/", members.member_detail, name="member_detail"),
     path("brukere/<int:pk>/fjern/", members.member_remove, name="member_remove"),
     path("varsler/", notifications.notification_list, name="notification_list"),
-    path("varsler/<int:pk>/lest/", notifications.notification_read, name="notification_read"),
+    path("varsler/lest/", notifications.notification_read, name="notification_read"),
 ]

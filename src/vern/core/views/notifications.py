@@ -22,7 +22,12 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_view(personal_data=None, roles=RECIPIENT_ROLES, needs_municipality=False)
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification read; its id comes in the form (a URL without one)."""
+    try:
+        pk = int(request.POST.get("notification", ""))
+    except ValueError:
+        raise Http404 from None
     marked = services.notification_mark_read(
         user=request.user, municipality=request.municipality, pk=pk
     )
