@@ -75,6 +75,13 @@ def test_a_working_day_is_not_moved_and_has_no_note():
     assert (due.on, due.moved_from, due.note) == (date(2026, 5, 15), None, "")
 
 
+def test_a_step_due_the_day_it_starts_on_a_holiday_moves_and_says_why():
+    due = due_in_working_days(date(2026, 5, 14), 0)  # Ascension Day
+    assert (due.on, due.moved_from) == (date(2026, 5, 15), date(2026, 5, 14))
+    with translation.override("nb"):
+        assert "Kristi himmelfartsdag" in due.note
+
+
 def test_a_weekend_inside_a_count_of_working_days_is_not_remarked_on():
     # Friday 8 May 2026 + 1 working day = Monday 11 May: no holiday moved it.
     due = due_in_working_days(date(2026, 5, 8), 1)

@@ -207,3 +207,18 @@ def test_each_recipient_also_gets_an_in_app_notification(home, coordinator, admi
         [notice] = notifications_for(person, home)
         assert "Krisesenteret" in notice.text
         assert notice.link.endswith(f"/ansatt/tjenester/{service.pk}/")
+
+
+def test_national_editors_see_their_notices_without_a_municipality(home, clock):
+    from vern.core.selectors import notifications_for
+
+    clock(START)
+    national = UserFactory(email="nasjonal@example.test")
+    MembershipFactory(user=national, municipality=None, role=Role.NATIONAL)
+    ServiceFactory(owner=None, is_national=True, name="Nasjonal testlinje", verification_due=START)
+    send_verification_reminders(today=START)
+    assert [n.text for n in notifications_for(national, None)] == [
+        m.subject for m in mail.outbox if m.to == [national.email]
+    ]
+    assert notifications_for(national, None).exists()
+    assert not notifications_for(national, home).exists()

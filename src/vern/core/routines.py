@@ -87,8 +87,10 @@ def due_in_working_days(start: date, days: int) -> Due:
     """
     if days < 0:
         raise ValueError("A step cannot fall due before its routine starts.")
+    if days == 0:
+        return due_on_working_day(start)
     on = calendar.add_working_days(start, days)
-    plain = calendar.add_weekdays(start, days) if days else start
+    plain = calendar.add_weekdays(start, days)
     return Due(on=on, moved_from=plain if plain != on else None, counted_from=start)
 
 
