@@ -2,8 +2,9 @@
 
 ``home`` is the municipality under test, ``other`` a second one. ``admin``,
 ``coordinator``, ``case_worker`` and ``reader`` work in ``home``;
-``outsider`` is an administrator of ``other``. ``login`` gives a test client
-a session that has passed two-factor login.
+``outsider`` is an administrator of ``other``; ``orgless_editor`` is an
+organisation editor of ``home`` without an organisation. ``login`` gives a
+test client a session that has passed two-factor login.
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ def reader(home):
 @pytest.fixture
 def outsider(other):
     return _member(other, Role.ADMIN, "outsider")
+
+
+@pytest.fixture
+def orgless_editor(home):
+    """An organisation editor of ``home`` who edits no organisation (any more):
+    the "outsider with no organisation", who must see nothing of ``home``."""
+    return _member(home, Role.ORG_EDITOR, "orgless")
 
 
 @pytest.fixture

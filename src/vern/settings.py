@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vern.core.middleware.FormReferrerPolicyMiddleware",
+    "vern.core.middleware.StaffNoStoreMiddleware",
     # Last, so that it sees the final response of a failed login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -179,7 +180,12 @@ AXES_FAILURE_LIMIT = env_int("VERN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 # The login form posts the e-mail address in the field "username".
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Every spelling of an address counts under one key (stripped, case-folded).
+AXES_USERNAME_CALLABLE = "vern.core.login.lockout_key"
+# Lock the account whatever address the attempts come from, and the account
+# from one address. The first is the stricter: failures from many addresses
+# add up. It also means anyone can lock an account for the cool-off time.
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/auth/locked_out.html"
 AXES_VERBOSE = False

@@ -71,6 +71,52 @@ def test_repeated_failures_lock_the_login(admin):
     assert "For mange" in response.content.decode()
 
 
+def _spellings(email: str) -> list[str]:
+    """Six ways of typing one address that all name the same account."""
+    local, domain = email.split("@")
+    return [
+        email.upper(),
+        f"  {email}",
+        f"{email}   ",
+        f"{local.title()}@{domain.upper()}",
+        f" {local.upper()}@{domain} ",
+        f"{local}@{domain.upper()}",
+    ]
+
+
+def test_the_lock_holds_whatever_the_spelling_of_the_address(admin):
+    spellings = _spellings(admin.email)
+    assert len(set(spellings)) == 6
+    client = Client()
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, spellings[attempt % len(spellings)], "feil-passord")
+    for spelling in [*spellings, admin.email]:
+        response = _login(Client(), spelling)
+        assert response.status_code == 429, spelling
+        assert "_auth_user_id" not in response.wsgi_request.session
+
+
+def test_the_lock_holds_for_the_account_from_another_address(admin):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR=f"198.51.100.{attempt + 1}").post(
+            reverse("account:login"), {"username": admin.email, "password": "feil-passord"}
+        )
+    elsewhere = Client(REMOTE_ADDR="203.0.113.9")
+    response = _login(elsewhere, admin.email.upper())
+    assert response.status_code == 429
+    assert elsewhere.get(reverse("core:dashboard")).status_code == 302
+
+
+def test_a_successful_login_clears_the_count_for_every_spelling(admin):
+    spellings = _spellings(admin.email)
+    for spelling in spellings[: settings.AXES_FAILURE_LIMIT - 1]:
+        _login(Client(), spelling, "feil-passord")
+    assert _login(Client(), spellings[-1]).status_code == 302
+    for spelling in spellings[: settings.AXES_FAILURE_LIMIT - 1]:
+        _login(Client(), spelling, "feil-passord")
+    assert _login(Client(), admin.email).status_code == 302
+
+
 def test_password_reset_by_email(admin):
     client = Client()
     client.post(reverse("account:password_reset"), {"email": admin.email})
@@ -112,3 +158,30 @@ def test_national_user_logs_in_without_municipal_access(db, login):
     unit = UnitFactory()
     assert client.get(reverse("core:unit_list")).status_code == 403
     assert client.get(reverse("core:unit_edit", args=[unit.pk])).status_code == 403
+
+
+def test_account_pages_say_no_store(admin):
+    client = Client()
+    paths = [
+        reverse("account:login"),
+        reverse("account:password_reset"),
+        reverse("account:password_reset_done"),
+        reverse("account:password_reset_complete"),
+        reverse("account:password_reset_confirm", args=["MQ", "no-such-token"]),
+        "/en" + reverse("account:login"),
+    ]
+    for path in paths:
+        assert client.get(path)["Cache-Control"] == "no-store", path
+    response = _login(client, admin.email)
+    assert response.status_code == 302
+    assert response["Cache-Control"] == "no-store"
+    assert client.get(reverse("account:otp"))["Cache-Control"] == "no-store"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(Client(), admin.email, "feil-passord")
+    locked = _login(Client(), admin.email)
+    assert locked.status_code == 429
+    assert locked["Cache-Control"] == "no-store"
+
+
+def test_public_pages_keep_their_own_caching(db):
+    assert Client().get("/").get("Cache-Control") != "no-store"

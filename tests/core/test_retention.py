@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from tests.directory.factories import ServiceFactory
 from vern.audit.models import AuditEntry
+from vern.core.jobs import JobFailed
 from vern.core.models import RetentionCount, RetentionPeriod
 from vern.core.retention import RetentionType, apply_retention, months_before
 from vern.directory.models import ErrorReport
@@ -191,7 +192,10 @@ def test_a_record_that_fails_is_left_whole_and_the_others_go_on(home, settings, 
     first = report(service, handled=date(2026, 4, 1), message="boom")
     second = report(service, handled=date(2026, 4, 2), message="andre")
 
-    assert apply_retention(today=TODAY) == 1
+    # The others go on; the job then reports the failure (`vern tick` exits 1).
+    with pytest.raises(JobFailed) as failed:
+        apply_retention(today=TODAY)
+    assert (failed.value.done, failed.value.failed) == (1, 1)
     assert "category broke" in caplog.text
     # The failing record's anonymisation was rolled back with its count and entry.
     assert ErrorReport.objects.get(pk=first.pk).message == "boom"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -13,7 +14,8 @@ from django.utils import translation
 
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from vern.audit.models import AuditEntry
-from vern.core import routines, services
+from vern.core import routines, services, shell
+from vern.core.jobs import JobFailed
 from vern.core.models import Notification, Role, RoutineSettings, Step
 from vern.core.routines import (
     Routine,
@@ -310,6 +312,33 @@ def test_a_failing_recipient_stops_neither_the_others_nor_the_next_notice(
     assert Notification.objects.filter(recipient=broken).count() == 3
 
 
+def test_a_notice_no_one_could_be_mailed_is_released_and_sent_next_run(
+    home, school, contact, monkeypatch, caplog
+):
+    step = start(home, school, school)[0]
+    real = routines.send_mail
+
+    def down(subject, body, sender, to):
+        raise ConnectionRefusedError("the mail server is down")
+
+    monkeypatch.setattr(routines, "send_mail", down)
+    with pytest.raises(JobFailed) as failed:
+        send_step_notices(today=date(2026, 5, 12))
+    assert (failed.value.done, failed.value.failed) == (0, 1)
+    assert f"core.step {step.pk}" in caplog.text and "the mail server is down" in caplog.text
+    # Not sent: the rung is back, and nothing says it was.
+    assert Step.objects.get(pk=step.pk).rung == Step.Rung.NONE
+    assert not Notification.objects.exists()
+    assert not AuditEntry.objects.filter(code="core.step.reminded").exists()
+
+    monkeypatch.setattr(routines, "send_mail", real)
+    assert send_step_notices(today=date(2026, 5, 12)) == 1
+    assert [m.to for m in mail.outbox] == [[contact.email]]
+    assert Step.objects.get(pk=step.pk).rung == Step.Rung.REMINDED
+    assert AuditEntry.objects.filter(code="core.step.reminded").count() == 1
+    assert Notification.objects.filter(recipient=contact).count() == 1
+
+
 def test_a_notice_that_fails_to_build_does_not_stop_the_next(home, school, contact, monkeypatch):
     start(home, school, school)
     start(home, school, contact)  # a second subject, same routine
@@ -323,8 +352,15 @@ def test_a_notice_that_fails_to_build_does_not_stop_the_next(home, school, conta
         return real(step, rung, today)
 
     monkeypatch.setattr(routines, "_step_notice", broken_first)
-    assert send_step_notices(today=date(2026, 5, 12)) == 1
+    # The job goes on past the broken one, then reports the failure, so that
+    # `vern tick` exits 1 once its other jobs have run.
+    with pytest.raises(JobFailed) as failed:
+        send_step_notices(today=date(2026, 5, 12))
+    assert (failed.value.done, failed.value.failed) == (1, 1)
     assert len(mail.outbox) == 1
+    # The broken step was not claimed: the next run sends it.
+    assert send_step_notices(today=date(2026, 5, 12)) == 1
+    assert len(mail.outbox) == 2
 
 
 # --- Notifications ---------------------------------------------------------------
@@ -374,6 +410,209 @@ def test_the_notifications_page_lists_and_marks_as_read(home, school, contact, l
     assert Notification.objects.get().read_at is not None
     assert not notifications_for(contact, home, unread_only=True).exists()
     assert not services.notification_mark_read(user=contact, municipality=home, pk=notice.pk)
+
+
+# --- In the staff shell -----------------------------------------------------------
+
+
+@pytest.fixture
+def on_day(time_machine):
+    def move(day: date) -> None:
+        time_machine.move_to(
+            datetime.combine(day, time(12), tzinfo=ZoneInfo("Europe/Oslo")), tick=False
+        )
+
+    return move
+
+
+def step_needs_on_front_page(client) -> list[tuple[str, str]]:
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    titles = {spec.title for spec in NO_SHOW.steps}
+    return [(i.label, i.state) for i in response.context["needs"] if i.label in titles]
+
+
+def test_the_front_page_lists_the_persons_open_and_overdue_steps(
+    home, school, contact, office, principal, coordinator, outsider, login, on_day
+):
+    other_school = UnitFactory(municipality=home, name="Bortby skole")
+    elsewhere = UserFactory(email="annen-kontakt@heimby.test")
+    MembershipFactory(
+        user=elsewhere, municipality=home, role=Role.SCHOOL_CONTACT, unit=other_school
+    )
+    start(home, school, school, people={"decide": principal})
+    on_day(date(2026, 5, 12))
+    # Each their own step, by name or by role in the school; the coordinator
+    # has none until the ladder reaches them, nor has the same role elsewhere.
+    assert step_needs_on_front_page(login(contact)) == [("Kontakt foresatte", shell.DUE_SOON)]
+    assert step_needs_on_front_page(login(office)) == [
+        ("Sjekk om eleven har flyttet", shell.DUE_SOON)
+    ]
+    assert step_needs_on_front_page(login(principal)) == [
+        ("Rektor avgjør videre oppfølging", shell.DUE_SOON)
+    ]
+    assert step_needs_on_front_page(login(coordinator)) == []
+    assert step_needs_on_front_page(login(elsewhere)) == []
+    assert step_needs_on_front_page(login(outsider)) == []
+
+    # Overdue: first in the list, marked, with the step's link.
+    on_day(date(2026, 5, 15))
+    client = login(contact)
+    assert step_needs_on_front_page(client)[0] == ("Kontakt foresatte", shell.OVERDUE)
+    with translation.override("en"):
+        page = client.get(reverse("core:dashboard")).content.decode()
+    assert f'href="/ansatt/skole/{school.pk}/">Kontakt foresatte</a>' in page
+    assert '<span class="ds-tag" data-color="danger">Overdue</span>' in page
+
+    # Escalated to the leader (the school's administrator), then the coordinators.
+    send_step_notices(today=date(2026, 5, 15))
+    assert ("Kontakt foresatte", shell.OVERDUE) in step_needs_on_front_page(login(principal))
+    assert step_needs_on_front_page(login(coordinator)) == []
+    on_day(date(2026, 5, 19))
+    send_step_notices(today=date(2026, 5, 19))
+    assert ("Kontakt foresatte", shell.OVERDUE) in step_needs_on_front_page(login(coordinator))
+
+    # Done: gone from everyone's list.
+    step_complete(step=Step.objects.get(code="contact_guardians"), actor=contact)
+    for person in (contact, principal, coordinator):
+        assert "Kontakt foresatte" not in dict(step_needs_on_front_page(login(person)))
+
+
+def test_the_front_page_shows_unread_notifications_and_the_menu_counts_them(
+    home, school, contact, office, login, on_day
+):
+    start(home, school, school)
+    send_step_notices(today=date(2026, 5, 12))
+    on_day(date(2026, 5, 12))
+    client = login(contact)
+    notifications_url = reverse("core:notification_list")
+    with translation.override("en"):
+        page = client.get(reverse("core:dashboard")).content.decode()
+        nav = page[page.index('<nav class="vern-container vern-staff-nav"') :]
+        nav = nav[: nav.index("</nav>")]
+        assert f'href="{reverse("core:notification_list")}">Notifications <span' in nav
+        assert '<span class="ds-sr-only">1 unread</span>' in nav
+        section = page[page.index('id="notifications-heading"') :]
+        assert "1 unread notification" in section
+        assert f'/ansatt/skole/{school.pk}/">' in section and "Kontakt foresatte</a>" in section
+    # Someone else's notices are not on their front page.
+    with translation.override("en"):
+        theirs = login(office).get(reverse("core:dashboard")).content.decode()
+    assert "Kontakt foresatte" not in theirs[theirs.index('id="notifications-heading"') :]
+    assert "No unread notifications." in theirs
+
+    # Marked as read from the front page: back there, and the count is gone.
+    notice = Notification.objects.get(recipient=contact)
+    response = client.post(
+        reverse("core:notification_read"), {"notification": notice.pk, "back": "dashboard"}
+    )
+    assert response.status_code == 302 and response.url == reverse("core:dashboard")
+    with translation.override("en"):
+        page = client.get(reverse("core:dashboard")).content.decode()
+    assert "No unread notifications." in page
+    assert "unread</span>" not in page
+    # Any other "back" leads to the list, never elsewhere.
+    assert (
+        client.post(
+            reverse("core:notification_read"),
+            {"notification": notice.pk, "back": "https://example.test/"},
+        ).url
+        == notifications_url
+    )
+
+
+def test_the_front_page_takes_the_same_number_of_queries_however_many_steps(
+    home, school, contact, coordinator, login, on_day, django_assert_max_num_queries
+):
+    from django.test.utils import CaptureQueriesContext
+
+    start(home, school, school)
+    send_step_notices(today=date(2026, 5, 12))
+    on_day(date(2026, 5, 12))
+    client = login(contact)
+    client.get(reverse("core:dashboard"))  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("core:dashboard"))
+    for n in range(8):
+        start(home, school, UnitFactory(municipality=home, name=f"Skole {n}"))
+    send_step_notices(today=date(2026, 5, 12))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("core:dashboard"))
+    assert len(step_needs_on_front_page(client)) == 9
+    assert response.context["notifications_unread"] == 9
+
+
+# --- Lock order --------------------------------------------------------------------
+
+
+def writes_before_the_chain_lock(queries) -> list[str]:
+    """Writes (other than the audit log's own) made in a transaction before it took
+    the audit chain's lock. Savepoints are the engine's transactions here (the test
+    runs inside one); a nested one inherits its parent's lock."""
+    held: list[bool] = []
+    early = []
+    for query in queries:
+        sql = query["sql"].strip()
+        head = sql.split(None, 1)[0].upper()
+        if head == "SAVEPOINT":
+            held.append(held[-1] if held else False)
+        elif head == "RELEASE":
+            held.pop()
+        elif "pg_advisory_xact_lock" in sql:
+            if held:
+                held[-1] = True
+        elif (
+            head in {"INSERT", "UPDATE", "DELETE"}
+            and '"audit_' not in sql
+            and not (held and held[-1])
+        ):
+            early.append(sql[:100])
+    return early
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the chain lock is PostgreSQL's advisory lock; SQLite serialises all writers",
+)
+def test_every_write_of_the_engine_takes_the_audit_lock_first(
+    home, school, contact, principal, coordinator, monkeypatch, settings
+):
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.directory.factories import ServiceFactory
+    from vern.core.retention import apply_retention
+    from vern.directory.models import ErrorReport
+    from vern.directory.tick import send_overdue_notices
+
+    settings.VERN_RETENTION_TYPES = ["vern.directory.retention.ERROR_REPORTS"]
+    service = ServiceFactory(owner=home, verification_due=date(2026, 5, 1))
+    report = ErrorReport.objects.create(service=service, message="Feil nummer.")
+    ErrorReport.objects.filter(pk=report.pk).update(
+        handled_at=datetime.combine(date(2025, 1, 6), time(10), tzinfo=ZoneInfo("Europe/Oslo"))
+    )
+    real = routines.send_mail
+
+    def refuse_the_contact(subject, body, sender, to):
+        if to == [contact.email]:
+            raise OSError("mailbox unavailable")
+        return real(subject, body, sender, to)
+
+    with CaptureQueriesContext(connection) as queries:
+        [step, *_] = start(home, school, school)
+        monkeypatch.setattr(routines, "send_mail", refuse_the_contact)
+        with pytest.raises(JobFailed):  # claimed, not sent, released
+            send_step_notices(today=date(2026, 5, 12))
+        monkeypatch.setattr(routines, "send_mail", real)
+        assert send_step_notices(today=date(2026, 5, 12)) == 1  # claimed and recorded
+        assert step_complete(step=step, actor=contact)
+        assert send_overdue_notices(today=date(2026, 5, 12)) == 1
+        assert apply_retention(today=date(2026, 5, 12)) == 1
+    assert writes_before_the_chain_lock(queries.captured_queries) == []
+    # The check sees what it looks for.
+    writes = [q["sql"] for q in queries.captured_queries]
+    assert any(w.startswith('UPDATE "core_step"') for w in writes)
+    assert any(w.startswith('INSERT INTO "core_notification"') for w in writes)
+    assert any(w.startswith('DELETE FROM "directory_errorreport"') for w in writes)
 
 
 # --- Two ticks at once -----------------------------------------------------------

@@ -492,6 +492,35 @@ def test_bad_parameters_are_a_400_with_a_message(client, directory, query):
 
 
 @pytest.mark.parametrize(
+    "value",
+    [
+        "0001-01-01",
+        "0001-01-01T00:00:00+14:00",
+        "0001-01-01T00:30:00+01:00",
+        "9999-12-31T23:59:59-14:00",
+        "9999-12-31T23:59:59.999999-00:01",
+    ],
+)
+def test_dates_beyond_what_utc_can_hold_are_a_400_with_cors(client, directory, value):
+    # Stored times are UTC; these have no UTC equivalent (year 0 or year 10000).
+    for path in ("services", "service_at_locations"):
+        response = client.get(f"{API}/{path}", {"modified_after": value})
+        assert response.status_code == 400, response.content
+        body = response.json()
+        assert body["error"] == "bad_request" and "modified_after" in body["message"]
+        assert response["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00-14:00", "9999-12-31T23:59:59+14:00"]
+)
+def test_extreme_dates_that_utc_can_hold_are_answered(client, directory, value):
+    response = client.get(f"{API}/services", {"modified_after": value})
+    assert response.status_code == 200, response.content
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
     "path", ["services", "organizations", "service_at_locations", "taxonomies", "taxonomy_terms"]
 )
 def test_bad_and_unknown_ids(client, directory, path):

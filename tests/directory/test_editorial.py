@@ -12,7 +12,13 @@ from tests.directory.test_staff_services import management, service_data
 from vern.audit.models import AuditEntry
 from vern.core.models import Membership, Role, User
 from vern.directory import services
-from vern.directory.models import OrganizationEditor, PendingChange, Phone, Service
+from vern.directory.models import (
+    ErrorReport,
+    OrganizationEditor,
+    PendingChange,
+    Phone,
+    Service,
+)
 
 TODAY = date(2026, 3, 2)
 
@@ -97,6 +103,86 @@ def test_an_organisation_editor_sees_only_their_own_organisations_entries(
     assert [s.name for s in listing.context["page"]] == ["Krisesenteret"]
     other = Service.objects.get(name="Helsestasjonen")
     assert client.get(reverse("directory:service_detail", args=[other.pk])).status_code == 404
+
+
+# Directory pages that show the municipality's entries, reports or organisations.
+DIRECTORY_LISTS = [
+    "directory:service_list",
+    "directory:pending_list",
+    "directory:error_report_list",
+    "directory:organization_list",
+]
+
+
+def _municipal_data(home):
+    """Another organisation's entry with a resident's error report."""
+    other = ServiceFactory(owner=home, name="Helsestasjonen")
+    report = ErrorReport.objects.create(service=other, message="Ola Nordmann ringte forgjeves")
+    return other, report
+
+
+def test_a_removed_organisation_editor_sees_nothing_but_their_own_account(
+    home, admin, organization, service, org_editor, login
+):
+    other, report = _municipal_data(home)
+    editor = OrganizationEditor.objects.get(user=org_editor)
+    response = login(admin).post(reverse("directory:editor_remove", args=[editor.pk]))
+    assert response.status_code == 302
+    assert not OrganizationEditor.objects.filter(user=org_editor).exists()
+    # The role went with the last organisation, and that is in the log.
+    assert not Membership.objects.filter(user=org_editor).exists()
+    removed = AuditEntry.objects.get(code="core.membership.delete")
+    assert removed.actor == admin and removed.municipality == home
+    assert removed.detail == {"role": Role.ORG_EDITOR, "user": org_editor.pk}
+
+    org_editor.refresh_from_db()
+    assert org_editor.is_active  # the account itself stays
+    client = login(org_editor)
+    assert client.get(reverse("core:dashboard")).status_code == 403
+    for name in DIRECTORY_LISTS:
+        assert client.get(reverse(name)).status_code == 403, name
+    for name, pk in [
+        ("directory:service_detail", service.pk),
+        ("directory:service_detail", other.pk),
+        ("directory:service_history", other.pk),
+        ("directory:organization_detail", organization.pk),
+        ("directory:error_report_detail", report.pk),
+    ]:
+        assert client.get(reverse(name, args=[pk])).status_code in (403, 404), name
+
+
+def test_an_editor_keeps_the_role_while_one_organisation_is_left(
+    home, admin, organization, org_editor, login
+):
+    second = OrganizationFactory(owner=home, name="Heimby incestsenter")
+    OrganizationEditor.objects.create(organization=second, user=org_editor)
+    editor = OrganizationEditor.objects.get(user=org_editor, organization=organization)
+    login(admin).post(reverse("directory:editor_remove", args=[editor.pk]))
+    assert Membership.objects.filter(user=org_editor, role=Role.ORG_EDITOR).exists()
+    assert not AuditEntry.objects.filter(code="core.membership.delete").exists()
+
+
+def test_an_organisation_editor_without_organisations_sees_nothing(home, service, login):
+    """The role alone, with no organisation (rows removed another way), shows nothing."""
+    other, report = _municipal_data(home)
+    user = User.objects.create(email="uten@org.example.test", full_name="Uten Organisasjon")
+    Membership.objects.create(user=user, municipality=home, role=Role.ORG_EDITOR)
+    client = login(user)
+    for name in DIRECTORY_LISTS:
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert list(response.context["page"]) == [], name
+        html = response.content.decode()
+        assert "Helsestasjonen" not in html and "Krisesenteret" not in html, name
+    for name, pk in [
+        ("directory:service_detail", service.pk),
+        ("directory:service_detail", other.pk),
+        ("directory:service_edit", other.pk),
+        ("directory:service_history", other.pk),
+        ("directory:organization_detail", service.organization_id),
+        ("directory:error_report_detail", report.pk),
+    ]:
+        assert client.get(reverse(name, args=[pk])).status_code == 404, name
 
 
 def _propose(client, service, organization, **changes):
@@ -295,3 +381,12 @@ def test_service_save_refuses_a_required_referral_without_from(home, coordinator
     with pytest.raises(ValidationError) as error:
         services.service_save(service=service, actor=coordinator)
     assert "referral_from" in error.value.message_dict
+
+
+def test_a_proposal_with_a_line_break_in_a_name_is_refused(
+    organization, service, org_editor, login
+):
+    response = _propose(login(org_editor), service, organization, name="Ny\nBcc: x@example.test")
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+    assert not PendingChange.objects.exists()

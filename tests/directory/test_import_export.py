@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import stat
 import uuid
 from datetime import date, time
 
@@ -30,7 +32,7 @@ from tests.directory.test_api import (
     taxonomy_term_schema,
     validate,
 )
-from tests.factories import UserFactory
+from tests.factories import MunicipalityFactory, UserFactory
 from vern.core.models import Municipality
 from vern.directory import hsds
 from vern.directory.management.commands.directory import Progress
@@ -116,10 +118,18 @@ def export(tmp_path, *args, name="export.json") -> tuple:
     return path, err.getvalue()
 
 
+WHO_IMPORTS = ("--municipality", "--national", "--all-owners")
+
+
+def _who(args) -> tuple:
+    """The tests restore full copies unless they say whose records they import."""
+    return args if any(arg in WHO_IMPORTS for arg in args) else (*args, "--all-owners")
+
+
 def run_import(path, *args) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("directory", "import", str(path), *args, stdout=out, stderr=err)
+        call_command("directory", "import", str(path), *_who(args), stdout=out, stderr=err)
     except CommandError as error:
         raise AssertionError(f"{error}\n{err.getvalue()}") from None
     return out.getvalue(), err.getvalue()
@@ -128,7 +138,9 @@ def run_import(path, *args) -> tuple[str, str]:
 def import_failing(path, *args) -> list[str]:
     err = io.StringIO()
     with pytest.raises(CommandError) as failure:
-        call_command("directory", "import", str(path), *args, stdout=io.StringIO(), stderr=err)
+        call_command(
+            "directory", "import", str(path), *_who(args), stdout=io.StringIO(), stderr=err
+        )
     assert "Nothing was saved" in str(failure.value)
     return [line for line in err.getvalue().splitlines() if line]
 
@@ -440,6 +452,12 @@ def test_a_bad_file_lists_every_problem_and_saves_nothing(db, tmp_path):
         ('"just text"', "must be a JSON object or list"),
         ('{"services": "many"}', "services: must be a list"),
         ("{}", "has no 'organizations' or 'services'"),
+        # Deeper than the JSON parser's recursion allows, and deep within it.
+        ('{"services": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested more than 64 levels"),
+        ('{"services": ' + "[" * 200 + "]" * 200 + "}", "nested more than 64 levels"),
+        ('{"services": [{"name": "a\\ud800"}]}', "services[0].name: the text holds a lone"),
+        ('{"services": [{"\\udfff": 1}]}', "services[0]: the key '\\udfff' holds a lone"),
+        ('{"services": [{"name": "a\\u0000b"}]}', "services[0].name: the text holds a NUL"),
     ],
 )
 def test_unreadable_files(db, tmp_path, content, message):
@@ -447,14 +465,33 @@ def test_unreadable_files(db, tmp_path, content, message):
     path.write_text(content, encoding="utf-8")
     err = io.StringIO()
     with pytest.raises(CommandError) as failure:
-        call_command("directory", "import", str(path), stdout=io.StringIO(), stderr=err)
+        call_command("directory", "import", str(path), *_who(()), stdout=io.StringIO(), stderr=err)
     assert message in str(failure.value) + err.getvalue()
     assert "Nothing was saved" in str(failure.value)
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Krisesenteret\x00", "the text holds a NUL character"),
+        ("Krisesenteret\udc80", "the text holds a lone surrogate"),
+    ],
+)
+def test_a_valid_record_with_a_nul_or_lone_surrogate_is_refused(db, tmp_path, name, message):
+    service = _service_doc(name=name)
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps([service]), encoding="utf-8")  # escaped as \u0000, \udc80
+    err = io.StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command("directory", "import", str(path), *_who(()), stdout=io.StringIO(), stderr=err)
+    assert f"[0].name: {message}" in str(failure.value)
+    assert "Nothing was saved" in str(failure.value)
+    assert not Service.objects.filter(pk=service["id"]).exists()
+
+
 def test_missing_file(db, tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
-        call_command("directory", "import", str(tmp_path / "missing.json"))
+        call_command("directory", "import", str(tmp_path / "missing.json"), "--all-owners")
 
 
 def test_dry_run_saves_nothing(db, tmp_path):
@@ -616,3 +653,256 @@ def test_imported_services_get_their_cards_once(db, tmp_path, monkeypatch):
         for card in ServiceCard.objects.filter(version=cards.card_version())
     }
     assert current == dict(services)
+
+
+# --- who imports: no record of another owner, no change of owner ---------------
+
+
+def _owner_attribute(number: str) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "taxonomy_term_id": hsds.VERN_FIELDS["owner_municipality"].id,
+        "value": number,
+    }
+
+
+def _set_owner(item: dict, number: str) -> None:
+    field = hsds.VERN_FIELDS["owner_municipality"].id
+    item["attributes"] = [
+        a for a in item.get("attributes", []) if a.get("taxonomy_term_id") != field
+    ] + [_owner_attribute(number)]
+
+
+def _crisis_centre_moved_to(tmp_path, d, number: str):
+    """The crisis centre's organisation from a full export, claimed for ``number``."""
+    path, _err = export(tmp_path, "--include-confidential")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    org = next(
+        o for o in document["organizations"] if o["id"] == str(d.crisis_centre.organization_id)
+    )
+    _set_owner(org, number)
+    for service in org["services"]:
+        _set_owner(service, number)
+    document["organizations"] = [org]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def _unchanged(d) -> None:
+    location = Location.objects.select_related("organization").get(pk=d.secret_location.pk)
+    assert location.organization.owner == d.home
+    assert location.organization_id == d.crisis_centre.organization_id
+    assert Service.objects.get(pk=d.crisis_centre.pk).owner == d.home
+
+
+def test_an_import_cannot_take_another_municipalitys_organisation(db, tmp_path):
+    d = build_directory()
+    path = _crisis_centre_moved_to(tmp_path, d, "9802")
+    text = "\n".join(import_failing(path, "--municipality", "9802"))
+    assert (
+        "id: this organisation belongs to municipality 9801; "
+        "an import for municipality 9802 may not change it"
+    ) in text
+    assert "id: this service belongs to municipality 9801" in text
+    _unchanged(d)
+
+
+def test_no_import_moves_a_record_to_another_owner(db, tmp_path):
+    d = build_directory()
+    path = _crisis_centre_moved_to(tmp_path, d, "9802")
+    for who in (("--all-owners",), ("--municipality", "9801")):
+        text = "\n".join(import_failing(path, *who))
+        assert (
+            "would move this organisation from municipality 9801 to municipality 9802; "
+            "an import never changes who owns a record"
+        ) in text, who
+        assert "would move this service from municipality 9801" in text, who
+    _unchanged(d)
+
+
+def test_a_confidential_location_cannot_be_carried_into_ones_own_organisation(db, tmp_path):
+    d = build_directory()
+    organization = {
+        "id": str(uuid.uuid4()),
+        "name": "Annenby stiftelse",
+        "description": "Ny.",
+        "locations": [
+            {"id": str(d.secret_location.pk), "name": "Vårt kontor", "description": "Ring oss."}
+        ],
+        "services": [
+            _service_doc(
+                organization=None,
+                organization_id=None,
+                service_at_locations=[
+                    {"id": str(uuid.uuid4()), "location_id": str(d.secret_location.pk)}
+                ],
+            )
+        ],
+    }
+    del organization["services"][0]["organization"], organization["services"][0]["organization_id"]
+    path = tmp_path / "carry.json"
+    path.write_text(json.dumps({"organizations": [organization]}), encoding="utf-8")
+    text = "\n".join(import_failing(path, "--municipality", "9802"))
+    assert "locations[0].id: this location belongs to municipality 9801" in text
+    assert "service_at_locations[0].location_id: names a location of another owner's" in text
+    _unchanged(d)
+    assert not Organization.objects.filter(name="Annenby stiftelse").exists()
+
+
+def test_an_import_creates_and_changes_only_its_own_records(db, tmp_path):
+    d = build_directory()
+    path, _err = export(tmp_path)  # the public export: owners named
+    document = json.loads(path.read_text(encoding="utf-8"))
+    own = [o for o in document["organizations"] if o["id"] != str(d.crisis_centre.organization_id)]
+    assert own
+    # Records that name no owner become the importing municipality's.
+    fresh = _service_doc(name="Ny tjeneste i Annenby")
+    document = {"organizations": [], "services": [fresh]}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    out, _err = run_import(path, "--municipality", "9802")
+    assert "services: 1 new" in out
+    created = Service.objects.get(pk=fresh["id"])
+    assert created.owner == d.other and created.organization.owner == d.other
+    # The same record under the national role: owned by a municipality, refused.
+    text = "\n".join(import_failing(path, "--national"))
+    assert "this service belongs to municipality 9802" in text
+    # Another municipality's new record is refused too.
+    foreign = _service_doc(name="Heimbys nye", attributes=[_owner_attribute("9801")])
+    path.write_text(json.dumps([foreign]), encoding="utf-8")
+    text = "\n".join(import_failing(path, "--municipality", "9802"))
+    assert (
+        "attributes: this service would belong to municipality 9801; "
+        "an import for municipality 9802 may only create its own records"
+    ) in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "one of the arguments --municipality --national --all-owners is required"),
+        (("--municipality", "0000"), "No municipality has the number '0000'"),
+    ],
+)
+def test_an_import_must_say_whose_records_it_brings(db, tmp_path, args, message):
+    path = tmp_path / "ok.json"
+    service = _service_doc()
+    path.write_text(json.dumps([service]), encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command("directory", "import", str(path), *args, stdout=io.StringIO())
+    assert not Service.objects.filter(pk=service["id"]).exists()
+
+
+def test_an_import_that_drops_an_organisation_editor_takes_the_role_with_it(db, tmp_path):
+    from vern.audit.models import AuditEntry
+    from vern.core.models import Membership, Role
+
+    d = build_directory()
+    path, _err = export(tmp_path, "--include-confidential")  # names neither of them
+    dropped = UserFactory(email="kari@krisesenter.example.test")
+    kept = UserFactory(email="per@krisesenter.example.test")
+    other_org = OrganizationFactory(owner=d.home, name="Ikke i fila")
+    for user in (dropped, kept):
+        Membership.objects.create(user=user, municipality=d.home, role=Role.ORG_EDITOR)
+        OrganizationEditor.objects.create(organization=d.crisis_centre.organization, user=user)
+    OrganizationEditor.objects.create(organization=other_org, user=kept)
+
+    run_import(path, "--all-owners")
+    assert not OrganizationEditor.objects.filter(organization=d.crisis_centre.organization)
+    assert not Membership.objects.filter(user=dropped).exists()
+    assert Membership.objects.filter(user=kept, role=Role.ORG_EDITOR).exists()
+    entry = AuditEntry.objects.get(code="core.membership.delete")
+    assert entry.actor is None and entry.detail["user"] == dropped.pk
+
+
+def test_an_import_for_one_municipality_cannot_change_the_shared_taxonomies(db, tmp_path):
+    relatives = term("target_group", "relatives")
+    MunicipalityFactory(number="9801", name="Heimby")
+    path, _err = export(tmp_path, "--include-confidential")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["organizations"], document["services"] = [], []
+    path.write_text(json.dumps(document), encoding="utf-8")
+    run_import(path, "--municipality", "9801")  # as they are: fine
+    for taxonomy in document["taxonomies"]:
+        for item in taxonomy["terms"]:
+            if item["id"] == str(relatives.pk):
+                item["name"] = "Nære og kjære"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    text = "\n".join(import_failing(path, "--municipality", "9801"))
+    assert "taxonomies are shared by every municipality" in text
+    assert TaxonomyTerm.objects.get(pk=relatives.pk).name_nb == relatives.name_nb
+    run_import(path, "--national")
+    assert TaxonomyTerm.objects.get(pk=relatives.pk).name_nb == "Nære og kjære"
+
+
+def _files_in(directory) -> dict:
+    return {p.name: stat.S_IMODE(p.stat().st_mode) for p in directory.iterdir()}
+
+
+def test_a_confidential_export_is_never_readable_by_others(db, tmp_path, monkeypatch):
+    build_varied_directory()
+    real_writer = hsds.write_json_export
+    seen_while_writing = {}
+
+    def watching_writer(stream, **kwargs):
+        stream.write("{")
+        stream.flush()
+        seen_while_writing.update(_files_in(tmp_path))
+        stream.seek(0)
+        return real_writer(stream, **kwargs)
+
+    monkeypatch.setattr(hsds, "write_json_export", watching_writer)
+    path, _err = export(tmp_path, "--include-confidential")
+    # While the addresses were being written, no file in the directory was
+    # readable by anyone but its owner; the finished file is the only one left.
+    assert seen_while_writing and set(seen_while_writing.values()) == {0o600}
+    assert _files_in(tmp_path) == {"export.json": 0o600}
+    assert json.loads(path.read_text())["organizations"]
+
+
+def test_a_failed_confidential_export_leaves_no_file(db, tmp_path, monkeypatch):
+    build_varied_directory()
+
+    def failing_writer(stream, **kwargs):
+        stream.write('{"services": [{"location": "Hemmelig vei 1"')
+        stream.flush()
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(hsds, "write_json_export", failing_writer)
+    with pytest.raises(CommandError, match="No space left on device"):
+        export(tmp_path, "--include-confidential")
+    assert _files_in(tmp_path) == {}
+
+
+def test_a_public_export_keeps_the_usual_permissions(db, tmp_path):
+    build_varied_directory()
+    old = os.umask(0o022)
+    try:
+        path, _err = export(tmp_path)
+    finally:
+        os.umask(old)
+    assert _files_in(tmp_path) == {"export.json": 0o644}
+    assert json.loads(path.read_text())["organizations"]
+
+
+def test_an_import_refuses_line_breaks_and_control_characters_in_names(db, tmp_path):
+    before = (Service.objects.count(), Organization.objects.count())
+    org_id = str(uuid.uuid4())
+    bad_org = {"id": org_id, "name": "Stiftelsen\r\nBcc: x@example.test", "description": "x"}
+    services = [
+        _service_doc(name="Familievern\nBcc: angriper@example.test"),
+        _service_doc(organization=bad_org, organization_id=org_id),
+        _service_doc(
+            name="Med tabulator",
+            phones=[{"id": str(uuid.uuid4()), "number": "22 11 22 11", "description": "a\tb"}],
+        ),
+    ]
+    path = tmp_path / "control.json"
+    path.write_text(json.dumps({"services": services}), encoding="utf-8")
+    problems = [line for line in import_failing(path) if line.startswith("record ")]
+    one_line = "Write this on one line, without line breaks, tabs or other control characters."
+    assert problems == [
+        f"record 1 (Familievern Bcc: angriper@example.test): name: {one_line}",
+        f"record 2 (Teststøtte for import): organization.name: {one_line}",
+        f"record 3 (Med tabulator): phones[0].description: {one_line}",
+    ]
+    assert (Service.objects.count(), Organization.objects.count()) == before

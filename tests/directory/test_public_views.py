@@ -572,6 +572,40 @@ def test_a_report_reaches_the_editors_and_thanks(guide, django_capture_on_commit
     assert service_url(guide.crisis_centre, "kommune=9999") in html_of(page)
 
 
+def test_a_report_on_a_service_whose_stored_name_has_a_line_break_goes_through(
+    guide, django_capture_on_commit_callbacks
+):
+    # A name stored before names were checked (or by SQL): it must not turn the
+    # editors' mail into a 500 for the person reporting, nor into extra headers.
+    Service.objects.filter(pk=guide.crisis_centre.pk).update(
+        name="Krisesenteret\nBcc: angriper@example.test"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post_report(
+            Client(enforce_csrf_checks=True), guide.crisis_centre, "Feil telefonnummer."
+        )
+    assert response.status_code == 302
+    assert ErrorReport.objects.get().message == "Feil telefonnummer."
+    [message] = mail.outbox
+    assert "\n" not in message.subject
+    assert message.subject.endswith("Krisesenteret Bcc: angriper@example.test")
+    assert message.to == ["redaktor@proveby.example.test"] and message.bcc == []
+    assert "Bcc" not in str(message.message()).split("\n\n", 1)[0].replace(message.subject, "")
+
+
+def test_a_report_is_thanked_even_if_the_mail_cannot_go_out(
+    guide, django_capture_on_commit_callbacks, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("vern.directory.services.feedback.send_mail", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post_report(Client(enforce_csrf_checks=True), guide.crisis_centre, "Feil.")
+    assert response.status_code == 302
+    assert ErrorReport.objects.get().message == "Feil."
+
+
 def test_a_report_without_csrf_token_is_refused(guide):
     response = Client(enforce_csrf_checks=True).post(
         report_url(guide.crisis_centre), {"message": "Feil."}
@@ -818,3 +852,18 @@ def test_the_shared_services_tier_needs_the_area(guide):
     other_town_service.terms.add(term("target_group", "exposed"))
     html = main_of(Client().get("/sok/", {"kommune": "9999"}))
     assert "Bare for Nabobygd" not in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/kommune/%00/plakat.pdf", "/en/kommune/99%0099/plakat.pdf", "/kommune/abcd/plakat.pdf"],
+)
+def test_a_poster_address_without_a_four_digit_number_is_404(db, path):
+    assert Client().get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/kommune/%00/", "/en/kommune/9999%00/"])
+def test_a_nul_in_the_municipality_number_is_the_friendly_404(db, path):
+    response = Client().get(path)
+    assert response.status_code == 404
+    assert 'id="kommune-valg"' in html_of(response)

@@ -92,6 +92,19 @@ def test_coordinator_creates_a_service_with_phones_and_opening_hours(
     assert AuditEntry.objects.filter(code="directory.service.create", object_id=str(service.pk))
 
 
+def test_the_new_service_form_lists_members_and_its_read_is_audited(
+    home, coordinator, reader, login
+):
+    """The responsible-editor choices show members' names and e-mail addresses,
+    like the member list, so opening the form is logged like it."""
+    response = login(coordinator).get(reverse("directory:service_create"))
+    assert response.status_code == 200
+    assert reader.email in response.content.decode()
+    entry = AuditEntry.objects.get(action="read", code="core.membership.read")
+    assert entry.actor == coordinator and entry.municipality == home
+    assert entry.detail["path"] == reverse("directory:service_create")
+
+
 def test_a_new_organisation_can_be_created_with_the_service(home, coordinator, login):
     data = service_data(
         None,
@@ -331,3 +344,36 @@ def test_dashboard_card_counts_due_and_overdue_entries(home, coordinator, login,
         page = login(coordinator).get(reverse("core:dashboard")).content.decode()
         assert "2 due or overdue for verification" in page
         assert reverse("directory:service_list") in page
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("name", "Familievern\nBcc: angriper@example.test"),
+        ("name", "Familie\rvern"),
+        ("alternate_name", "Fam\x00ilievern"),
+        ("alert", "Stengt\u2028i dag"),
+        ("phones-0-description", "Døgnåpen\ttelefon"),
+        ("new_organization_name", "Ny\nBcc: x@example.test"),
+    ],
+)
+def test_the_service_form_refuses_control_characters_in_one_line_fields(
+    coordinator, organization, login, field, value
+):
+    data = service_data(organization, **{field: value})
+    if field == "new_organization_name":
+        data.update(organization="", new_organization_description="En ny organisasjon.")
+    services, organizations = Service.objects.count(), Organization.objects.count()
+    response = login(coordinator).post(reverse("directory:service_create"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Skriv dette på én linje, uten linjeskift, tabulatorer eller andre kontrolltegn." in html
+    assert (Service.objects.count(), Organization.objects.count()) == (services, organizations)
+
+
+def test_line_breaks_stay_allowed_in_the_multi_line_fields(coordinator, organization, login):
+    data = service_data(organization, description="Første linje.\r\nAndre linje.")
+    response = login(coordinator).post(reverse("directory:service_create"), data)
+    assert response.status_code == 302
+    saved = Service.objects.get(name="Krisesenteret i Heimby")
+    assert saved.description.splitlines() == ["Første linje.", "Andre linje."]

@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests.directory.factories import ServiceFactory
 from tests.factories import MembershipFactory, UserFactory
 from vern.audit.models import AuditEntry
-from vern.core.models import Role
+from vern.core.models import Notification, Role
 from vern.directory import services
 from vern.directory.models import Service
 from vern.directory.tick import send_overdue_notices, send_verification_reminders
@@ -222,3 +222,66 @@ def test_national_editors_see_their_notices_without_a_municipality(home, clock):
     ]
     assert notifications_for(national, None).exists()
     assert not notifications_for(national, home).exists()
+
+
+def test_a_stored_name_with_a_line_break_does_not_stop_the_reminders(home, editor, clock):
+    # Stored before names were checked (or by SQL): the mail goes out with the
+    # name on one line, and the entries after it are reminded too.
+    clock(START)
+    bad = ServiceFactory(owner=home, verification_due=START + timedelta(days=3))
+    good = ServiceFactory(owner=home, verification_due=START + timedelta(days=4))
+    for service in (bad, good):
+        service.editors.add(editor)
+    Service.objects.filter(pk=bad.pk).update(name="Familievern\nBcc: angriper@example.test")
+    output = tick()
+    assert "vern.directory.tick.send_verification_reminders: 2" in output
+    subjects = [m.subject for m in mail.outbox]
+    assert len(subjects) == 2 and all("\n" not in s for s in subjects)
+    assert any("for Familievern Bcc: angriper@example.test i" in s for s in subjects), subjects
+    assert all(m.bcc == [] and m.to == [editor.email] for m in mail.outbox)
+
+
+def test_a_failing_mail_is_logged_the_others_go_out_and_tick_fails_at_the_end(
+    home, admin, editor, clock, monkeypatch, caplog
+):
+    clock(START)
+    failing = ServiceFactory(owner=home, name="Feiler", verification_due=START + timedelta(days=3))
+    fine = ServiceFactory(owner=home, name="Virker", verification_due=START + timedelta(days=4))
+    ServiceFactory(owner=home, name="Forfalt", verification_due=START - timedelta(days=1))
+    for service in (failing, fine):
+        service.editors.add(editor)
+    real_send_mail = mail.send_mail
+
+    def refuse_one(subject, *args, **kwargs):
+        if "Feiler" in subject:
+            raise ConnectionResetError("the mail server hung up")
+        return real_send_mail(subject, *args, **kwargs)
+
+    monkeypatch.setattr("vern.core.routines.send_mail", refuse_one)
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="1 job"):
+        call_command("tick", stdout=out, stderr=err)
+    # The failing entry is logged with its traceback; the other entry and the
+    # jobs after this one (the overdue notices) still ran.
+    assert "vern.directory.tick.send_verification_reminders: 1" in out.getvalue()
+    assert "send_verification_reminders: 1 item(s) failed" in err.getvalue()
+    assert "vern.directory.tick.send_overdue_notices: 1" in out.getvalue()
+    assert any(r.exc_info and str(failing.pk) in r.getMessage() for r in caplog.records), (
+        caplog.text
+    )
+    sent = " | ".join(m.subject for m in mail.outbox)
+    assert len(mail.outbox) == 2 and "Virker" in sent and "Forfalt" in sent, sent
+    # Not sent, so not claimed, not shown in the app and not logged as
+    # reminded: the next run tries again, and then it is recorded once.
+    failing.refresh_from_db()
+    assert failing.reminded_for is None
+    reminded = AuditEntry.objects.filter(
+        code="directory.service.reminded", object_id=str(failing.pk)
+    )
+    assert not reminded.exists()
+    assert not Notification.objects.filter(text__contains="Feiler").exists()
+    monkeypatch.setattr("vern.core.routines.send_mail", real_send_mail)
+    assert "send_verification_reminders: 1" in tick()
+    assert "Feiler" in mail.outbox[-1].subject
+    assert reminded.count() == 1
+    assert Notification.objects.filter(text__contains="Feiler", recipient=editor).count() == 1

@@ -281,3 +281,20 @@ def test_public_pages_need_no_login_and_ignore_a_staff_session(plan_with_named_s
     )
     html = login(staff).get("/handlingsplaner/0301/").content.decode()
     assert "Zebulon" not in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/handlingsplaner/%00/",
+        "/en/handlingsplaner/%00/handlingsplan.pdf",
+        "/handlingsplaner/03%0001/",
+        "/handlingsplaner/0301%00/handlingsplan.pdf",
+        "/handlingsplaner/030/",
+        "/handlingsplaner/03011/",
+        "/handlingsplaner/abcd/handlingsplan.pdf",
+    ],
+)
+def test_a_plan_address_without_a_four_digit_number_is_404(db, path):
+    # A NUL byte used to reach PostgreSQL (which refuses it) and answer 500.
+    assert Client().get(path).status_code == 404

@@ -494,3 +494,28 @@ def test_annual_report_with_a_bad_year_falls_back_to_the_plan_period(home, reade
         assert response.status_code == 200
         if year:
             assert response.context["report"].year == year
+
+
+def test_a_plan_title_with_a_line_break_is_refused(home, coordinator, login):
+    response = login(coordinator).post(
+        reverse("plans:plan_create"),
+        {"title": "Handlingsplan\nBcc: x@example.test", "start_year": 2026, "end_year": 2029},
+    )
+    assert response.status_code == 200
+    assert "Skriv dette på én linje" in response.content.decode()
+    assert not Plan.objects.filter(municipality=home).exists()
+
+
+def test_the_plans_services_refuse_control_characters_too(home, coordinator):
+    from django.core.exceptions import ValidationError
+
+    plan_measure = PlanMeasureFactory(plan=PlanFactory(municipality=home))
+    with pytest.raises(ValidationError) as refused:
+        services.milestone_add(
+            plan_measure=plan_measure,
+            actor=coordinator,
+            title="Fag\r\ndag",
+            due_on=date(2026, 6, 1),
+        )
+    assert "title" in refused.value.message_dict
+    assert not Milestone.objects.exists()

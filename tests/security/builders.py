@@ -5,7 +5,7 @@ One builder per kind of object; register the URL names that show it.
 
 from __future__ import annotations
 
-from tests.factories import MembershipFactory, UnitFactory
+from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.security.staff_urls import builds
 from vern.audit.services import log_action
 from vern.core.models import Role
@@ -19,6 +19,25 @@ def unit(municipality):
 @builds("core:member_detail", "core:member_remove")
 def membership(municipality):
     return {"pk": MembershipFactory(municipality=municipality, role=Role.READER).pk}
+
+
+@builds("core:member_reinvite")
+def membership_without_password(municipality):
+    user = UserFactory(password=None)
+    user.set_unusable_password()
+    user.save()
+    return {"pk": MembershipFactory(municipality=municipality, role=Role.READER, user=user).pk}
+
+
+@builds("core:invitation_withdraw")
+def invitation(municipality):
+    from vern.core.models import Invitation
+
+    return {
+        "pk": Invitation.objects.create(
+            user=UserFactory(), municipality=municipality, role=Role.READER
+        ).pk
+    }
 
 
 @builds("audit:entry_detail")

@@ -75,3 +75,78 @@ def audit_problems(*, owner, owner_client: Client, urlconf=None) -> list[str]:
         if not written.exists():
             problems.append(f"{url.name}: shows {label} but wrote no audit read entry")
     return problems
+
+
+# Text put into every kind of municipal record ``seed_marked_data`` makes, so a
+# page that shows any of them can be recognised.
+MARKER = "Merketekst-7Q"
+
+
+def seed_marked_data(municipality) -> None:
+    """One record of each kind staff pages list, each carrying ``MARKER``."""
+    from tests.directory.factories import OrganizationFactory
+    from tests.factories import MembershipFactory, UnitFactory, UserFactory
+    from tests.plans.factories import PlanFactory
+    from vern.core.models import Role
+    from vern.directory.models import ErrorReport, PendingChange, Service
+
+    UnitFactory(municipality=municipality, name=f"{MARKER} skole")
+    MembershipFactory(
+        municipality=municipality,
+        role=Role.READER,
+        user=UserFactory(full_name=f"{MARKER} Person", email="merket@example.test"),
+    )
+    PlanFactory(municipality=municipality, title=f"{MARKER} plan")
+    organization = OrganizationFactory(owner=municipality, name=f"{MARKER} organisasjon")
+    # Not indexed (no card rendered), so it works under a test URLconf too.
+    service = Service.objects.create(
+        owner=municipality, organization=organization, name=f"{MARKER} tjeneste"
+    )
+    ErrorReport.objects.create(service=service, message=f"{MARKER} melding fra en innbygger")
+    PendingChange.objects.create(
+        service=service,
+        municipality=municipality,
+        proposed={"name": f"{MARKER} forslag"},
+        author=UserFactory(),
+    )
+
+
+def shut_out_problems(*, owner, client: Client, urlconf=None) -> list[str]:
+    """A person who must see nothing of ``owner`` (an organisation editor with
+    no organisation) gets 403 or 404 for every staff URL with an object id, and
+    no page without one shows any of the municipality's records."""
+    problems: list[str] = []
+    seed_marked_data(owner)
+    for url in staff_urls(urlconf):
+        kwargs = _kwargs_for(url, owner, problems)
+        if kwargs is None:
+            continue
+        path = reverse(url.name, kwargs=kwargs, urlconf=urlconf)
+        response = client.get(path)
+        status = response.status_code
+        if url.params:
+            if status not in (403, 404):
+                problems.append(f"{url.name}: got {status}, not 403 or 404")
+        elif status == 200:
+            if MARKER in response.content.decode():
+                problems.append(f"{url.name}: shows the municipality's records")
+        elif status not in (403, 404, 405):
+            problems.append(f"{url.name}: got {status}")
+    return problems
+
+
+def cache_problems(*, owner, owner_client: Client, urlconf=None) -> list[str]:
+    """Every staff URL answers with ``Cache-Control: no-store``, whatever its status."""
+    problems: list[str] = []
+    for url in staff_urls(urlconf):
+        kwargs = _kwargs_for(url, owner, problems)
+        if kwargs is None:
+            continue
+        path = reverse(url.name, kwargs=kwargs, urlconf=urlconf)
+        response = owner_client.get(path)
+        directives = {part.strip().lower() for part in response.get("Cache-Control", "").split(",")}
+        if "no-store" not in directives:
+            problems.append(
+                f"{url.name}: Cache-Control is {response.get('Cache-Control')!r}, not no-store"
+            )
+    return problems

@@ -6,7 +6,12 @@ the real unit builder applies, but points them at faulty views.
 
 import pytest
 
-from tests.security.checks import audit_problems, tenancy_problems, undeclared_views
+from tests.security.checks import (
+    audit_problems,
+    shut_out_problems,
+    tenancy_problems,
+    undeclared_views,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -29,3 +34,11 @@ def test_unscoped_view_is_reported(home, all_roles, outsider, login):
 def test_view_without_audit_entry_is_reported(home, all_roles, login):
     problems = audit_problems(owner=home, owner_client=login(all_roles))
     assert problems == ["core:unit_delete: shows core.unit but wrote no audit read entry"]
+
+
+def test_records_shown_to_an_organisation_editor_without_organisation_are_reported(
+    home, orgless_editor, login, settings
+):
+    settings.ROOT_URLCONF = "tests.security.leaky_urls"
+    problems = shut_out_problems(owner=home, client=login(orgless_editor))
+    assert problems == ["leaky: shows the municipality's records"]

@@ -1,6 +1,6 @@
 """Shared tenancy test: every staff page with an object id answers 404 to another municipality."""
 
-from tests.security.checks import tenancy_problems, undeclared_views
+from tests.security.checks import shut_out_problems, tenancy_problems, undeclared_views
 from tests.security.staff_urls import staff_urls
 
 
@@ -18,3 +18,9 @@ def test_objects_of_another_municipality_answer_404(home, all_roles, outsider, l
         owner=home, owner_client=login(all_roles), outsider_client=login(outsider)
     )
     assert problems == []
+
+
+def test_an_organisation_editor_without_organisation_sees_nothing(home, orgless_editor, login):
+    """The "outsider with no organisation": the organisation editor role of the
+    municipality, but no organisation (removed, or dropped by an import)."""
+    assert shut_out_problems(owner=home, client=login(orgless_editor)) == []

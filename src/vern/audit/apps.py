@@ -6,3 +6,22 @@ class AuditConfig(AppConfig):
     name = "vern.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        from vern.core import shell
+        from vern.core.models import Role
+
+        shell.register_nav(
+            label=_("Audit log"),
+            url_name="audit:entry_list",
+            roles={Role.ADMIN},
+            order=60,
+            active_prefix="audit:entry_list",
+        )
+        shell.register_card(
+            title=_("Audit log"),
+            description=_("Every read and change of personal data."),
+            url_name="audit:entry_list",
+            roles={Role.ADMIN},
+            order=60,
+        )

@@ -7,6 +7,8 @@ together or not at all.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -73,3 +75,37 @@ def log_action(
         entry.hash = entry.compute_hash()
         entry.save(force_insert=True)
     return entry
+
+
+# --- lock order --------------------------------------------------------------
+#
+# ``log_action`` holds the chain lock until the transaction ends. A transaction
+# that writes rows after its first entry (a new organisation, then the
+# service) would hold the chain lock while it waits for a row lock, and one
+# that locked the row first would wait for the chain lock: a deadlock. So a
+# write that records an audit entry takes the chain lock before any row lock,
+# through ``lock_chain`` or ``audited_transaction``. On SQLite a writer holds
+# the whole database already, so there is nothing to order.
+
+
+def lock_chain() -> None:
+    """Take the audit chain's lock now, until the current transaction ends.
+
+    Call it first in a transaction that will log, before touching any row. It
+    may be taken again (``log_action`` does); the lock is re-entrant.
+    """
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
+
+
+def audited_transaction[F: Callable[..., Any]](func: F) -> F:
+    """``transaction.atomic`` whose first step is ``lock_chain``."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic():
+            lock_chain()
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

@@ -15,13 +15,24 @@ def _languages(request):
     return settings.LANGUAGES
 
 
+def _pending_invitations(request):
+    """How many invitations wait for the logged-in person (asked only if shown)."""
+    user = getattr(request, "user", None)
+
+    def count() -> int:
+        if user is None or not user.is_authenticated:
+            return 0
+        return user.invitations.count()
+
+    return count
+
+
 def vern(request):
     return {
+        "pending_invitations": _pending_invitations(request),
         "vern_demo": settings.VERN_DEMO,
         "vern_exit_url": settings.VERN_EXIT_URL,
         "languages": _languages(request),
         "active_municipality": getattr(request, "municipality", None),
         "active_roles": getattr(request, "roles", frozenset()),
-        # Outside organisation editors see only their own directory entries.
-        "org_editor_only": getattr(request, "roles", frozenset()) == {"org_editor"},
     }

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from vern.core.models import STAFF_ROLES, Role, Unit
+from vern.core.login import normalise_email
+from vern.core.models import STAFF_ROLES, Role, Unit, User
+from vern.core.services import awaits_first_password
+from vern.core.validators import single_line_inputs
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -21,6 +27,7 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
 ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in STAFF_ROLES]
 
 
+@single_line_inputs
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
@@ -31,7 +38,34 @@ class LoginForm(AuthenticationForm):
         "inactive": _("This account is not active."),
     }
 
+    def clean_username(self) -> str:
+        # The same spelling reaches authentication and the lock-out (core/login.py).
+        return normalise_email(self.cleaned_data["username"])
 
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, which also reaches invited people without a password yet.
+
+    Django sends nothing to an account without a usable password. An invited
+    person who never chose one (the invitation link lasts an hour) must be
+    able to get a new link here; the page answers the same whether or not the
+    address is known.
+    """
+
+    def get_users(self, email):
+        email = normalise_email(email)
+        for user in User.objects.filter(email__iexact=email, is_active=True):
+            # As Django does: the match must hold after Unicode folding too.
+            same = _fold(user.email) == _fold(email)
+            if same and (user.has_usable_password() or awaits_first_password(user)):
+                yield user
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@single_line_inputs
 class TokenForm(forms.Form):
     token = forms.RegexField(
         label=_("Code from your authenticator app"),
@@ -46,6 +80,7 @@ class TokenForm(forms.Form):
         return self.cleaned_data["token"].strip()
 
 
+@single_line_inputs
 class UnitForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Unit.Kind.choices)
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -57,6 +92,7 @@ class _UnitChoiceMixin:
         self.fields["unit"].queryset = units
 
 
+@single_line_inputs
 class MemberInviteForm(_UnitChoiceMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
@@ -66,6 +102,7 @@ class MemberInviteForm(_UnitChoiceMixin, forms.Form):
     )
 
 
+@single_line_inputs
 class MembershipForm(_UnitChoiceMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
     unit = forms.ModelChoiceField(

@@ -97,3 +97,21 @@ class FormReferrerPolicyMiddleware:
         if in_staff_area(request.path_info):
             response.headers["Referrer-Policy"] = "same-origin"
         return response
+
+
+class StaffNoStoreMiddleware:
+    """Send ``Cache-Control: no-store`` on every staff and account response.
+
+    Staff pages and PDFs hold personal data, and the account pages carry reset
+    tokens and login state: no browser cache, shared computer or proxy may keep
+    a copy. Redirects, errors and the lock-out page get it too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if in_staff_area(request.path_info):
+            response.headers["Cache-Control"] = "no-store"
+        return response

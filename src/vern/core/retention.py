@@ -13,12 +13,15 @@ then handles every type the same way:
   one audit entry is written, and the record is deleted or anonymised;
 * the deletion or anonymisation is itself the claim (a conditional DELETE
   or UPDATE), so two runs at once never count a record twice;
-* a record that fails is logged and skipped; the rest go on.
+* a record that fails is logged and left whole (its transaction is rolled
+  back); the rest go on, and the job then raises ``JobFailed``
+  (``core/jobs.py``), so ``vern tick`` runs its other jobs and exits 1;
+* each record's transaction takes the audit chain lock first
+  (``lock_chain``), before the row it claims, like every other write service.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -30,10 +33,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from vern.audit.services import log_action
+from vern.audit.services import lock_chain, log_action
+from vern.core.jobs import ItemFailures
 from vern.core.models import RetentionCount, RetentionPeriod
-
-logger = logging.getLogger(__name__)
 
 AUDIT_CODES = {"delete": "core.retention.deleted", "anonymise": "core.retention.anonymised"}
 
@@ -123,6 +125,7 @@ def _count(kind: RetentionType, record: models.Model, municipality_id: int | Non
 def _remove(kind: RetentionType, record: models.Model, municipality_id: int | None) -> bool:
     model = kind.model_class
     with transaction.atomic():
+        lock_chain()
         one = model._default_manager.filter(pk=record.pk)
         if kind.action == "delete":
             # Only this table's row counts as the claim; cascades are extra.
@@ -147,8 +150,11 @@ def _remove(kind: RetentionType, record: models.Model, municipality_id: int | No
     return True
 
 
-def apply_type(kind: RetentionType, *, today: date) -> int:
-    """Remove the records of one type that are past their municipality's period."""
+def apply_type(kind: RetentionType, *, today: date, failures: ItemFailures) -> int:
+    """Remove the records of one type that are past their municipality's period.
+
+    A record that fails is counted in ``failures`` and the others go on.
+    """
     model = kind.model_class
     municipality_key = kind.municipality_field
     candidates = model._default_manager.filter(**{f"{kind.closed_field}__isnull": False})
@@ -176,14 +182,17 @@ def apply_type(kind: RetentionType, *, today: date) -> int:
     removed = 0
     for batch in batches:
         for record in batch.annotate(_retention_municipality=F(municipality_key)).order_by("pk"):
-            try:
+            with failures.item(f"{kind.code} {record.pk}"):
                 if _remove(kind, record, record._retention_municipality):
                     removed += 1
-            except Exception:
-                logger.exception("Retention of %s %s failed", kind.code, record.pk)
     return removed
 
 
 def apply_retention(*, today: date) -> int:
-    """The ``vern tick`` job: every registered type; returns the records removed."""
-    return sum(apply_type(kind, today=today) for kind in registered_types())
+    """The ``vern tick`` job: every registered type; returns the records removed.
+
+    Raises ``JobFailed`` at the end if any record failed.
+    """
+    failures = ItemFailures("apply_retention")
+    removed = sum(apply_type(kind, today=today, failures=failures) for kind in registered_types())
+    return failures.result(removed)

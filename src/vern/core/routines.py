@@ -2,15 +2,19 @@
 
 Two layers, both used by ``vern tick``:
 
-* **Notices.** ``run_notices(items, build)`` is the one skeleton of every
-  reminder job: for each due row ``build`` returns a ``Notice`` (who gets it,
-  what it says, and the conditional UPDATE that claims it) or ``None``. The
-  claim, the in-app notifications and the audit entry are written in one
-  transaction; the mail goes out after it commits, one message per person, so
-  a failing address stops neither the others nor the rest of the run. A row
-  that fails in any other way is logged and skipped. Two runs at once cannot
-  both claim a notice: the second UPDATE waits for the first to commit and
-  then matches no row.
+* **Notices.** ``run_notices(items, build, job=...)`` is the one skeleton of
+  every reminder job: for each due row ``build`` returns a ``Notice`` (who gets
+  it, what it says, the conditional UPDATE that claims it and the one that
+  releases it) or ``None``. The claim commits first; then each person is
+  mailed on their own, so a failing address does not stop the others. If no
+  mail could be sent the claim is released (the next run tries again) and the
+  item counts as failed; otherwise the in-app notifications and the audit
+  entry are written in one transaction. An item that fails is logged, the
+  rest go on, and the job then raises ``JobFailed`` (``core/jobs.py``), so
+  ``vern tick`` runs its other jobs and exits 1. Two runs at once cannot both
+  claim a notice: the second UPDATE waits for the first to commit and then
+  matches no row. Every write transaction here takes the audit chain lock
+  first (``lock_chain``), like every other write service.
 * **Steps.** An app describes a routine as a ``Routine`` of ``StepSpec``s
   (what, due how many working days after the start, which role answers) and
   starts it for one of its records with ``routine_start``. ``send_step_notices``
@@ -37,8 +41,10 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from vern.audit.services import log_action
+from vern.audit.services import audited_transaction, lock_chain, log_action
 from vern.core import calendar
+from vern.core.jobs import ItemFailures
+from vern.core.mail import subject_line
 from vern.core.models import (
     Membership,
     Municipality,
@@ -51,9 +57,6 @@ from vern.core.models import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-SUBJECT_MAX = 200
 
 
 # --- Due dates -----------------------------------------------------------------
@@ -157,24 +160,30 @@ def routine_settings(municipality_id: int) -> RoutineSettings:
 # --- Notices -------------------------------------------------------------------
 
 
-def safe_subject(text: str) -> str:
-    """One line, whatever the data put in it: no header can be smuggled in."""
-    return " ".join(str(text).split())[:SUBJECT_MAX]
-
-
 @dataclass
 class Notice:
-    """One message about one record, for ``run_notices`` to claim once and send."""
+    """One message about one record, for ``run_notices`` to claim once and send.
+
+    ``claim`` is the conditional UPDATE that marks the record as notified and
+    returns the rows it changed (none: another run got there first);
+    ``release`` undoes it when no mail could be sent, so the next run tries
+    again.
+    """
 
     target: models.Model
     code: str  # the audit code, e.g. "plans.planmeasure.reminded"
     recipients: Sequence[User]
     subject: str
     body: str
-    claim: Callable[[], int]  # the conditional UPDATE; returns the rows it changed
+    claim: Callable[[], int]
+    release: Callable[[], int]
     municipality_id: int | None = None
     link: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+class NotSent(Exception):
+    """No recipient of a notice could be mailed; its claim has been released."""
 
 
 def compose(template: str, context: dict[str, Any], subject: str, **params: Any) -> tuple[str, str]:
@@ -186,28 +195,52 @@ def compose(template: str, context: dict[str, Any], subject: str, **params: Any)
     with translation.override(settings.LANGUAGE_CODE):
         values = {key: value() if callable(value) else value for key, value in params.items()}
         text = str(subject) % values if values else str(subject)
-        return safe_subject(text), render_to_string(template, context)
+        return subject_line(text), render_to_string(template, context)
 
 
 def deliver(notice: Notice) -> bool:
-    """Claim the notice and, if this run won it, record and send it.
+    """Claim the notice and, if this run won it, send and record it.
 
-    Returns whether it was sent. Nothing is sent to nobody: with no
-    recipients the notice is left unclaimed for a later run.
+    Returns whether it was sent. Nothing is sent to nobody: with no active
+    recipients the notice is left unclaimed for a later run. Each recipient is
+    mailed on their own, after the claim has committed (no lock is held while
+    the mail server answers); a failing address is logged and the others are
+    still mailed. If no mail at all could be sent the claim is released and
+    ``NotSent`` is raised, so the item counts as failed and the next run tries
+    again. Once some mail went out, the in-app notifications (for every
+    recipient, the one whose mail failed too) and the audit entry are written
+    in one transaction.
     """
     recipients = [user for user in notice.recipients if user.is_active]
     if not recipients:
         return False
-    subject = safe_subject(notice.subject)
     with transaction.atomic():
+        lock_chain()
         if not notice.claim():
             return False
+    subject = subject_line(notice.subject)
+    mailed, first_error = 0, None
+    for user in recipients:
+        try:
+            send_mail(subject, notice.body, None, [user.email])
+        except Exception as error:
+            logger.exception("Notice %s to user %s could not be mailed", notice.code, user.pk)
+            first_error = first_error or error
+        else:
+            mailed += 1
+    if not mailed:
+        with transaction.atomic():
+            lock_chain()
+            notice.release()
+        raise NotSent(f"{notice.code}: no recipient could be mailed") from first_error
+    with transaction.atomic():
+        lock_chain()
         Notification.objects.bulk_create(
             Notification(
                 recipient=user,
                 municipality_id=notice.municipality_id,
                 code=notice.code,
-                text=subject[:300],
+                text=subject[: Notification._meta.get_field("text").max_length],
                 link=notice.link,
             )
             for user in recipients
@@ -218,27 +251,32 @@ def deliver(notice: Notice) -> bool:
             code=notice.code,
             target=notice.target,
             municipality=notice.municipality_id,
-            detail={**notice.detail, "recipients": len(recipients)},
+            detail={**notice.detail, "recipients": len(recipients), "mailed": mailed},
         )
-    for user in recipients:
-        try:
-            send_mail(subject, notice.body, None, [user.email])
-        except Exception:
-            logger.exception("Notice %s to user %s could not be mailed", notice.code, user.pk)
     return True
 
 
-def run_notices[T](items: Iterable[T], build: Callable[[T], Notice | None]) -> int:
-    """The skeleton of every reminder job; returns how many notices were sent."""
+def _describe(item: object) -> str:
+    if isinstance(item, models.Model):
+        return f"{item._meta.label_lower} {item.pk}"
+    return repr(item)
+
+
+def run_notices[T](items: Iterable[T], build: Callable[[T], Notice | None], *, job: str) -> int:
+    """The skeleton of every reminder job; returns how many notices were sent.
+
+    An item whose ``build`` or delivery raises is logged with its traceback and
+    the job goes on with the next; at the end the job raises ``JobFailed``
+    (``core/jobs.py``), so ``vern tick`` runs the other jobs and exits 1.
+    """
     sent = 0
+    failures = ItemFailures(job)
     for item in items:
-        try:
+        with failures.item(_describe(item)):
             notice = build(item)
             if notice is not None and deliver(notice):
                 sent += 1
-        except Exception:
-            logger.exception("A notice for %r failed; going on with the next", item)
-    return sent
+    return failures.result(sent)
 
 
 # --- Routines and their steps --------------------------------------------------
@@ -268,7 +306,7 @@ class Routine:
         return next(spec for spec in self.steps if spec.code == code)
 
 
-@transaction.atomic
+@audited_transaction
 def routine_start(
     *,
     routine: Routine,
@@ -325,7 +363,7 @@ def routine_start(
     return steps
 
 
-@transaction.atomic
+@audited_transaction
 def step_complete(*, step: Step, actor: User) -> bool:
     """Mark a step done; no further notices go out for it. False if it already was."""
     done = Step.objects.filter(pk=step.pk, done_at__isnull=True).update(
@@ -443,6 +481,9 @@ def _step_notice(step: Step, rung: int, today: date) -> Notice:
         claim=lambda: Step.objects.filter(pk=step.pk, rung__lt=rung, done_at__isnull=True).update(
             rung=rung, rung_at=timezone.now()
         ),
+        release=lambda: Step.objects.filter(pk=step.pk, rung=rung).update(
+            rung=step.rung, rung_at=step.rung_at
+        ),
         detail={"routine": step.routine, "step": step.code, "due": step.due_on.isoformat()},
     )
 
@@ -473,4 +514,31 @@ def send_step_notices(*, today: date) -> int:
             return None
         return _step_notice(step, rung, today)
 
-    return run_notices(steps, build)
+    return run_notices(steps, build, job="send_step_notices")
+
+
+# --- In the staff shell --------------------------------------------------------
+
+
+def step_needs(user, municipality, roles, today: date) -> list[Any]:
+    """The "what needs me" provider (``core/shell.py``) for routine steps.
+
+    The person's open steps that are overdue or due within a week, and those
+    the escalation ladder has brought to them (``selectors.steps_needing_attention``).
+    """
+    from vern.core import shell
+    from vern.core.selectors import steps_needing_attention
+
+    if municipality is None:
+        return []
+    app = _("Routines")
+    return [
+        shell.NeedsItem(
+            label=step.title,
+            url=step.link,
+            state=shell.OVERDUE if step.due_on < today else shell.DUE_SOON,
+            app=app,
+            due_on=step.due_on,
+        )
+        for step in steps_needing_attention(user, municipality=municipality, today=today)
+    ]

@@ -1,4 +1,4 @@
-"""Writes in the core app: units and memberships.
+"""Writes in the core app: units, memberships and invitations.
 
 Each service runs in one transaction, validates with ``full_clean`` and writes
 its audit entry inside that transaction; mail goes out only after commit.
@@ -16,11 +16,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from vern.audit.services import log_action
-from vern.core.models import Membership, Municipality, Role, Unit, User
+from vern.audit.services import audited_transaction, log_action
+from vern.core.models import Invitation, Membership, Municipality, Role, Unit, User
 
 
-@transaction.atomic
+@audited_transaction
 def unit_create(*, municipality: Municipality, actor: User, kind: str, name: str) -> Unit:
     unit = Unit(municipality=municipality, kind=kind, name=name.strip())
     unit.full_clean()
@@ -29,7 +29,7 @@ def unit_create(*, municipality: Municipality, actor: User, kind: str, name: str
     return unit
 
 
-@transaction.atomic
+@audited_transaction
 def unit_update(*, unit: Unit, actor: User, kind: str, name: str) -> Unit:
     unit.kind = kind
     unit.name = name.strip()
@@ -39,7 +39,7 @@ def unit_update(*, unit: Unit, actor: User, kind: str, name: str) -> Unit:
     return unit
 
 
-@transaction.atomic
+@audited_transaction
 def unit_delete(*, unit: Unit, actor: User) -> None:
     """Delete a unit; memberships tied to it keep their role without the unit."""
     log_action(
@@ -62,7 +62,22 @@ def _invite_mail(user: User, *, base_url: str, municipality: Municipality) -> No
     send_mail(_("You have been given access to Vern"), body, None, [user.email])
 
 
-@transaction.atomic
+def _invitation_mail(invitation: Invitation, *, base_url: str) -> None:
+    """Ask a person who already has an account to accept a role: no password link."""
+    link = base_url + reverse("account:invitations")
+    body = render_to_string(
+        "core/mail/invitation.txt",
+        {
+            "link": link,
+            "municipality": invitation.municipality,
+            "role": invitation.get_role_display(),
+            "reset_link": base_url + reverse("account:password_reset"),
+        },
+    )
+    send_mail(_("You have been invited to Vern"), body, None, [invitation.user.email])
+
+
+@audited_transaction
 def member_invite(
     *,
     municipality: Municipality,
@@ -72,24 +87,33 @@ def member_invite(
     role: str,
     unit: Unit | None,
     base_url: str,
-) -> Membership:
+) -> Membership | Invitation:
     """Give a person a role in the municipality, creating their account if new.
 
-    A new account has no usable password; the invitation mail carries a link to
-    choose one. An existing account only gains the membership.
+    A new account has no usable password and gets the role at once; the mail
+    carries a link to choose a password. A person who already has an account
+    (made by this or any other municipality) only gets an ``Invitation``: their
+    account is not touched, the inviting municipality does not see its stored
+    name, and the mail asks them to log in and accept. The role is theirs only
+    once they do (``invitation_accept``).
     """
     if role == Role.NATIONAL:
         raise ValidationError({"role": _("The national role cannot be given by a municipality.")})
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if created:
-        user = User(email=email, full_name=full_name.strip())
-        user.set_unusable_password()
-        user.full_clean(exclude=["password"])
-        user.save()
-    if Membership.objects.filter(user=user, municipality=municipality, role=role).exists():
-        raise ValidationError({"role": _("This person already has that role here.")})
+    if user is not None:
+        return _invite_existing(
+            user=user,
+            municipality=municipality,
+            actor=actor,
+            role=role,
+            unit=unit,
+            base_url=base_url,
+        )
+    user = User(email=email, full_name=full_name.strip())
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
     membership = Membership(user=user, municipality=municipality, role=role, unit=unit)
     membership.full_clean()
     membership.save()
@@ -98,13 +122,126 @@ def member_invite(
         action="create",
         code="core.membership.create",
         target=membership,
-        detail={"role": role, "new_account": created},
+        detail={"role": role, "new_account": True},
     )
     transaction.on_commit(lambda: _invite_mail(user, base_url=base_url, municipality=municipality))
     return membership
 
 
-@transaction.atomic
+def _invite_existing(
+    *,
+    user: User,
+    municipality: Municipality,
+    actor: User,
+    role: str,
+    unit: Unit | None,
+    base_url: str,
+) -> Invitation:
+    if Membership.objects.filter(user=user, municipality=municipality, role=role).exists():
+        raise ValidationError({"role": _("This person already has that role here.")})
+    if Invitation.objects.filter(user=user, municipality=municipality, role=role).exists():
+        raise ValidationError(
+            {"role": _("This person has already been invited to that role and has not answered.")}
+        )
+    invitation = Invitation(
+        user=user, municipality=municipality, role=role, unit=unit, invited_by=actor
+    )
+    invitation.full_clean()
+    invitation.save()
+    log_action(
+        actor=actor,
+        action="create",
+        code="core.invitation.create",
+        target=invitation,
+        detail={"role": role, "user": user.pk},
+    )
+    transaction.on_commit(lambda: _invitation_mail(invitation, base_url=base_url))
+    return invitation
+
+
+@audited_transaction
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """The invited person takes the role; only they may, and only logged in."""
+    if invitation.user_id != user.pk:
+        raise ValidationError(_("This invitation is for someone else."))
+    membership = Membership.objects.filter(
+        user=user, municipality=invitation.municipality_id, role=invitation.role
+    ).first()
+    if membership is None:
+        membership = Membership(
+            user=user,
+            municipality=invitation.municipality,
+            role=invitation.role,
+            unit=invitation.unit,
+        )
+        membership.full_clean()
+        membership.save()
+    log_action(
+        actor=user,
+        action="create",
+        code="core.invitation.accept",
+        target=membership,
+        detail={"role": invitation.role, "invited_by": invitation.invited_by_id},
+    )
+    invitation.delete()
+    return membership
+
+
+@audited_transaction
+def invitation_decline(*, invitation: Invitation, user: User) -> None:
+    if invitation.user_id != user.pk:
+        raise ValidationError(_("This invitation is for someone else."))
+    log_action(
+        actor=user,
+        action="delete",
+        code="core.invitation.decline",
+        target=invitation,
+        detail={"role": invitation.role},
+    )
+    invitation.delete()
+
+
+@audited_transaction
+def invitation_withdraw(*, invitation: Invitation, actor: User) -> None:
+    """The municipality takes back an invitation that has not been answered."""
+    log_action(
+        actor=actor,
+        action="delete",
+        code="core.invitation.withdraw",
+        target=invitation,
+        detail={"role": invitation.role, "user": invitation.user_id},
+    )
+    invitation.delete()
+
+
+def awaits_first_password(user: User) -> bool:
+    """An invited person who has never chosen a password (nor logged in)."""
+    return user.is_active and user.last_login is None and not user.has_usable_password()
+
+
+@audited_transaction
+def member_reinvite(*, membership: Membership, actor: User, base_url: str) -> None:
+    """Send the invitation mail again, with a fresh link for choosing a password.
+
+    Only for a person who has not chosen one yet: the first link lasts an hour.
+    """
+    user = membership.user
+    if not awaits_first_password(user):
+        raise ValidationError(
+            _("This person has already chosen a password, so there is no invitation to send again.")
+        )
+    log_action(
+        actor=actor,
+        action="update",
+        code="core.membership.reinvite",
+        target=membership,
+        detail={"user": user.pk},
+    )
+    municipality = membership.municipality
+    transaction.on_commit(lambda: _invite_mail(user, base_url=base_url, municipality=municipality))
+
+
+@audited_transaction
 def membership_update(
     *, membership: Membership, actor: User, role: str, unit: Unit | None
 ) -> Membership:
@@ -127,7 +264,7 @@ def membership_update(
     return membership
 
 
-@transaction.atomic
+@audited_transaction
 def membership_remove(*, membership: Membership, actor: User) -> None:
     if membership.role == Role.ADMIN and _last_admin(membership):
         raise ValidationError(_("The municipality must keep at least one administrator."))

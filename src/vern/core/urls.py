@@ -14,6 +14,12 @@ urlpatterns = [
     path("brukere/ny/", members.member_invite, name="member_invite"),
     path("brukere/<int:pk>/", members.member_detail, name="member_detail"),
     path("brukere/<int:pk>/fjern/", members.member_remove, name="member_remove"),
+    path("brukere/<int:pk>/send-invitasjon/", members.member_reinvite, name="member_reinvite"),
+    path(
+        "brukere/invitasjoner/<int:pk>/trekk-tilbake/",
+        members.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("varsler/", notifications.notification_list, name="notification_list"),
     path("varsler/lest/", notifications.notification_read, name="notification_read"),
 ]

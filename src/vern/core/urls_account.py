@@ -7,6 +7,8 @@ urlpatterns = [
     path("logg-inn/", account.LoginView.as_view(), name="login"),
     path("logg-ut/", account.LogoutView.as_view(), name="logout"),
     path("tofaktor/", account.otp, name="otp"),
+    path("invitasjoner/", account.invitations, name="invitations"),
+    path("invitasjoner/<int:pk>/svar/", account.invitation_answer, name="invitation_answer"),
     path("glemt-passord/", account.PasswordResetView.as_view(), name="password_reset"),
     path(
         "glemt-passord/sendt/", account.PasswordResetDoneView.as_view(), name="password_reset_done"

@@ -24,3 +24,7 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_store_missing_cards, sender=self)
+
+        from vern.directory import shell
+
+        shell.register()

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vern.core.models import Membership, Municipality, Role, User
+from vern.core.validators import single_line_inputs
 from vern.directory.models import (
     Location,
     Organization,
@@ -72,6 +73,7 @@ class AreaChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+@single_line_inputs
 class ServiceForm(forms.ModelForm):
     """Everything about one entry except phones and opening hours (formsets).
 
@@ -87,6 +89,8 @@ class ServiceForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    # The entry's updated_at when the form was opened, to notice a save in between.
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
     target_groups = TermChoiceField(
         label=_("Target groups"), queryset=TaxonomyTerm.objects.none(), required=False
     )
@@ -235,6 +239,7 @@ class ServiceForm(forms.ModelForm):
             self.fields[name].required = False
         existing = not service._state.adding
         if existing:
+            self.initial.setdefault("seen_version", service.updated_at.isoformat())
             terms = list(service.terms.all())
             self.initial.setdefault(
                 "target_groups", [t.pk for t in terms if t.taxonomy.code == "target_group"]
@@ -357,6 +362,7 @@ class ServiceForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in PROPOSABLE_FIELDS if name in self.fields}
 
 
+@single_line_inputs
 class PhoneForm(forms.Form):
     id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     number = forms.CharField(
@@ -367,6 +373,7 @@ class PhoneForm(forms.Form):
     is_free = forms.BooleanField(label=_("Free to call"), required=False, initial=True)
 
 
+@single_line_inputs
 class ScheduleForm(forms.Form):
     weekday = forms.TypedChoiceField(
         label=_("Day"),
@@ -449,10 +456,12 @@ def schedule_initial(service: Service | None) -> list[dict]:
     ]
 
 
+@single_line_inputs
 class VerifyForm(forms.Form):
     pass
 
 
+@single_line_inputs
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
@@ -460,6 +469,7 @@ class OrganizationForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
+@single_line_inputs
 class LocationForm(forms.ModelForm):
     class Meta:
         model = Location
@@ -505,11 +515,13 @@ class LocationForm(forms.ModelForm):
         return data
 
 
+@single_line_inputs
 class EditorInviteForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
 
 
+@single_line_inputs
 class DecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the editor"),
@@ -520,6 +532,7 @@ class DecisionForm(forms.Form):
     )
 
 
+@single_line_inputs
 class SynonymForm(forms.ModelForm):
     class Meta:
         model = Synonym

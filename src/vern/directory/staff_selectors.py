@@ -41,9 +41,16 @@ REMIND_DAYS = 14
 
 
 def _organization_editor_only(request: HttpRequest) -> bool:
-    """True for a person whose only way in is being an organisation's editor."""
+    """True for a person whose only way in is being an organisation's editor.
+
+    Fails closed: an organisation editor (who holds no municipal staff role)
+    is limited to their organisations even when they have none left, so a
+    removed editor sees nothing rather than the municipality's directory.
+    """
     if request.roles - {Role.EDITOR, Role.ORG_EDITOR}:
         return False
+    if Role.EDITOR not in request.roles:
+        return True
     return OrganizationEditor.objects.filter(user=request.user).exists()
 
 
@@ -54,6 +61,8 @@ def _own_organizations(request: HttpRequest) -> QuerySet:
 def visible_services(request: HttpRequest) -> QuerySet[Service]:
     services = scoped(request, Service)
     if _organization_editor_only(request):
+        if not OrganizationEditor.objects.filter(user=request.user).exists():
+            return services.none()
         services = services.filter(
             Q(organization__in=_own_organizations(request)) | Q(editors=request.user)
         ).distinct()
@@ -129,6 +138,27 @@ def can_verify(request: HttpRequest, service: Service) -> bool:
     return edit_mode(request, service) == "direct" or (
         service.editors.filter(pk=request.user.pk).exists()
     )
+
+
+def owned_services(request: HttpRequest) -> QuerySet[Service]:
+    """The visible entries the person answers for (``owns``)."""
+    mine = Q(pk__in=[])
+    if request.municipality is not None and request.roles & OWNER_ROLES:
+        mine |= Q(owner=request.municipality)
+    if Role.NATIONAL in request.roles:
+        mine |= Q(owner__isnull=True)
+    return visible_services(request).filter(mine)
+
+
+def verifiable_services(request: HttpRequest) -> QuerySet[Service]:
+    """The visible entries the person may verify (``can_verify``): those they own
+    and those they are a responsible editor for."""
+    mine = Q(pk__in=Service.objects.filter(editors=request.user).values("pk"))
+    if request.municipality is not None and request.roles & OWNER_ROLES:
+        mine |= Q(owner=request.municipality)
+    if Role.NATIONAL in request.roles:
+        mine |= Q(owner__isnull=True)
+    return visible_services(request).filter(mine)
 
 
 def can_create(request: HttpRequest) -> bool:

@@ -6,8 +6,9 @@ owner (the municipality's coordinators and administrators, or the national
 editors) is told. Both run on the routine engine's notice skeleton
 (``vern.core.routines.run_notices``): each notice is claimed with a
 conditional UPDATE on the due date it is for, so two overlapping runs never
-send it twice, and verifying the entry (a new due date) makes the next
-cycle's notices possible.
+send it twice (and released if no mail could be sent, so the next run tries
+again), and verifying the entry (a new due date) makes the next cycle's
+notices possible.
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ def _notice(*, service: Service, recipients: list[User], overdue: bool) -> Notic
             .exclude(**{column: due})
             .update(**{column: due})
         ),
+        release=lambda: Service.objects.filter(pk=service.pk, **{column: due}).update(
+            **{column: getattr(service, column)}
+        ),
         detail={"due": due.isoformat()},
     )
 
@@ -102,6 +106,7 @@ def send_verification_reminders(*, today: date) -> int:
             recipients=_editors(service) or _owners(service.owner_id),
             overdue=False,
         ),
+        job="send_verification_reminders",
     )
 
 
@@ -117,4 +122,5 @@ def send_overdue_notices(*, today: date) -> int:
         lambda service: _notice(
             service=service, recipients=_owners(service.owner_id), overdue=True
         ),
+        job="send_overdue_notices",
     )

@@ -2,12 +2,15 @@
 
 from django.urls import path
 
+import vern.core.converters  # noqa: F401 (registers <municipality_number:>)
 from vern.directory.views import public
 
 app_name = "guide"
 urlpatterns = [
-    path("kommune/<str:number>/", public.municipality_page, name="municipality"),
-    path("kommune/<str:number>/plakat.pdf", public.poster_pdf, name="poster"),
+    path("kommune/<municipality_number:number>/", public.municipality_page, name="municipality"),
+    # Anything but four digits: the friendly "no such municipality" page.
+    path("kommune/<str:number>/", public.unknown_municipality, name="unknown_municipality"),
+    path("kommune/<municipality_number:number>/plakat.pdf", public.poster_pdf, name="poster"),
     path("sok/", public.search, name="search"),
     path("tjeneste/<uuid:pk>/", public.service_page, name="service"),
     path("tjeneste/<uuid:pk>/meld-feil/", public.report_error, name="report_error"),

@@ -6,3 +6,8 @@ class PlansConfig(AppConfig):
     name = "vern.plans"
     label = "plans"
     verbose_name = _("Action plans")
+
+    def ready(self) -> None:
+        from vern.plans import shell
+
+        shell.register()

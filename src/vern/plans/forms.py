@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vern.core.models import Unit, User
+from vern.core.validators import single_line_inputs
 from vern.plans.models import Area, CoverageNote, Measure, Plan, PlanMeasure, Review
 from vern.plans.services import PLAN_TEXT_FIELDS
 
@@ -17,6 +18,7 @@ class MeasureChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.code} {obj.title}" if obj.code else obj.title
 
 
+@single_line_inputs
 class PlanCreateForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
@@ -47,6 +49,7 @@ class PlanCreateForm(forms.Form):
         return data
 
 
+@single_line_inputs
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
@@ -71,6 +74,7 @@ class PlanForm(forms.ModelForm):
         }
 
 
+@single_line_inputs
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=Plan.Status.choices)
     adopted_on = forms.DateField(label=_("Adopted on"), required=False, widget=DATE)
@@ -79,10 +83,12 @@ class StatusForm(forms.Form):
     )
 
 
+@single_line_inputs
 class VersionForm(forms.Form):
     label = forms.CharField(label=_("Name of the version"), max_length=200)
 
 
+@single_line_inputs
 class LocalMeasureForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     area = forms.ChoiceField(label=_("Area"), choices=Area.choices)
@@ -91,6 +97,7 @@ class LocalMeasureForm(forms.Form):
     )
 
 
+@single_line_inputs
 class PlanMeasureForm(forms.ModelForm):
     class Meta:
         model = PlanMeasure
@@ -128,6 +135,7 @@ class PlanMeasureForm(forms.ModelForm):
         self.fields["budget_nok"].widget.attrs.update({"inputmode": "numeric", "min": 0})
 
 
+@single_line_inputs
 class AddMeasureForm(PlanMeasureForm):
     class Meta(PlanMeasureForm.Meta):
         fields = ["measure", *PlanMeasureForm.Meta.fields]
@@ -142,11 +150,13 @@ class AddMeasureForm(PlanMeasureForm):
         )
 
 
+@single_line_inputs
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     due_on = forms.DateField(label=_("Due date"), widget=DATE)
 
 
+@single_line_inputs
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Indicator"), max_length=200)
     unit = forms.CharField(label=_("Unit of measurement"), max_length=40, required=False)
@@ -156,6 +166,7 @@ class IndicatorForm(forms.Form):
     target = forms.DecimalField(label=_("Target"), max_digits=12, decimal_places=2)
 
 
+@single_line_inputs
 class MeasurementForm(forms.Form):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
     measured_on = forms.DateField(label=_("Date"), widget=DATE)
@@ -167,10 +178,12 @@ class MeasurementForm(forms.Form):
         self.fields["indicator"].queryset = plan_measure.indicators.all()
 
 
+@single_line_inputs
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Progress note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+@single_line_inputs
 class CoverageForm(forms.Form):
     measure = forms.CharField(widget=forms.HiddenInput)
     coverage = forms.ChoiceField(label=_("Coverage"), choices=CoverageNote.Coverage.choices)
@@ -179,6 +192,7 @@ class CoverageForm(forms.Form):
     )
 
 
+@single_line_inputs
 class ReviewForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Review.Kind.choices)
     held_on = forms.DateField(label=_("Date"), widget=DATE)

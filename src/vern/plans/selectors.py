@@ -365,3 +365,35 @@ def reviews_due(*, today: date, days_ahead: int = 14) -> QuerySet[Plan]:
     return Plan.objects.filter(
         status__in=Plan.IN_FORCE, next_review_on__lte=today + timedelta(days=days_ahead)
     ).exclude(review_reminded_for=models.F("next_review_on"))
+
+
+# Days ahead that count as "due soon" on the staff front page.
+ATTENTION_DAYS = 7
+
+
+def measures_needing_attention(
+    user, *, municipality: Municipality, today: date, everyone: bool
+) -> QuerySet[PlanMeasure]:
+    """Open measures of plans in force that are overdue or due within a week:
+    those ``user`` is responsible for, or, with ``everyone``, all of the
+    municipality's. Most overdue first."""
+    measures = PlanMeasure.objects.for_user(user, municipality=municipality).filter(
+        status__in=PlanMeasure.OPEN,
+        plan__status__in=Plan.IN_FORCE,
+        due_on__lte=today + timedelta(days=ATTENTION_DAYS),
+    )
+    if not everyone:
+        measures = measures.filter(responsible_person=user)
+    return measures.select_related("measure").order_by("due_on", "pk")
+
+
+def reviews_needing_attention(user, *, municipality: Municipality, today: date) -> QuerySet[Plan]:
+    """Plans in force whose next review is past or within a week."""
+    return (
+        Plan.objects.for_user(user, municipality=municipality)
+        .filter(
+            status__in=Plan.IN_FORCE,
+            next_review_on__lte=today + timedelta(days=ATTENTION_DAYS),
+        )
+        .order_by("next_review_on", "pk")
+    )

@@ -11,10 +11,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vern.audit.services import log_action
+from vern.audit.services import audited_transaction, log_action
 from vern.core.models import Municipality, User
 from vern.plans.models import (
     CoverageNote,
@@ -63,7 +62,7 @@ def _check_overlap(plan: Plan) -> None:
         )
 
 
-@transaction.atomic
+@audited_transaction
 def plan_create(
     *,
     municipality: Municipality,
@@ -111,7 +110,7 @@ PLAN_TEXT_FIELDS = (
 )
 
 
-@transaction.atomic
+@audited_transaction
 def plan_update(*, plan: Plan, actor: User, **fields) -> Plan:
     unknown = set(fields) - set(PLAN_TEXT_FIELDS)
     if unknown:
@@ -133,7 +132,7 @@ def plan_update(*, plan: Plan, actor: User, **fields) -> Plan:
     return plan
 
 
-@transaction.atomic
+@audited_transaction
 def plan_set_status(
     *,
     plan: Plan,
@@ -180,7 +179,7 @@ def plan_set_status(
     return plan
 
 
-@transaction.atomic
+@audited_transaction
 def version_save(*, plan: Plan, actor: User, label: str) -> PlanVersion:
     label = label.strip()
     if not label:
@@ -203,7 +202,7 @@ def version_save(*, plan: Plan, actor: User, label: str) -> PlanVersion:
     return version
 
 
-@transaction.atomic
+@audited_transaction
 def local_measure_create(
     *, municipality: Municipality, actor: User, title: str, area: str, summary: str = ""
 ) -> Measure:
@@ -253,7 +252,7 @@ def _check_people(plan_measure: PlanMeasure) -> None:
         )
 
 
-@transaction.atomic
+@audited_transaction
 def plan_measure_add(*, plan: Plan, actor: User, measure: Measure, **fields) -> PlanMeasure:
     if plan.measures.filter(measure=measure).exists():
         raise ValidationError({"measure": _("The plan already has this measure.")})
@@ -269,7 +268,7 @@ def plan_measure_add(*, plan: Plan, actor: User, measure: Measure, **fields) -> 
     return plan_measure
 
 
-@transaction.atomic
+@audited_transaction
 def plan_measure_update(*, plan_measure: PlanMeasure, actor: User, **fields) -> PlanMeasure:
     changed = []
     for name, value in fields.items():
@@ -293,7 +292,7 @@ def plan_measure_update(*, plan_measure: PlanMeasure, actor: User, **fields) -> 
     return plan_measure
 
 
-@transaction.atomic
+@audited_transaction
 def plan_measure_remove(*, plan_measure: PlanMeasure, actor: User) -> None:
     log_action(
         actor=actor,
@@ -305,7 +304,7 @@ def plan_measure_remove(*, plan_measure: PlanMeasure, actor: User) -> None:
     plan_measure.delete()
 
 
-@transaction.atomic
+@audited_transaction
 def milestone_add(*, plan_measure: PlanMeasure, actor: User, title: str, due_on: date) -> Milestone:
     milestone = Milestone(plan_measure=plan_measure, title=title.strip(), due_on=due_on)
     milestone.full_clean()
@@ -314,7 +313,7 @@ def milestone_add(*, plan_measure: PlanMeasure, actor: User, title: str, due_on:
     return milestone
 
 
-@transaction.atomic
+@audited_transaction
 def milestone_set_done(*, milestone: Milestone, actor: User, done_on: date | None) -> Milestone:
     milestone.done_on = done_on
     milestone.save(update_fields=["done_on"])
@@ -328,7 +327,7 @@ def milestone_set_done(*, milestone: Milestone, actor: User, done_on: date | Non
     return milestone
 
 
-@transaction.atomic
+@audited_transaction
 def indicator_add(
     *, plan_measure: PlanMeasure, actor: User, name: str, unit: str, baseline, target
 ) -> Indicator:
@@ -345,7 +344,7 @@ def indicator_add(
     return indicator
 
 
-@transaction.atomic
+@audited_transaction
 def measurement_add(
     *, indicator: Indicator, actor: User, measured_on: date, value, note: str = ""
 ) -> Measurement:
@@ -364,7 +363,7 @@ def measurement_add(
     return measurement
 
 
-@transaction.atomic
+@audited_transaction
 def note_add(*, plan_measure: PlanMeasure, actor: User, text: str) -> ProgressNote:
     note = ProgressNote(plan_measure=plan_measure, author=actor, text=text.strip())
     note.full_clean()
@@ -373,7 +372,7 @@ def note_add(*, plan_measure: PlanMeasure, actor: User, text: str) -> ProgressNo
     return note
 
 
-@transaction.atomic
+@audited_transaction
 def coverage_set(
     *, plan: Plan, actor: User, measure: Measure, coverage: str, reason: str
 ) -> CoverageNote:
@@ -407,7 +406,7 @@ def coverage_set(
     return note
 
 
-@transaction.atomic
+@audited_transaction
 def review_record(
     *,
     plan: Plan,

@@ -3,7 +3,8 @@
 The reminders run on the routine engine's notice skeleton
 (``vern.core.routines.run_notices``): each is claimed with a conditional
 UPDATE before mail is sent, so two overlapping runs never send the same
-reminder twice.
+reminder twice, and released again if no mail could be sent, so the next run
+tries again.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vern.audit.services import log_action
+from vern.audit.services import audited_transaction, log_action
 from vern.core.models import Role, User
 from vern.core.routines import Notice, compose, members, run_notices
 from vern.plans import selectors
@@ -58,10 +58,11 @@ def send_measure_reminders(*, today: date) -> int:
             claim=lambda: PlanMeasure.objects.filter(
                 pk=plan_measure.pk, reminded_at__isnull=True
             ).update(reminded_at=timezone.now()),
+            release=lambda: PlanMeasure.objects.filter(pk=plan_measure.pk).update(reminded_at=None),
             detail={"due_on": plan_measure.due_on.isoformat()},
         )
 
-    return run_notices(selectors.reminders_due(today=today), build)
+    return run_notices(selectors.reminders_due(today=today), build, job="send_measure_reminders")
 
 
 def send_review_reminders(*, today: date) -> int:
@@ -89,13 +90,16 @@ def send_review_reminders(*, today: date) -> int:
                 .exclude(review_reminded_for=due)
                 .update(review_reminded_for=due)
             ),
+            release=lambda: Plan.objects.filter(pk=plan.pk, review_reminded_for=due).update(
+                review_reminded_for=plan.review_reminded_for
+            ),
             detail={"due": due.isoformat()},
         )
 
-    return run_notices(selectors.reviews_due(today=today), build)
+    return run_notices(selectors.reviews_due(today=today), build, job="send_review_reminders")
 
 
-@transaction.atomic
+@audited_transaction
 def expire_plans(*, today: date) -> int:
     """Plans in force (adopted or under revision) whose period has ended become expired."""
     expired = 0

@@ -7,11 +7,19 @@ from vern.core.models.routines import (
     Step,
 )
 from vern.core.models.scoping import MunicipalRecord, ScopedQuerySet
-from vern.core.models.users import MUNICIPAL_ROLES, STAFF_ROLES, Membership, Role, User
+from vern.core.models.users import (
+    MUNICIPAL_ROLES,
+    STAFF_ROLES,
+    Invitation,
+    Membership,
+    Role,
+    User,
+)
 
 __all__ = [
     "MUNICIPAL_ROLES",
     "STAFF_ROLES",
+    "Invitation",
     "Membership",
     "MunicipalRecord",
     "Municipality",

@@ -131,3 +131,51 @@ class Membership(models.Model):
 
         if self.unit_id and self.unit.municipality_id != self.municipality_id:
             raise ValidationError({"unit": _("The unit belongs to another municipality.")})
+
+
+class Invitation(models.Model):
+    """A municipality's offer of a role to a person who already has an account.
+
+    It gives nothing until that person accepts it, logged in, on their own
+    invitations page (``/konto/invitasjoner/``); then it becomes a
+    ``Membership``. Until then the inviting municipality sees only the address
+    it typed, never the account's stored name, and the person gets no link for
+    a password.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    municipality = models.ForeignKey(
+        "core.Municipality", on_delete=models.PROTECT, related_name="invitations"
+    )
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality", "role"], name="core_invitation_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="national"), name="core_invitation_not_national"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.email} – {self.get_role_display()}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.unit_id and self.unit.municipality_id != self.municipality_id:
+            raise ValidationError({"unit": _("The unit belongs to another municipality.")})

@@ -1,22 +1,27 @@
-"""Login, two-factor verification and enrolment, logout, password reset."""
+"""Login, two-factor verification and enrolment, logout, password reset, invitations."""
 
 from __future__ import annotations
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vern.audit.services import log_action
-from vern.core.forms import LoginForm, TokenForm
+from vern.core import services
+from vern.core.forms import LoginForm, PasswordResetForm, TokenForm
+from vern.core.middleware import SESSION_KEY
 
 
 class LoginView(auth_views.LoginView):
@@ -87,6 +92,7 @@ def _base32(raw: bytes) -> str:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "core/auth/password_reset.html"
     email_template_name = "core/mail/password_reset.txt"
     subject_template_name = "core/mail/password_reset_subject.txt"
@@ -104,3 +110,52 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "core/auth/password_reset_complete.html"
+
+
+def _needs_second_factor(request: HttpRequest) -> HttpResponse | None:
+    """Send a session without the second factor to it, and back to the invitations."""
+    if settings.VERN_REQUIRE_2FA and not request.user.is_verified():
+        return redirect(
+            f"{reverse('account:otp')}?{urlencode({'next': reverse('account:invitations')})}"
+        )
+    return None
+
+
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The roles other municipalities have invited the logged-in person to."""
+    if response := _needs_second_factor(request):
+        return response
+    pending = request.user.invitations.select_related("municipality", "unit").order_by("created_at")
+    return render(request, "core/auth/invitations.html", {"invitations": pending})
+
+
+@require_POST
+@login_required
+def invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept or decline one of one's own invitations (someone else's answers 404)."""
+    if response := _needs_second_factor(request):
+        return response
+    invitation = get_object_or_404(request.user.invitations.select_related("municipality"), pk=pk)
+    answer = request.POST.get("answer")
+    try:
+        if answer == "accept":
+            membership = services.invitation_accept(invitation=invitation, user=request.user)
+        elif answer == "decline":
+            services.invitation_decline(invitation=invitation, user=request.user)
+        else:
+            messages.error(request, _("Choose whether to accept or decline the invitation."))
+            return redirect("account:invitations")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("account:invitations")
+    if answer == "decline":
+        messages.success(request, _("You declined the invitation."))
+        return redirect("account:invitations")
+    request.session[SESSION_KEY] = membership.municipality_id
+    messages.success(
+        request,
+        _("You now have the role %(role)s in %(municipality)s.")
+        % {"role": membership.get_role_display(), "municipality": membership.municipality.name},
+    )
+    return redirect("core:dashboard")

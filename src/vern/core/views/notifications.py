@@ -23,7 +23,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_view(personal_data=None, roles=RECIPIENT_ROLES, needs_municipality=False)
 def notification_read(request: HttpRequest) -> HttpResponse:
-    """Mark one notification read; its id comes in the form (a URL without one)."""
+    """Mark one notification read; its id comes in the form (a URL without one).
+
+    Back to the list, or to the front page when the form came from there
+    (``back=dashboard``; no other value is followed).
+    """
     try:
         pk = int(request.POST.get("notification", ""))
     except ValueError:
@@ -34,4 +38,6 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     # Someone else's or another municipality's: 404, like a missing one.
     if not marked and not notifications_for(request.user, request.municipality).filter(pk=pk):
         raise Http404
+    if request.POST.get("back") == "dashboard":
+        return redirect("core:dashboard")
     return redirect("core:notification_list")

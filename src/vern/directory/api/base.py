@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
@@ -152,7 +152,14 @@ def datetime_param(request: HttpRequest, name: str) -> datetime | None:
         ) from None
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
-    return value
+    # Times are stored in UTC; a time at the very ends of the calendar may have
+    # no UTC equivalent (year 0 or 10000), which the database cannot take.
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ApiError(
+            400, f"'{name}' is out of range: it must fall between the years 1 and 9999 in UTC."
+        ) from None
 
 
 def bool_param(request: HttpRequest, name: str) -> bool:

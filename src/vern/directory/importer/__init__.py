@@ -10,6 +10,12 @@ Accepted documents:
   ``organization_id`` and/or a nested ``organization``;
 * a bare list of organisations with nested services (``organization_package``).
 
+An import is made for one owner (``authority``): one municipality, the
+national role, or every owner when an operator restores a full copy. A record
+owned by anyone else is refused, as is any change of a record's owner; a
+record that names no owner gets the importing municipality (none for the
+other two).
+
 The import is idempotent by id: a record whose id exists is updated, one
 whose id is new is created. A service's phones, opening hours, languages,
 translations, areas, terms and places are replaced by those in the file.
@@ -29,6 +35,7 @@ The package is split by concern:
 
 * ``document``: reading the file and the shape of the document;
 * ``records``: reading one record's values and noting its problems;
+* ``authority``: whose records an import may create and change;
 * ``taxonomies``, ``attributes``, ``organizations``, ``service`` and
   ``service_rows``: building and updating model objects from records;
 * ``related``: saving the rows around a service and their history;
@@ -36,12 +43,14 @@ The package is split by concern:
 """
 
 from vern.directory.importer.attributes import VernValues
+from vern.directory.importer.authority import Authority
 from vern.directory.importer.document import FileProblem, count_services, read_file
 from vern.directory.importer.records import Problem, Record
 from vern.directory.importer.related import related_state
 from vern.directory.importer.run import Importer, ImportReport, import_data
 
 __all__ = [
+    "Authority",
     "FileProblem",
     "ImportReport",
     "Importer",

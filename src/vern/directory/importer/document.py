@@ -6,9 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+# HSDS documents nest a few levels (organisation, service, place, location,
+# address); far deeper nesting is hostile or broken, not data.
+MAX_DEPTH = 64
+
 
 class FileProblem(Exception):
-    """The file cannot be read as JSON at all."""
+    """The file cannot be read as JSON at all, or holds what no text may hold."""
 
 
 def read_file(path: str | Path) -> Any:
@@ -19,11 +23,64 @@ def read_file(path: str | Path) -> Any:
     except UnicodeDecodeError:
         raise FileProblem(f"{path}: not UTF-8 text") from None
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FileProblem(
             f"{path}: line {error.lineno}, column {error.colno}: not valid JSON: {error.msg}"
         ) from None
+    except RecursionError:
+        raise FileProblem(f"{path}: nested more than {MAX_DEPTH} levels deep") from None
+    problem = check_values(data)
+    if problem:
+        raise FileProblem(f"{path}: {problem}")
+    return data
+
+
+def check_values(data: Any) -> str | None:
+    """What makes a parsed document unusable as a whole, or ``None``.
+
+    Walks the document without recursion: nesting deeper than ``MAX_DEPTH``,
+    and text (values or keys) holding a NUL character (which PostgreSQL cannot
+    store) or a lone surrogate (half of a UTF-16 pair, which is no character
+    and cannot be written out as UTF-8).
+    """
+    stack: list[tuple[Any, int, tuple | None]] = [(data, 0, None)]
+    while stack:
+        value, depth, where = stack.pop()
+        if isinstance(value, str):
+            problem = _text_problem(value)
+            if problem:
+                return f"{_path(where)}: the text {problem}"
+        elif isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                return f"{_path(where)}: nested more than {MAX_DEPTH} levels deep"
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str):
+                    problem = _text_problem(key)
+                    if problem:
+                        return f"{_path(where)}: the key {key!a} {problem}"
+                stack.append((item, depth + 1, (where, key)))
+    return None
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "holds a NUL character (\\u0000)"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "holds a lone surrogate (\\ud800–\\udfff), which is not a character"
+    return None
+
+
+def _path(where: tuple | None) -> str:
+    """``services[0].name`` from the linked (parent, key) pairs."""
+    parts: list[str] = []
+    while where is not None:
+        where, key = where
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return "".join(reversed(parts)).lstrip(".") or "(document)"
 
 
 def count_services(data: Any) -> int:

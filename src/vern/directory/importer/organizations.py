@@ -45,11 +45,20 @@ class OrganizationImport:
         vern = self.vern_values(record, data, path)
         org = Organization.objects.filter(pk=ident).first()
         created = org is None
+        stored_owner = None if created else org.owner_id
         org = org or Organization(id=ident)
         for name in ("name", "alternate_name", "description", "email"):
             setattr(org, name, record.text(data, name, f"{base}{name}"))
         org.website = record.text(data, "website", f"{base}website")
-        org.owner = vern.values.get("owner_municipality")
+        org.owner = vern.values.get("owner_municipality", self.authority.default_owner)
+        self.check_owner(
+            record,
+            f"{base}attributes" if created or stored_owner == org.owner_id else f"{base}id",
+            kind="organisation",
+            created=created,
+            stored=stored_owner,
+            new=org.owner_id,
+        )
         try:
             org.full_clean()
         except ValidationError as error:
@@ -81,7 +90,13 @@ class OrganizationImport:
     def _set_org_editors(self, record: Record, org: Organization, emails: list[str]) -> None:
         users = [self._editor(record, email) for email in emails]
         users = [u for u in users if u is not None]
-        OrganizationEditor.objects.filter(organization=org).exclude(user__in=users).delete()
+        dropped = OrganizationEditor.objects.filter(organization=org).exclude(user__in=users)
+        if org.owner_id is not None:
+            # Checked once the whole file is read (``drop_unused_org_editor_roles``).
+            self.dropped_editors.update(
+                (user, org.owner_id) for user in dropped.values_list("user", flat=True)
+            )
+        dropped.delete()
         for user in users:
             OrganizationEditor.objects.get_or_create(organization=org, user=user)
 
@@ -114,8 +129,22 @@ class OrganizationImport:
             self.locations[ident] = None
             return None
         vern = self.vern_values(record, data, path)
-        loc = Location.objects.filter(pk=ident).first()
+        loc = Location.objects.filter(pk=ident).select_related("organization").first()
         created = loc is None
+        if created:
+            self.check_owner(
+                record, f"{path}.id", kind="location", created=True, stored=None, new=org.owner_id
+            )
+        elif loc.organization_id != org.id and self.authority.may_own(loc.organization.owner_id):
+            record.problem(
+                f"{path}.id",
+                "this location belongs to another organisation; an import does not move it",
+            )
+        else:
+            owner = loc.organization.owner_id
+            self.check_owner(
+                record, f"{path}.id", kind="location", created=False, stored=owner, new=owner
+            )
         loc = loc or Location(id=ident)
         loc.organization = org
         loc.name = record.text(data, "name", f"{path}.name", required=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 
 from vern.core.models import Municipality
+from vern.core.validators import one_line
 
 if TYPE_CHECKING:
     from vern.directory.importer.run import Importer
@@ -45,7 +46,8 @@ class Record:
         self.data = data if isinstance(data, dict) else {}
         name, ident = self.data.get("name"), self.data.get("id")
         label = name if isinstance(name, str) and name.strip() else ident
-        self.label = str(label)[:80] if label else "no id"
+        # One line in the report, even when the name is what is wrong with it.
+        self.label = one_line(str(label))[:80] if label else "no id"
         self.ok = True
         self.flagged: set[str] = set()
         if not isinstance(data, dict):

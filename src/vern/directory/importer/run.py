@@ -11,10 +11,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from vern.audit.services import log_action
+from vern.audit.services import lock_chain, log_action
 from vern.core.models import Municipality
 from vern.directory import search
 from vern.directory.importer.attributes import AttributeImport
+from vern.directory.importer.authority import Authority, owner_text
 from vern.directory.importer.document import is_service
 from vern.directory.importer.organizations import OrganizationImport
 from vern.directory.importer.records import Problem, Record
@@ -22,6 +23,7 @@ from vern.directory.importer.service import ServiceImport
 from vern.directory.importer.service_rows import ServiceRowsImport
 from vern.directory.importer.taxonomies import TaxonomyImport
 from vern.directory.models import Location, Organization, Service, Taxonomy, TaxonomyTerm
+from vern.directory.services import org_editor_role_drop_if_unused
 
 
 @dataclass
@@ -52,7 +54,8 @@ class Importer(
 ):
     """Reads a document record by record, saving each one that has no problem."""
 
-    def __init__(self, *, progress: Callable[[int], None] | None = None):
+    def __init__(self, *, authority: Authority, progress: Callable[[int], None] | None = None):
+        self.authority = authority
         self.report = ImportReport()
         self.number = 0
         self.progress = progress
@@ -65,6 +68,8 @@ class Importer(
         self.organizations: dict[uuid.UUID, Organization | None] = {}  # None: failed
         self.locations: dict[uuid.UUID, Location | None] = {}
         self.seen_services: set[uuid.UUID] = set()
+        # (user id, municipality id) of organisation editors the file dropped.
+        self.dropped_editors: set[tuple[int, int]] = set()
 
     # --- lookups ---
 
@@ -75,6 +80,33 @@ class Importer(
 
     def user(self, email: str):
         return get_user_model().objects.filter(email__iexact=email).first()
+
+    def check_owner(
+        self, record: Record, path: str, *, kind: str, created: bool, stored, new
+    ) -> None:
+        """Refuse a record this import may not create or change (by owner ids).
+
+        ``stored`` is the owner now (for a record that exists), ``new`` the
+        owner the file gives it.
+        """
+        if not created and not self.authority.may_own(stored):
+            record.problem(
+                path,
+                f"this {kind} belongs to {owner_text(stored)}; "
+                f"an import for {self.authority} may not change it",
+            )
+        elif not created and new != stored:
+            record.problem(
+                path,
+                f"would move this {kind} from {owner_text(stored)} to {owner_text(new)}; "
+                "an import never changes who owns a record",
+            )
+        elif created and not self.authority.may_own(new):
+            record.problem(
+                path,
+                f"this {kind} would belong to {owner_text(new)}; "
+                f"an import for {self.authority} may only create its own records",
+            )
 
     # --- the whole document ---
 
@@ -123,6 +155,18 @@ class Importer(
         for item in services if isinstance(services, list) else []:
             self.service(item, organization=None)
         self.refresh_renamed_terms()
+        self.drop_unused_org_editor_roles()
+
+    def drop_unused_org_editor_roles(self) -> None:
+        """A person the file left with none of a municipality's organisations
+        loses the organisation editor role there, as when an administrator
+        removes them: the role must not show them more than their organisations."""
+        for user_id, municipality_id in sorted(self.dropped_editors):
+            org_editor_role_drop_if_unused(
+                user=get_user_model().objects.get(pk=user_id),
+                municipality_id=municipality_id,
+                actor=None,
+            )
 
     def refresh_renamed_terms(self) -> None:
         """Services that name a renamed term get their search text and card again,
@@ -152,12 +196,20 @@ class Importer(
 
 
 def import_data(
-    data: Any, *, dry_run: bool = False, progress: Callable[[int], None] | None = None
+    data: Any,
+    *,
+    authority: Authority,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import a parsed HSDS document in one transaction; nothing is saved on any problem."""
-    importer = Importer(progress=progress)
+    """Import a parsed HSDS document in one transaction; nothing is saved on any problem.
+
+    Only records ``authority`` owns are created or changed (see ``authority``).
+    """
+    importer = Importer(authority=authority, progress=progress)
     importer.report.dry_run = dry_run
     with transaction.atomic():
+        lock_chain()  # before any row lock (audit/services.py, "lock order")
         importer.run(data)
         report = importer.report
         if report.problems or dry_run:
@@ -168,7 +220,9 @@ def import_data(
                 action="update",
                 code="directory.import",
                 object_type="directory.service",
+                municipality=authority.municipality,
                 detail={
+                    "for": str(authority),
                     "created": report.created,
                     "updated": report.updated,
                 },

@@ -92,7 +92,16 @@ class ServiceImport:
             for option in record.items(data, "cost_options", "cost_options")
         )
         values = vern.values
-        service.owner = values.get("owner_municipality")
+        stored_owner = None if created else service.owner_id
+        service.owner = values.get("owner_municipality", self.authority.default_owner)
+        self.check_owner(
+            record,
+            "attributes" if created or stored_owner == service.owner_id else "id",
+            kind="service",
+            created=created,
+            stored=stored_owner,
+            new=service.owner_id,
+        )
         service.referral = values.get("referral", Service.Referral.NONE)
         for name in hsds.SERVICE_TEXTS:
             setattr(service, name, values.get(name, ""))

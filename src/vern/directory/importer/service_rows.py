@@ -189,6 +189,13 @@ class ServiceRowsImport:
                 )
                 if loc is None:
                     record.problem(f"{path}.location_id", "names no location in the file or here")
+                elif not self.authority.may_own(loc.organization.owner_id):
+                    record.problem(
+                        f"{path}.location_id",
+                        f"names a location of another owner's organisation; an import for "
+                        f"{self.authority} may only use its own",
+                    )
+                    loc = None
             else:
                 record.problem(f"{path}.location", "is required")
                 loc = None

@@ -39,6 +39,10 @@ class TaxonomyImport:
             Taxonomy.objects.filter(pk=ident).first() or Taxonomy.objects.filter(code=code).first()
         )
         created = tax is None
+        if not created and not self._may_change_vocabulary(
+            record, "", (tax.code, tax.name, tax.description), (code, name, description)
+        ):
+            return None
         tax = tax or Taxonomy(id=ident)
         tax.code, tax.name, tax.description = code, name, description
         try:
@@ -72,13 +76,21 @@ class TaxonomyImport:
             or TaxonomyTerm.objects.filter(taxonomy=tax, code=code).first()
         )
         created = term is None
+        description = data.get("description")
+        description = description if isinstance(description, str) else ""
+        if not created and not self._may_change_vocabulary(
+            record,
+            path,
+            (term.taxonomy_id, term.code, term.name_nb, term.name_en, term.description),
+            (tax.pk, code, name, name_en, description),
+        ):
+            return None
         if not created and (term.name_nb, term.name_en) != (name, name_en):
             self.renamed_terms.add(term.pk)
         term = term or TaxonomyTerm(id=ident, sort_key=sort_key or 0)
         term.taxonomy, term.code, term.name_nb, term.name_en = tax, code, name, name_en
-        description = data.get("description")
-        term.description = description if isinstance(description, str) else ""
-        if sort_key is not None:
+        term.description = description
+        if sort_key is not None and (created or self.authority.municipality is None):
             term.sort_key = sort_key
         try:
             term.full_clean()
@@ -93,6 +105,18 @@ class TaxonomyImport:
         self.report.count("taxonomy terms", created)
         self.terms[str(ident)] = term
         return term
+
+    def _may_change_vocabulary(self, record: Record, path: str, stored: tuple, new: tuple) -> bool:
+        """Taxonomies and their terms serve every municipality: an import for one
+        municipality may use them as they are, or add new ones, but not change them."""
+        if stored == new or self.authority.municipality is None:
+            return True
+        record.problem(
+            path,
+            "taxonomies are shared by every municipality; an import for "
+            f"{self.authority} may not change one",
+        )
+        return False
 
     def resolve_term(self, record: Record, path: str, attribute: dict) -> TaxonomyTerm | None:
         ident = str(attribute.get("taxonomy_term_id") or "")

@@ -17,6 +17,7 @@ what the rest of Vern uses.
 from vern.directory.services.editors import (
     PROPOSABLE_FIELDS,
     PROPOSABLE_RELATED,
+    org_editor_role_drop_if_unused,
     organization_editor_invite,
     organization_editor_remove,
     owner_emails,
@@ -53,6 +54,7 @@ __all__ = [
     "error_report_create",
     "error_report_handle",
     "location_save",
+    "org_editor_role_drop_if_unused",
     "organization_editor_invite",
     "organization_editor_remove",
     "organization_save",

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from vern.audit.services import log_action
+from vern.audit.services import audited_transaction, log_action
+from vern.core.mail import subject_line
 from vern.core.models import Membership, Municipality, Role
 from vern.directory.models import (
     Location,
@@ -81,6 +82,7 @@ def _mail_after_commit(subject: str, template: str, context: dict, recipients: l
         return
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(template, context)
+    subject = subject_line(subject)
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
 
 
@@ -101,7 +103,7 @@ def owner_emails(municipality_id: int | None) -> list[str]:
     )
 
 
-@transaction.atomic
+@audited_transaction
 def organization_editor_invite(
     *, organization: Organization, actor, email: str, full_name: str, base_url: str
 ) -> OrganizationEditor:
@@ -162,9 +164,14 @@ def organization_editor_invite(
     return editor
 
 
-@transaction.atomic
+@audited_transaction
 def organization_editor_remove(*, editor: OrganizationEditor, actor) -> None:
-    """Take an organisation away from an editor; their account and role stay."""
+    """Take an organisation away from an editor.
+
+    The account stays; the organisation editor role in the organisation's
+    municipality goes with the last of that municipality's organisations
+    (``org_editor_role_drop_if_unused``).
+    """
     log_action(
         actor=actor,
         action="delete",
@@ -174,7 +181,32 @@ def organization_editor_remove(*, editor: OrganizationEditor, actor) -> None:
         municipality=editor.organization.owner_id,
         detail={"organization": str(editor.organization_id), "user": editor.user_id},
     )
+    user, municipality_id = editor.user, editor.organization.owner_id
     editor.delete()
+    if municipality_id is not None:
+        org_editor_role_drop_if_unused(user=user, municipality_id=municipality_id, actor=actor)
+
+
+def org_editor_role_drop_if_unused(*, user, municipality_id: int, actor) -> bool:
+    """Remove a person's organisation editor role in a municipality once they
+    edit none of its organisations, so nothing is left for the role to show.
+
+    Audited as a removed membership. Returns whether the role was removed.
+    """
+    from vern.core.services import membership_remove
+
+    if OrganizationEditor.objects.filter(
+        user=user, organization__owner_id=municipality_id
+    ).exists():
+        return False
+    memberships = Membership.objects.filter(
+        user=user, municipality_id=municipality_id, role=Role.ORG_EDITOR
+    )
+    removed = False
+    for membership in memberships:
+        membership_remove(membership=membership, actor=actor)
+        removed = True
+    return removed
 
 
 # --- proposed changes ---------------------------------------------------------
@@ -280,7 +312,7 @@ def _apply_fields(service: Service, proposed: dict) -> None:
             setattr(service, name, Service._meta.get_field(name).to_python(proposed[name]))
 
 
-@transaction.atomic
+@audited_transaction
 def pending_change_propose(
     *, service: Service, actor, values: dict, related: ServiceRelated
 ) -> PendingChange | None:
@@ -371,7 +403,7 @@ def _decide(change: PendingChange, *, actor, state: str, note: str) -> None:
     )
 
 
-@transaction.atomic
+@audited_transaction
 def pending_change_approve(*, change: PendingChange, actor, note: str = "") -> Service:
     """Apply a proposed change through ``service_save`` and tell the proposer."""
     change = PendingChange.objects.select_for_update().get(pk=change.pk)
@@ -386,7 +418,7 @@ def pending_change_approve(*, change: PendingChange, actor, note: str = "") -> S
     )
 
 
-@transaction.atomic
+@audited_transaction
 def pending_change_reject(*, change: PendingChange, actor, note: str) -> PendingChange:
     """Turn a proposed change down, saying why; the entry stays as it is."""
     if not note.strip():

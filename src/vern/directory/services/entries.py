@@ -14,11 +14,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from vern.audit.services import log_action
+from vern.audit.services import audited_transaction, log_action
 from vern.core.models import Municipality
 from vern.directory.models import (
     Location,
@@ -193,7 +192,7 @@ def _uuid(value):
         return None
 
 
-@transaction.atomic
+@audited_transaction
 def service_save(
     *,
     service: Service,
@@ -202,6 +201,7 @@ def service_save(
     related: ServiceRelated | None = None,
     audit_code: str = "",
     index: bool = True,
+    seen_version: str = "",
 ) -> Service:
     """Validate and save ``service`` as changed in memory; record what changed.
 
@@ -209,12 +209,25 @@ def service_save(
     rows in the same transaction, so a bad row leaves nothing half-saved.
     ``index=False`` leaves the search text and the stored card to the caller
     (the importer saves the related rows itself and indexes once after them).
+    ``seen_version`` is the entry's ``updated_at`` (ISO 8601) when the person
+    opened it; if someone saved it since, nothing is saved and a
+    ``ValidationError`` says so.
+
+    The audit chain's lock is taken first (``audited_transaction``), then the
+    entry's row, so simultaneous saves wait in turn instead of deadlocking.
     """
     creating = service._state.adding
     if creating:
         before = {}
     else:
-        current = Service.objects.get(pk=service.pk)
+        current = Service.objects.select_for_update().get(pk=service.pk)
+        if seen_version and current.updated_at.isoformat() != seen_version:
+            raise ValidationError(
+                _(
+                    "Someone else saved this entry while you were editing it. Open it "
+                    "again to see their changes, then make yours."
+                )
+            )
         before = {**snapshot(current), **related_snapshot(current)}
     if service.assured_date:
         service.verification_due = service.next_due()
@@ -257,6 +270,7 @@ def _service_write(
     related: ServiceRelated | None,
     new_organization: dict | None,
     creating: bool,
+    seen_version: str = "",
 ) -> Service:
     """What ``service_create`` and ``service_update`` share: a new organisation
     if asked, then ``service_save``."""
@@ -277,10 +291,10 @@ def _service_write(
                 for sal in service.service_at_locations.select_related("location")
                 if sal.location.organization_id == service.organization_id
             ]
-    return service_save(service=service, actor=actor, related=related)
+    return service_save(service=service, actor=actor, related=related, seen_version=seen_version)
 
 
-@transaction.atomic
+@audited_transaction
 def service_create(
     *,
     service: Service,
@@ -299,25 +313,28 @@ def service_create(
     )
 
 
-@transaction.atomic
+@audited_transaction
 def service_update(
     *,
     service: Service,
     actor,
     related: ServiceRelated | None = None,
     new_organization: dict | None = None,
+    seen_version: str = "",
 ) -> Service:
-    """Save a changed entry, with a new organisation if asked."""
+    """Save a changed entry, with a new organisation if asked. ``seen_version``:
+    as for ``service_save``."""
     return _service_write(
         service=service,
         actor=actor,
         related=related,
         new_organization=new_organization,
         creating=False,
+        seen_version=seen_version,
     )
 
 
-@transaction.atomic
+@audited_transaction
 def service_verify(*, service: Service, actor) -> Service:
     """Confirm the entry is true today; the next check falls due one cycle later."""
     today = timezone.localdate()
@@ -334,7 +351,7 @@ def service_verify(*, service: Service, actor) -> Service:
 # --- organisations and locations ---------------------------------------------
 
 
-@transaction.atomic
+@audited_transaction
 def organization_save(*, organization: Organization, actor) -> Organization:
     creating = organization._state.adding
     organization.full_clean()
@@ -370,7 +387,7 @@ def _fill_from_postal_code(location: Location) -> None:
     location.municipality = Municipality.objects.filter(number=number).first()
 
 
-@transaction.atomic
+@audited_transaction
 def location_save(*, location: Location, actor) -> Location:
     """Save a location. A confidential address needs a public contact point,
     because that is all the public will ever see of it."""

@@ -3,6 +3,8 @@ synonyms staff maintain."""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -10,9 +12,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vern.audit.services import log_action
+from vern.audit.services import audited_transaction, log_action
+from vern.core.mail import subject_line
 from vern.directory.models import ErrorReport, Service, Synonym
 from vern.directory.search import words
+
+logger = logging.getLogger(__name__)
 
 # --- error reports -------------------------------------------------------------
 
@@ -30,18 +35,23 @@ def error_report_create(*, service: Service, message: str) -> ErrorReport:
         body = render_to_string(
             "directory/mail/error_report.txt", {"service": service, "report": report}
         )
-        transaction.on_commit(
-            lambda: send_mail(
-                _("Someone reported an error in %(service)s") % {"service": service.name},
-                body,
-                None,
-                recipients,
-            )
+        subject = subject_line(
+            _("Someone reported an error in %(service)s") % {"service": service.name}
         )
+        transaction.on_commit(lambda: _tell_editors(report, subject, body, recipients))
     return report
 
 
-@transaction.atomic
+def _tell_editors(report: ErrorReport, subject: str, body: str, recipients: list[str]) -> None:
+    # The report is stored whatever happens here; a mail that cannot go out
+    # (the mail server is down) is logged, and the person who wrote is thanked.
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception:
+        logger.exception("Could not mail the editors about error report %s", report.pk)
+
+
+@audited_transaction
 def error_report_handle(*, report: ErrorReport, actor) -> ErrorReport:
     """Mark a report as dealt with (the entry corrected, or nothing was wrong)."""
     if report.handled_at is None:
@@ -73,7 +83,7 @@ def _synonym_clean(term: str, expands_to: str) -> tuple[str, str]:
     return term, " ".join(dict.fromkeys(found))
 
 
-@transaction.atomic
+@audited_transaction
 def synonyms_update(*, actor, rows: list[dict], delete: list[int]) -> int:
     """Save the synonym list as edited: ``rows`` are dicts with ``term``,
     ``expands_to`` and the ``pk`` of the synonym they change (``None`` for a

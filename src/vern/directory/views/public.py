@@ -112,6 +112,12 @@ def _unknown_municipality(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_safe
+def unknown_municipality(request: HttpRequest, number: str) -> HttpResponse:
+    """``/kommune/<not four digits>/``: the same friendly 404 as an unknown number."""
+    return _unknown_municipality(request, number)
+
+
+@require_safe
 def municipality_page(request: HttpRequest, number: str) -> HttpResponse:
     municipality = municipality_by_number(number)
     if municipality is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from vern.core.access import staff_view
 from vern.core.forms import add_errors
-from vern.core.models import Role
+from vern.core.models import Membership, Role
 from vern.directory import services
 from vern.directory import staff_selectors as sel
 from vern.directory.forms import (
@@ -127,11 +128,13 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
                         None if service.is_national else (service.owner or request.municipality)
                     )
                 write = services.service_create if creating else services.service_update
+                seen = {} if creating else {"seen_version": form.cleaned_data["seen_version"]}
                 write(
                     service=service,
                     actor=request.user,
                     related=related,
                     new_organization=form.new_organization(),
+                    **seen,
                 )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -165,7 +168,9 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
     )
 
 
-@staff_view(personal_data=None, **CREATORS)
+# The responsible-editor choices list members' names and e-mail addresses,
+# as the member list does, so the read is audited like it.
+@staff_view(personal_data="core.membership", **CREATORS)
 def service_create(request: HttpRequest) -> HttpResponse:
     local_owner = request.municipality is not None and bool(request.roles & sel.OWNER_ROLES)
     service = Service(
@@ -370,6 +375,17 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _editors_with_answer(organization):
+    """The organisation's editors, each marked ``accepted`` once they hold a role in
+    the owning municipality. Someone who already had an account elsewhere gets
+    an invitation first; until they accept, only the address is shown."""
+    return organization.editors.select_related("user").annotate(
+        accepted=Exists(
+            Membership.objects.filter(user=OuterRef("user"), municipality=organization.owner_id)
+        )
+    )
+
+
 @staff_view(personal_data="directory.organizationeditor", **STAFF)
 def organization_detail(request: HttpRequest, pk) -> HttpResponse:
     organization = sel.organization_or_404(request, pk)
@@ -381,7 +397,7 @@ def organization_detail(request: HttpRequest, pk) -> HttpResponse:
             "organization": organization,
             "services": sel.visible_services(request).filter(organization=organization),
             "locations": organization.locations.all(),
-            "editors": organization.editors.select_related("user") if owner else [],
+            "editors": _editors_with_answer(organization) if owner else [],
             "can_edit": owner,
             "can_invite": owner and organization.owner_id is not None,
         },
@@ -495,7 +511,12 @@ def editor_remove(request: HttpRequest, pk: int) -> HttpResponse:
         services.organization_editor_remove(editor=editor, actor=request.user)
         messages.success(request, _("The editor was removed from the organisation."))
         return redirect("directory:organization_detail", pk=organization_id)
-    return render(request, "directory/staff/editor_remove.html", {"editor": editor})
+    accepted = Membership.objects.filter(
+        user=editor.user_id, municipality=editor.organization.owner_id
+    ).exists()
+    return render(
+        request, "directory/staff/editor_remove.html", {"editor": editor, "accepted": accepted}
+    )
 
 
 # --- search synonyms ---------------------------------------------------------------------

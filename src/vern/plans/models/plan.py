@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vern.core.models import MunicipalRecord
@@ -75,6 +76,15 @@ class Plan(MunicipalRecord):
     @property
     def in_force(self) -> bool:
         return self.status in self.IN_FORCE
+
+    @property
+    def review_overdue(self) -> bool:
+        """The plan is in force and its next review date has passed."""
+        return (
+            self.in_force
+            and self.next_review_on is not None
+            and self.next_review_on < timezone.localdate()
+        )
 
     def clean(self) -> None:
         errors = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vern.core.models import MunicipalRecord
@@ -92,6 +93,11 @@ class PlanMeasure(MunicipalRecord):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open (not done or dropped) after its due date."""
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
 
 
 class Milestone(models.Model):

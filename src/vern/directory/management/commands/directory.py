@@ -2,16 +2,24 @@
 
     vern directory export --format hsds-json [--output FILE] [--include-confidential]
     vern directory export --format csv [--output FILE] [--include-confidential]
-    vern directory import FILE [--dry-run]
+    vern directory import FILE (--municipality NNNN | --national | --all-owners) [--dry-run]
 
 The export is the public one: public services only, confidential addresses
 left out, no staff e-mail addresses. ``--include-confidential`` makes a
 full copy for staff and operations (every service, confidential addresses,
 verification data, editors), which import restores unchanged.
+
+An import says whose records it brings: one municipality's (``--municipality``),
+the national ones (``--national``), or, to restore a full copy, every owner's
+(``--all-owners``). A record of another owner is refused, and no import ever
+changes who owns a record.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import (
@@ -23,8 +31,15 @@ from django.core.management.base import (
 from django.db import transaction
 
 from vern.audit.services import log_action
+from vern.core.models import Municipality
 from vern.directory import cards, hsds, search
-from vern.directory.importer import FileProblem, count_services, import_data, read_file
+from vern.directory.importer import (
+    Authority,
+    FileProblem,
+    count_services,
+    import_data,
+    read_file,
+)
 from vern.directory.models import Service
 from vern.directory.selectors import public_services
 from vern.directory.snapshot import snapshot
@@ -81,6 +96,30 @@ class _Raw:
         self.wrapper.write(text, ending="")
 
 
+def _write_file(path: Path, writer, *, full: bool, progress) -> int:
+    """Write an export to ``path`` through a temporary file beside it, then rename.
+
+    The temporary file is created readable by its owner only (``mkstemp``), so
+    confidential addresses are never in a file others can read, not even for
+    a moment; a public export then gets the usual permissions (umask). A write
+    that fails removes the temporary file and leaves ``path`` as it was.
+    """
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            count = writer(stream, full=full, progress=progress)
+        if not full:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return count
+
+
 class Command(BaseCommand):
     help = (
         "Export the service directory as HSDS 3.0 JSON or CSV, import HSDS JSON, "
@@ -104,6 +143,24 @@ class Command(BaseCommand):
         importer.add_argument("file", help="HSDS JSON file (Vern's export or an HSDS package).")
         importer.add_argument(
             "--dry-run", action="store_true", help="Check and report; save nothing."
+        )
+        who = importer.add_mutually_exclusive_group(required=True)
+        who.add_argument(
+            "--municipality",
+            metavar="NNNN",
+            help="Import for this municipality (its number): only its records are created or "
+            "changed; records that name no owner become its own.",
+        )
+        who.add_argument(
+            "--national",
+            action="store_true",
+            help="Import national records (owned by no municipality) only.",
+        )
+        who.add_argument(
+            "--all-owners",
+            action="store_true",
+            help="Restore a full copy: records of every owner may be created or changed "
+            "(an owner is still never changed).",
         )
         sub.add_parser(
             "reindex",
@@ -154,14 +211,10 @@ class Command(BaseCommand):
         total = Service.objects.count() if full else public_services().count()
         progress = Progress(self.stderr, total, "Exporting")
         if output:
-            path = Path(output)
             try:
-                with path.open("w", encoding="utf-8", newline="") as stream:
-                    count = writer(stream, full=full, progress=progress)
+                count = _write_file(Path(output), writer, full=full, progress=progress)
             except OSError as error:
                 raise CommandError(f"Cannot write {output}: {error.strerror or error}") from None
-            if full:
-                path.chmod(0o600)
         else:
             try:
                 count = writer(_Raw(self.stdout), full=full, progress=progress)
@@ -180,14 +233,33 @@ class Command(BaseCommand):
 
     # --- import ---
 
+    def _authority(self, options) -> Authority:
+        if options.get("all_owners"):
+            return Authority(every_owner=True)
+        if options.get("national"):
+            return Authority(national=True)
+        number = options.get("municipality")
+        if not number:
+            raise CommandError(
+                "Say whose records the file brings: --municipality NNNN, --national or "
+                "--all-owners. Nothing was saved."
+            )
+        municipality = Municipality.objects.filter(number=number).first()
+        if municipality is None:
+            raise CommandError(f"No municipality has the number {number!r}. Nothing was saved.")
+        return Authority(municipality=municipality)
+
     def import_(self, options) -> None:
         path = options["file"]
+        authority = self._authority(options)
         try:
             data = read_file(path)
         except FileProblem as problem:
             raise CommandError(f"{problem}\nNothing was saved.") from None
         progress = Progress(self.stderr, count_services(data), "Importing")
-        report = import_data(data, dry_run=options["dry_run"], progress=progress)
+        report = import_data(
+            data, authority=authority, dry_run=options["dry_run"], progress=progress
+        )
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         if report.problems:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_municipality_updated_at'),
+        ('core', '0005_invitation'),
     ]
 
     operations = [
