@@ -36,7 +36,11 @@ VERN_TICK_JOBS = [
     "vern.plans.tick.send_review_reminders",
     "vern.directory.tick.send_verification_reminders",
     "vern.directory.tick.send_overdue_notices",
+    "vern.core.routines.send_step_notices",
+    "vern.core.retention.apply_retention",
 ]
+# Record types `vern.core.retention` removes after their period (each a RetentionType).
+VERN_RETENTION_TYPES = ["vern.directory.retention.ERROR_REPORTS"]
 # Demo mode is switched on by `vern demo` (see vern.manage): banner on, no 2FA.
 VERN_DEMO = env_bool("VERN_DEMO", default=False)
 

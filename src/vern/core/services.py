@@ -284,3 +284,21 @@ def _last_admin(membership: Membership) -> bool:
         .exclude(pk=membership.pk)
         .exists()
     )
+
+
+def notification_mark_read(*, user: User, municipality: Municipality | None, pk: int) -> bool:
+    """Mark one of ``user``'s own notifications (in ``municipality``) as read.
+
+    False if there is no such unread notification: another person's, another
+    municipality's, or already read. Not audited: it changes nothing but the
+    reader's own list.
+    """
+    from django.utils import timezone
+
+    from vern.core.selectors import notifications_for
+
+    return bool(
+        notifications_for(user, municipality, unread_only=True)
+        .filter(pk=pk)
+        .update(read_at=timezone.now())
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vern.core.views import members, staff, units
+from vern.core.views import members, notifications, staff, units
 
 app_name = "core"
 urlpatterns = [
@@ -20,4 +20,6 @@ urlpatterns = [
         members.invitation_withdraw,
         name="invitation_withdraw",
     ),
+    path("varsler/", notifications.notification_list, name="notification_list"),
+    path("varsler/lest/", notifications.notification_read, name="notification_read"),
 ]

@@ -1,4 +1,11 @@
 from vern.core.models.municipality import Municipality, Unit
+from vern.core.models.routines import (
+    Notification,
+    RetentionCount,
+    RetentionPeriod,
+    RoutineSettings,
+    Step,
+)
 from vern.core.models.scoping import MunicipalRecord, ScopedQuerySet
 from vern.core.models.users import (
     MUNICIPAL_ROLES,
@@ -16,8 +23,13 @@ __all__ = [
     "Membership",
     "MunicipalRecord",
     "Municipality",
+    "Notification",
+    "RetentionCount",
+    "RetentionPeriod",
     "Role",
+    "RoutineSettings",
     "ScopedQuerySet",
+    "Step",
     "Unit",
     "User",
 ]
