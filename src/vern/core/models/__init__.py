@@ -8,6 +8,7 @@ from vern.core.models.users import (
     Role,
     User,
 )
+from vern.core.models.versioned import VersionedRecord
 
 __all__ = [
     "MUNICIPAL_ROLES",
@@ -20,4 +21,5 @@ __all__ = [
     "ScopedQuerySet",
     "Unit",
     "User",
+    "VersionedRecord",
 ]
