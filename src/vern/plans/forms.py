@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vern.core import versioning
 from vern.core.models import Unit, User
 from vern.core.validators import single_line_inputs
 from vern.plans.models import Area, CoverageNote, Measure, Plan, PlanMeasure, Review
-from vern.plans.services import PLAN_TEXT_FIELDS
+from vern.plans.services import PLAN_TEXT_FIELDS, plan_measure_values
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -133,6 +134,9 @@ class PlanMeasureForm(forms.ModelForm):
             memberships__municipality=municipality, is_active=True
         ).distinct()
         self.fields["budget_nok"].widget.attrs.update({"inputmode": "numeric", "min": 0})
+        if not self.instance._state.adding:
+            # The version opened and what it showed, to notice a save in between.
+            versioning.add_version_fields(self, plan_measure_values(self.instance))
 
 
 @single_line_inputs

@@ -13,7 +13,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from vern.audit.selectors import saves_after
 from vern.audit.services import audited_transaction, log_action
+from vern.core import versioning
 from vern.core.models import Municipality, User
 from vern.plans.models import (
     CoverageNote,
@@ -268,8 +270,37 @@ def plan_measure_add(*, plan: Plan, actor: User, measure: Measure, **fields) -> 
     return plan_measure
 
 
+def plan_measure_values(plan_measure: PlanMeasure) -> dict[str, versioning.Value]:
+    """What the measure's edit form shows, for telling a person what changed."""
+    return versioning.field_values(plan_measure, PLAN_MEASURE_FIELDS)
+
+
 @audited_transaction
-def plan_measure_update(*, plan_measure: PlanMeasure, actor: User, **fields) -> PlanMeasure:
+def plan_measure_update(
+    *,
+    plan_measure: PlanMeasure,
+    actor: User,
+    seen_version: int | None = None,
+    seen_values: str = "",
+    **fields,
+) -> PlanMeasure:
+    """Save the measure's owner, dates, budget and status.
+
+    ``seen_version`` is the version the person opened (``seen_values`` the
+    signed values they were shown): if someone saved the measure since,
+    nothing is saved and ``versioning.StaleVersion`` says what changed.
+    """
+    # The audit chain's lock is held (audited_transaction); now the row.
+    current = PlanMeasure.objects.select_for_update().get(pk=plan_measure.pk)
+    versioning.check_version(
+        current,
+        seen_version=seen_version,
+        seen_values=seen_values,
+        values=plan_measure_values,
+        history=lambda version: saves_after(
+            object_type="plans.planmeasure", object_id=plan_measure.pk, version=version
+        ),
+    )
     changed = []
     for name, value in fields.items():
         if name not in PLAN_MEASURE_FIELDS:
@@ -281,13 +312,15 @@ def plan_measure_update(*, plan_measure: PlanMeasure, actor: User, **fields) -> 
         plan_measure.reminded_at = None  # a new deadline deserves a new reminder
     plan_measure.full_clean()
     _check_people(plan_measure)
+    # A save that changes nothing keeps the version, so it refuses nobody.
+    plan_measure.version = versioning.next_version(current) if changed else current.version
     plan_measure.save()
     log_action(
         actor=actor,
         action="update",
         code="plans.planmeasure.update",
         target=plan_measure,
-        detail={"fields": changed},
+        detail={"fields": changed, "version": plan_measure.version},
     )
     return plan_measure
 

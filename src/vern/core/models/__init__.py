@@ -15,6 +15,7 @@ from vern.core.models.users import (
     Role,
     User,
 )
+from vern.core.models.versioned import VersionedRecord
 
 __all__ = [
     "MUNICIPAL_ROLES",
@@ -32,4 +33,5 @@ __all__ = [
     "Step",
     "Unit",
     "User",
+    "VersionedRecord",
 ]
