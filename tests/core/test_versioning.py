@@ -184,3 +184,26 @@ def test_a_plan_measure_saved_on_an_old_version_is_refused(plan_measure, coordin
 def test_callers_that_do_not_check_save_on_top_and_move_the_version(plan_measure, coordinator):
     plans.plan_measure_update(plan_measure=plan_measure, actor=coordinator, partners="NAV")
     assert PlanMeasure.objects.get(pk=plan_measure.pk).version == 2
+
+
+def test_an_edit_keeps_the_reminders_vern_tick_claimed_meanwhile(
+    service, plan_measure, coordinator
+):
+    """``vern tick`` claims reminders with an UPDATE that moves no version; a person
+    saving a copy read before that claim must not unclaim it (a second mail)."""
+    mine, my_seen = _opened(service.pk)
+    Service.objects.filter(pk=service.pk).update(
+        reminded_for=date(2027, 1, 4), overdue_notified_for=date(2027, 1, 4)
+    )
+    mine.description = "Endret av koordinatoren."
+    directory.service_update(service=mine, actor=coordinator, **my_seen)
+    saved = Service.objects.get(pk=service.pk)
+    assert saved.description == "Endret av koordinatoren."
+    assert (saved.reminded_for, saved.overdue_notified_for) == (date(2027, 1, 4),) * 2
+
+    measure, measure_seen = _opened_measure(plan_measure.pk)
+    PlanMeasure.objects.filter(pk=plan_measure.pk).update(reminded_at="2027-01-04T08:00:00Z")
+    plans.plan_measure_update(
+        plan_measure=measure, actor=coordinator, partners="Barnevernet", **measure_seen
+    )
+    assert PlanMeasure.objects.get(pk=plan_measure.pk).reminded_at is not None

@@ -310,6 +310,9 @@ def plan_measure_update(
             changed.append(name)
     if "due_on" in changed:
         plan_measure.reminded_at = None  # a new deadline deserves a new reminder
+    else:
+        # What ``vern tick`` claimed since the measure was read stays claimed.
+        plan_measure.reminded_at = current.reminded_at
     plan_measure.full_clean()
     _check_people(plan_measure)
     # A save that changes nothing keeps the version, so it refuses nobody.

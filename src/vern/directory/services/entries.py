@@ -266,6 +266,12 @@ def service_save(
             history=_saves_after(service.pk),
         )
         before = {**snapshot(current), **related_snapshot(current)}
+    if not creating and seen_version is not None:
+        # A person's edit never writes back what ``vern tick`` keeps: the copy
+        # in memory was read before the row lock, and a reminder claimed since
+        # would otherwise be unclaimed and go out twice.
+        service.reminded_for = current.reminded_for
+        service.overdue_notified_for = current.overdue_notified_for
     # A save that changes nothing keeps the version, so it refuses nobody.
     service.version = 1 if creating else current.version
     if service.assured_date:
