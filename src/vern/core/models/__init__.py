@@ -1,4 +1,5 @@
 from vern.core.models.municipality import Municipality, Unit
+from vern.core.models.records import AccessListed, RecordAccess, UnitRecord
 from vern.core.models.scoping import MunicipalRecord, ScopedQuerySet
 from vern.core.models.users import (
     MUNICIPAL_ROLES,
@@ -12,12 +13,15 @@ from vern.core.models.users import (
 __all__ = [
     "MUNICIPAL_ROLES",
     "STAFF_ROLES",
+    "AccessListed",
     "Invitation",
     "Membership",
     "MunicipalRecord",
     "Municipality",
+    "RecordAccess",
     "Role",
     "ScopedQuerySet",
     "Unit",
+    "UnitRecord",
     "User",
 ]
