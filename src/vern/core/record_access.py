@@ -19,7 +19,7 @@ page that needs a stated purpose before it shows personal data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -54,7 +54,6 @@ class ReadContext:
     record: tuple[str, str] | None = None
     reason: str | None = None
     break_glass: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def record_label(record: models.Model) -> str:
