@@ -284,6 +284,12 @@ if not re.fullmatch(r"[1-9][0-9]*/[smhd]", VERN_HSDS_RATE):
 VERN_SNAPSHOT_SECONDS = 1.0
 VERN_SNAPSHOT_FULL_SECONDS = 30.0
 
+# How long a stated reason (break-the-glass on a record, or the purpose a
+# reason_required page asks for) lets the person open that record or page.
+VERN_BREAK_GLASS_MINUTES = env_int("VERN_BREAK_GLASS_MINUTES", 30)
+if VERN_BREAK_GLASS_MINUTES < 1:
+    raise ImproperlyConfigured("VERN_BREAK_GLASS_MINUTES must be at least 1")
+
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]

@@ -6,7 +6,7 @@ One builder per kind of object; register the URL names that show it.
 from __future__ import annotations
 
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
-from tests.security.staff_urls import builds
+from tests.security.staff_urls import builds, builds_in_unit
 from vern.audit.services import log_action
 from vern.core.models import Role
 
@@ -152,3 +152,53 @@ def directory_error_report(municipality):
     from vern.directory.models import ErrorReport
 
     return {"pk": ErrorReport.objects.create(service=_service(municipality), message="Feil").pk}
+
+
+# Access-listed records of the test app (tests/kernel_app/), the only ones so far.
+
+
+def _case(municipality, unit=None, users=()):
+    from tests.kernel_app.models import Case
+    from vern.core.models import RecordAccess
+
+    case = Case.objects.create(
+        municipality=municipality,
+        unit=unit or UnitFactory(municipality=municipality),
+        title="Sak",
+    )
+    for user in users:
+        RecordAccess.objects.create(
+            municipality=municipality,
+            record_type="kernel_app.case",
+            record_id=str(case.pk),
+            user=user,
+            kind=RecordAccess.Kind.MEMBER,
+        )
+    return case
+
+
+@builds("core:record_openers")
+def record_openers(municipality):
+    return {"record_type": "kernel_app.case", "record_id": _case(municipality).pk}
+
+
+@builds_in_unit("core:record_openers")
+def record_openers_in_unit(municipality, unit, users=()):
+    case = _case(municipality, unit, users)
+    return {"record_type": "kernel_app.case", "record_id": case.pk}
+
+
+@builds(
+    "kernel:case_detail",
+    "kernel:case_summary",
+    "kernel:case_contacts",
+    "kernel_mistakes:forgot_unit_scope",
+    "kernel_mistakes:forgot_access_check",
+)
+def kernel_case(municipality):
+    return {"pk": _case(municipality).pk}
+
+
+@builds_in_unit("kernel:case_detail", "kernel:case_summary", "kernel:case_contacts")
+def kernel_case_in_unit(municipality, unit, users=()):
+    return {"pk": _case(municipality, unit, users).pk}

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vern.audit.services import audited_transaction, log_action
 from vern.core.models import Invitation, Membership, Municipality, Role, Unit, User
@@ -41,7 +42,26 @@ def unit_update(*, unit: Unit, actor: User, kind: str, name: str) -> Unit:
 
 @audited_transaction
 def unit_delete(*, unit: Unit, actor: User) -> None:
-    """Delete a unit; memberships tied to it keep their role without the unit."""
+    """Delete a unit that no role or invitation is tied to.
+
+    A role held for a unit grants it for that unit's records only; left
+    without its unit it would grant it for the whole municipality. So the
+    people's roles must be changed or removed first.
+    """
+    tied = (
+        Membership.objects.filter(unit=unit).count() + Invitation.objects.filter(unit=unit).count()
+    )
+    if tied:
+        raise ValidationError(
+            ngettext(
+                "%(count)d role or invitation is tied to this unit. Change or remove it "
+                "first, so nobody gets the role for the whole municipality.",
+                "%(count)d roles or invitations are tied to this unit. Change or remove "
+                "them first, so nobody gets the role for the whole municipality.",
+                tied,
+            )
+            % {"count": tied}
+        )
     log_action(
         actor=actor,
         action="delete",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vern.core.views import members, notifications, staff, units
+from vern.core.views import access, members, notifications, staff, units
 
 app_name = "core"
 urlpatterns = [
@@ -22,4 +22,10 @@ urlpatterns = [
     ),
     path("varsler/", notifications.notification_list, name="notification_list"),
     path("varsler/lest/", notifications.notification_read, name="notification_read"),
+    path("tilgang/grunn/", access.state_reason, name="state_reason"),
+    path(
+        "tilgang/<str:record_type>/<str:record_id>/apnet-av/",
+        access.record_openers,
+        name="record_openers",
+    ),
 ]

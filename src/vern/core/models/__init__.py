@@ -1,4 +1,5 @@
 from vern.core.models.municipality import Municipality, Unit
+from vern.core.models.records import AccessListed, RecordAccess, UnitRecord
 from vern.core.models.routines import (
     Notification,
     RetentionCount,
@@ -20,11 +21,13 @@ from vern.core.models.versioned import VersionedRecord
 __all__ = [
     "MUNICIPAL_ROLES",
     "STAFF_ROLES",
+    "AccessListed",
     "Invitation",
     "Membership",
     "MunicipalRecord",
     "Municipality",
     "Notification",
+    "RecordAccess",
     "RetentionCount",
     "RetentionPeriod",
     "Role",
@@ -32,6 +35,7 @@ __all__ = [
     "ScopedQuerySet",
     "Step",
     "Unit",
+    "UnitRecord",
     "User",
     "VersionedRecord",
 ]
