@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("core", "0006_record_access"),
+        ("core", "0007_record_access"),
     ]
 
     operations = [
