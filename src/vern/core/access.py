@@ -24,6 +24,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
+from vern.core import kept_forms
 from vern.core.models import STAFF_ROLES, Role
 
 M = TypeVar("M", bound=models.Model)
@@ -68,6 +69,8 @@ def staff_view(
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             user = request.user
             if not user.is_authenticated:
+                if request.method == "POST":
+                    kept_forms.keep(request)  # the session expired while they typed
                 return redirect_to_login(request.get_full_path())
             if settings.VERN_REQUIRE_2FA and not user.is_verified():
                 return redirect("account:otp")
@@ -75,6 +78,8 @@ def staff_view(
                 raise PermissionDenied
             if not (request.roles & allowed):
                 raise PermissionDenied
+            if request.method == "GET":
+                request.vern_kept_form = kept_forms.take(request)
             response = view(request, *args, **kwargs)
             if personal_data and request.method in ("GET", "HEAD") and response.status_code == 200:
                 _log_read(request, personal_data, kwargs)
