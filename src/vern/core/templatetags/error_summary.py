@@ -1,7 +1,7 @@
 """The error summary at the top of a form that failed (Designsystemet's pattern).
 
 ``{% error_summary form other_form formset %}`` lists every error of the given
-forms (and formsets) with a link to its field, so a person can go straight to
+forms (and formsets, and plain messages) with a link to its field, so a person can go straight to
 each one; ``static/vern/js/error-summary.js`` moves focus to the summary when
 the page loads, and to the field when a link is followed.
 """
@@ -28,7 +28,9 @@ def _forms(objects) -> list:
     for obj in objects:
         if obj is None or obj == "":
             continue
-        if isinstance(obj, list | tuple):
+        if isinstance(obj, str):
+            found.append(obj)
+        elif isinstance(obj, list | tuple):
             found.extend(_forms(obj))
         elif isinstance(obj, forms.BaseFormSet):
             found.append(obj)
@@ -48,6 +50,9 @@ def _target(bound: forms.BoundField) -> str:
 def entries_for(*objects) -> list[Entry]:
     entries: list[Entry] = []
     for obj in _forms(objects):
+        if isinstance(obj, str):  # a message that belongs to no field
+            entries.append(Entry(obj, ""))
+            continue
         if isinstance(obj, forms.BaseFormSet):
             entries.extend(Entry(str(error), "") for error in obj.non_form_errors())
             continue

@@ -25,7 +25,9 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not request.roles & EDITORS:
             raise PermissionDenied
-        form = CoverageForm(request.POST)
+        # Field ids as the page writes them for this measure ("reason-F3"), so the
+        # error summary's links reach the right box.
+        form = CoverageForm(request.POST, auto_id=f"%s-{request.POST.get('measure', '')}")
         if form.is_valid():
             measure = get_object_or_404(
                 Measure.objects.catalogue(), code=form.cleaned_data["measure"]
