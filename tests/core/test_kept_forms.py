@@ -84,6 +84,7 @@ def test_a_form_sent_after_the_timeout_comes_back_after_logging_in(expired, coor
 def test_another_person_on_the_same_browser_never_gets_it(expired, admin):
     client, plan = expired
     _send(client, plan)
+    assert SESSION_KEY in client.session  # kept, but for the coordinator only
     TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
     _relogin(client, admin)
     html = client.get(reverse("plans:plan_edit", args=[plan.pk])).content.decode()
@@ -94,6 +95,7 @@ def test_another_person_on_the_same_browser_never_gets_it(expired, admin):
 def test_kept_data_is_dropped_after_fifteen_minutes(expired, coordinator, time_machine):
     client, plan = expired
     _send(client, plan)
+    assert SESSION_KEY in client.session
     time_machine.move_to(START + timedelta(minutes=31 + 16), tick=False)
     _relogin(client, coordinator)
     html = client.get(reverse("plans:plan_edit", args=[plan.pk])).content.decode()
