@@ -178,6 +178,7 @@ def test_a_saved_review_can_be_corrected_and_is_audited(plan, coordinator, login
     item = review.items.get()
     assert (review.held_on, review.summary) == (date(2026, 8, 21), "Rettet")
     assert (item.as_planned, item.why) == (False, "Kursholder ble syk")
+    assert review.plan.next_review_on == date(2027, 2, 21)  # moved with the corrected date
     entry = AuditEntry.objects.get(code="plans.review.update")
     assert entry.actor == coordinator and entry.object_id == str(review.pk)
 

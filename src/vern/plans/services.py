@@ -535,6 +535,7 @@ def review_update(
         raise ValidationError(
             _("A later review of the plan has been recorded, so this one can no longer be changed.")
         )
+    held_before = review.held_on
     changed = [
         name
         for name, value in (("kind", kind), ("held_on", held_on), ("summary", summary.strip()))
@@ -570,6 +571,13 @@ def review_update(
     review.save()
     for item in changed_items:
         item.save()
+    plan = review.plan
+    if "held_on" in changed and plan.next_review_on == add_months(
+        held_before, REVIEW_INTERVAL_MONTHS
+    ):
+        # The next review date was set from this review's date: move it with the correction.
+        plan.next_review_on = add_months(held_on, REVIEW_INTERVAL_MONTHS)
+        plan.save(update_fields=["next_review_on"])
     log_action(
         actor=actor,
         action="update",
