@@ -77,11 +77,75 @@ def plan_measure(municipality):
     return {"pk": PlanMeasureFactory(plan=_plan(municipality)).pk}
 
 
-@builds("plans:review_detail")
+@builds("plans:review_detail", "plans:review_edit")
 def review(municipality):
     from tests.plans.factories import ReviewFactory
 
     return {"pk": ReviewFactory(plan=_plan(municipality)).pk}
+
+
+def _plan_measure(municipality):
+    from tests.plans.factories import PlanMeasureFactory
+
+    return PlanMeasureFactory(plan=_plan(municipality))
+
+
+@builds("plans:milestone_edit", "plans:milestone_delete")
+def milestone(municipality):
+    from datetime import date
+
+    from vern.plans.models import Milestone
+
+    milestone = Milestone.objects.create(
+        plan_measure=_plan_measure(municipality), title="Kurs holdt", due_on=date(2026, 9, 1)
+    )
+    return {"pk": milestone.pk}
+
+
+def _indicator(municipality):
+    from vern.plans.models import Indicator
+
+    return Indicator.objects.create(
+        plan_measure=_plan_measure(municipality), name="Ansatte med kurs", target=80
+    )
+
+
+@builds("plans:indicator_edit", "plans:indicator_delete")
+def indicator(municipality):
+    return {"pk": _indicator(municipality).pk}
+
+
+@builds("plans:measurement_edit", "plans:measurement_delete")
+def measurement(municipality):
+    from datetime import date
+
+    from vern.plans.models import Measurement
+
+    measurement = Measurement.objects.create(
+        indicator=_indicator(municipality), measured_on=date(2026, 6, 1), value=40
+    )
+    return {"pk": measurement.pk}
+
+
+@builds("plans:note_edit", "plans:note_delete")
+def progress_note(municipality):
+    from vern.plans.models import ProgressNote
+
+    note = ProgressNote.objects.create(
+        plan_measure=_plan_measure(municipality), author=UserFactory(), text="Godt i gang."
+    )
+    return {"pk": note.pk}
+
+
+@builds("plans:coverage_delete")
+def coverage_note(municipality):
+    from tests.plans.factories import catalogue
+    from vern.plans.models import CoverageNote
+
+    note = CoverageNote.objects.create(
+        plan=_plan(municipality), measure=catalogue("F3"), coverage="none", reason="Senere"
+    )
+    return {"pk": note.pk}
 
 
 def _service(municipality):

@@ -33,6 +33,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import Promise
 
+from vern.core import kept_forms
 from vern.core.models import STAFF_ROLES, Role, UnitRecord
 
 M = TypeVar("M", bound=models.Model)
@@ -170,6 +171,8 @@ def staff_view(
 
             user = request.user
             if not user.is_authenticated:
+                if request.method == "POST":
+                    kept_forms.keep(request)  # the session expired while they typed
                 return redirect_to_login(request.get_full_path())
             if settings.VERN_REQUIRE_2FA and not user.is_verified():
                 return redirect("account:otp")
@@ -192,6 +195,8 @@ def staff_view(
                 if reason is None:
                     return access_lists.redirect_to_reason(request, key)
                 request.vern_access.reason = reason
+            if request.method == "GET":
+                request.vern_kept_form = kept_forms.take(request)
             try:
                 response = view(request, *args, **kwargs)
             except access_lists.ReasonNeeded as needed:
