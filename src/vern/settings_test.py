@@ -14,3 +14,4 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Tests change the directory between searches: check on every search.
 VERN_SNAPSHOT_SECONDS = 0
 VERN_SNAPSHOT_FULL_SECONDS = 0
+VERN_AUDIT_STRICT_CODES = True
