@@ -47,7 +47,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, which also reaches invited people without a password yet.
 
     Django sends nothing to an account without a usable password. An invited
-    person who never chose one (the invitation link lasts an hour) must be
+    person who never chose one (the invitation link lasts VERN_INVITATION_HOURS) must be
     able to get a new link here; the page answers the same whether or not the
     address is known.
     """
