@@ -188,7 +188,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # end with the browser session rather than linger for a year.
 CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "vern.public.views.csrf_failure"
+# A forgotten-password link lasts an hour; an invitation's link for choosing the
+# first password lasts VERN_INVITATION_HOURS (core/tokens.py).
 PASSWORD_RESET_TIMEOUT = 60 * 60
+VERN_INVITATION_HOURS = env_int("VERN_INVITATION_HOURS", 72)
+# log_action refuses audit codes that are not registered (audit/codes.py) in
+# development and tests; in production it writes the entry and logs an error.
+VERN_AUDIT_STRICT_CODES = env_bool("VERN_AUDIT_STRICT_CODES", default=DEBUG)
 
 AXES_FAILURE_LIMIT = env_int("VERN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours

@@ -18,3 +18,4 @@ VERN_SNAPSHOT_FULL_SECONDS = 0
 # access lists (tests/kernel_app/): it proves the mechanisms of core/access.py
 # and core/record_access.py before a real app uses them.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.kernel_app"]  # noqa: F405
+VERN_AUDIT_STRICT_CODES = True

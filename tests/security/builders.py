@@ -16,7 +16,7 @@ def unit(municipality):
     return {"pk": UnitFactory(municipality=municipality).pk}
 
 
-@builds("core:member_detail", "core:member_remove")
+@builds("core:member_detail", "core:member_remove", "core:member_otp_reset")
 def membership(municipality):
     return {"pk": MembershipFactory(municipality=municipality, role=Role.READER).pk}
 
@@ -42,7 +42,9 @@ def invitation(municipality):
 
 @builds("audit:entry_detail")
 def audit_entry(municipality):
-    entry = log_action(actor=None, action="read", code="test.read", municipality=municipality)
+    entry = log_action(
+        actor=None, action="read", code="core.membership.read", municipality=municipality
+    )
     return {"pk": entry.pk}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from vern.audit import signing
 from vern.audit.models import GENESIS_HASH, AuditEntry
@@ -88,20 +88,27 @@ def audit_entries_for_admin(
     municipality,
     action: str = "",
     code: str = "",
-    actor_id: int | None = None,
+    person: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEntry]:
-    """The entries of one municipality that an admin may browse, newest first."""
+    """The entries of one municipality that an admin may browse, newest first.
+
+    ``person`` finds entries made by anyone whose name or e-mail address
+    contains it. Logins are in the log of every municipality the person
+    belonged to when they logged in (``core.services.record_login``).
+    """
     entries = AuditEntry.objects.for_user(user, municipality=municipality).select_related(
         "actor", "municipality"
     )
     if action:
         entries = entries.filter(action=action)
     if code:
-        entries = entries.filter(code__icontains=code)
-    if actor_id:
-        entries = entries.filter(actor_id=actor_id)
+        entries = entries.filter(code=code)
+    if person:
+        entries = entries.filter(
+            Q(actor__full_name__icontains=person) | Q(actor__email__icontains=person)
+        )
     if date_from:
         entries = entries.filter(created_at__date__gte=date_from)
     if date_to:

@@ -224,8 +224,13 @@ def staff_view(
 
 
 def _log_read(request: HttpRequest, label: str, kwargs: dict) -> None:
+    from vern.audit.codes import read_code
     from vern.audit.services import log_action
 
+    # A view that has written its own, more telling read entry (the audit log's
+    # search) says so, and no second entry is made.
+    if getattr(request, "vern_read_logged", False):
+        return
     object_type = label
     object_id = next((str(v) for k, v in kwargs.items() if k == "pk" or k.endswith("_id")), "")
     context = getattr(request, "vern_access", None)
@@ -239,7 +244,7 @@ def _log_read(request: HttpRequest, label: str, kwargs: dict) -> None:
     log_action(
         actor=request.user,
         action="read",
-        code=f"{label}.read",
+        code=read_code(label),
         object_type=object_type,
         object_id=object_id,
         municipality=request.municipality,

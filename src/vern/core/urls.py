@@ -15,6 +15,7 @@ urlpatterns = [
     path("brukere/<int:pk>/", members.member_detail, name="member_detail"),
     path("brukere/<int:pk>/fjern/", members.member_remove, name="member_remove"),
     path("brukere/<int:pk>/send-invitasjon/", members.member_reinvite, name="member_reinvite"),
+    path("brukere/<int:pk>/tofaktor/", members.member_otp_reset, name="member_otp_reset"),
     path(
         "brukere/invitasjoner/<int:pk>/trekk-tilbake/",
         members.invitation_withdraw,

@@ -20,6 +20,11 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path(
+        "invitasjon/<uidb64>/<token>/",
+        account.InvitationPasswordView.as_view(),
+        name="invitation_password",
+    ),
+    path(
         "nytt-passord/ferdig/",
         account.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",

@@ -424,7 +424,7 @@ def organization_save(*, organization: Organization, actor) -> Organization:
     log_action(
         actor=actor,
         action="create" if creating else "update",
-        code="directory.organization." + ("create" if creating else "update"),
+        code="directory.organization.create" if creating else "directory.organization.update",
         object_type="directory.organization",
         object_id=organization.pk,
         municipality=organization.owner_id,
@@ -464,7 +464,7 @@ def location_save(*, location: Location, actor) -> Location:
     log_action(
         actor=actor,
         action="create" if creating else "update",
-        code="directory.location." + ("create" if creating else "update"),
+        code="directory.location.create" if creating else "directory.location.update",
         object_type="directory.location",
         object_id=location.pk,
         municipality=location.organization.owner_id,
