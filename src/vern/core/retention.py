@@ -138,7 +138,9 @@ def _remove(kind: RetentionType, record: models.Model, municipality_id: int | No
         log_action(
             actor=None,
             action="delete" if kind.action == "delete" else "update",
-            code=AUDIT_CODES[kind.action],
+            code="core.retention.deleted"
+            if kind.action == "delete"
+            else "core.retention.anonymised",
             object_type=model._meta.label_lower,
             object_id=record.pk,
             municipality=municipality_id,

@@ -181,6 +181,16 @@ class Notice:
     link: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # The code reaches log_action only after the mail has gone out: refuse an
+        # unregistered one before anything is claimed (tests and development).
+        from vern.audit import codes
+
+        if getattr(settings, "VERN_AUDIT_STRICT_CODES", False) and not codes.is_registered(
+            self.code
+        ):
+            raise ValueError(f"unregistered audit code {self.code!r} (see audit/codes.py)")
+
 
 class NotSent(Exception):
     """No recipient of a notice could be mailed; its claim has been released."""

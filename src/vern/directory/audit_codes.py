@@ -43,6 +43,8 @@ register("directory.synonym.delete", _("Search synonym deleted"))
 register("directory.export.confidential", _("Export with confidential data"))
 register("directory.import", _("Directory imported"))
 
+register("directory.service.editors_removed", _("Editor taken off the organisation's entries"))
+
 register_detail_key("service", _("Service"))
 register_detail_key("organization", _("Organisation"))
 register_detail_key("confidential", _("Confidential"), kind="bool")
