@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
 from django.test import Client
 from django.urls import reverse
 
@@ -205,3 +208,236 @@ def unit_problems(*, owner, login, urlconf=None) -> list[str]:
                 whose = "its own unit" if name == "ours" else "another unit"
                 problems.append(f"{url.name}: {whose} got {status}, not {expected}")
     return problems
+
+
+# --- Writes: POST from another municipality, and from the wrong roles ------------
+
+
+def database_snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table of Vern's own models, read with plain SQL.
+
+    Plain SQL, not managers, so that scoping rules on the managers cannot hide
+    a row from the comparison. Sessions and the login throttle are Django's and
+    django-axes' tables and are left out (they change on every request).
+    """
+    from django.apps import apps
+    from django.db import connection
+
+    tables: dict[str, list[tuple]] = {}
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if not model.__module__.startswith("vern.") or meta.proxy or not meta.managed:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(meta.db_table)} ORDER BY 1")
+            tables[meta.db_table] = [
+                tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+                for row in cursor.fetchall()
+            ]
+    return tables
+
+
+def changed_tables(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> list[str]:
+    return sorted(
+        table for table in before.keys() | after.keys() if before.get(table) != after.get(table)
+    )
+
+
+# What an empty required input is filled with, so that a form's POST would
+# pass validation (and write) if the view let it through.
+_FILLERS = {
+    "email": "skjema@example.test",
+    "date": "2026-06-15",
+    "number": "1",
+    "url": "https://example.test/",
+    "tel": "12345678",
+}
+
+
+class _PostForms(HTMLParser):
+    """The POST forms of a page: their action and the values a browser would send,
+    with empty required fields filled in."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form: dict | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+        self._required = False
+        self._select: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: (value or "") for name, value in attrs}
+        if tag == "form":
+            if attrs.get("method", "get").lower() == "post":
+                self._form = {"action": attrs.get("action", ""), "fields": [], "submits": []}
+            return
+        form = self._form
+        if form is None:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and "disabled" not in attrs:
+            kind = attrs.get("type", "text").lower()
+            if kind in ("submit", "image"):
+                form["submits"].append((name, attrs.get("value", "")))
+            elif kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    form["fields"].append((name, attrs.get("value", "on")))
+            elif kind not in ("file", "button", "reset"):
+                value = attrs.get("value", "")
+                if not value and "required" in attrs:
+                    value = _FILLERS.get(kind, "Testverdi")
+                form["fields"].append((name, value))
+        elif tag == "button" and name and attrs.get("type", "submit").lower() == "submit":
+            form["submits"].append((name, attrs.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, []
+            self._required = "required" in attrs
+        elif tag == "select" and name:
+            self._select = {
+                "name": name,
+                "multiple": "multiple" in attrs,
+                "first": None,
+                "chosen": [],
+            }
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            # Without a selected option, the first real choice (not "---------").
+            if self._select["first"] in (None, ""):
+                self._select["first"] = value
+            if "selected" in attrs:
+                self._select["chosen"].append(value)
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        form = self._form
+        if form is None:
+            return
+        if tag == "textarea" and self._textarea is not None:
+            text = "".join(self._text)
+            if not text.strip() and self._required:
+                text = "Testverdi"
+            form["fields"].append((self._textarea, text))
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            select = self._select
+            chosen = select["chosen"] or ([] if select["multiple"] else [select["first"]])
+            form["fields"].extend((select["name"], value) for value in chosen if value is not None)
+            self._select = None
+        elif tag == "form":
+            self.forms.append(form)
+            self._form = None
+
+
+def form_bodies(client: Client, path: str) -> list[tuple[str, dict[str, list[str]]]]:
+    """What a person who may use the page would POST to ``path``: for every POST
+    form on it whose action is the page itself, the form's values, once per
+    named submit button. Read with ``client`` (someone allowed to see the page)."""
+    response = client.get(path)
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+        return []
+    parser = _PostForms()
+    parser.feed(response.content.decode())
+    bodies = []
+    for number, form in enumerate(parser.forms, 1):
+        if form["action"] and urlsplit(form["action"]).path != path:
+            continue
+        variants = form["submits"] or [None]
+        for submit in variants:
+            data: dict[str, list[str]] = {}
+            for name, value in form["fields"] + ([submit] if submit else []):
+                data.setdefault(name, []).append(value)
+            label = f"form {number}" + (f", button {submit[0]}={submit[1]}" if submit else "")
+            bodies.append((label, data))
+    return bodies
+
+
+def post_tenancy_problems(
+    *, owner, owner_client: Client, outsider_client: Client, urlconf=None
+) -> tuple[list[str], list[str]]:
+    """Every staff URL with an object id that takes POST: another municipality's
+    administrator POSTs (an empty body, then each of the page's own forms as the
+    owner sees them filled in) and gets 404, and no row of Vern's tables changes.
+
+    Returns the problems and the URL names that took a POST (not 405).
+    """
+    problems: list[str] = []
+    posted: list[str] = []
+    for url in staff_urls(urlconf):
+        if not url.params:
+            continue
+        kwargs = _kwargs_for(url, owner, problems)
+        if kwargs is None:
+            continue
+        path = reverse(url.name, kwargs=kwargs, urlconf=urlconf)
+        bodies = [("empty body", {}), *form_bodies(owner_client, path)]
+        before = database_snapshot()
+        for label, data in bodies:
+            status = outsider_client.post(path, data).status_code
+            if status == 405 and label == "empty body":
+                break  # the view takes no POST at all
+            if label == "empty body":
+                posted.append(url.name)
+            if status != 404:
+                problems.append(
+                    f"{url.name}: another municipality's POST ({label}) got {status}, not 404"
+                )
+        changed = changed_tables(before, database_snapshot())
+        if changed:
+            problems.append(f"{url.name}: another municipality's POST changed {', '.join(changed)}")
+    return problems, posted
+
+
+def wrong_role_problems(
+    *, owner, owner_client: Client, login, urlconf=None
+) -> tuple[list[str], list[str]]:
+    """Every staff view, from the roles it declares (``vern_roles``): a member of
+    the same municipality holding every municipal role *not* declared, and no
+    other, gets 403 or 404 (405 for a method the view never takes) on GET and on
+    POST (empty, and each of the page's forms as the owner sees them), and no
+    row of Vern's tables changes.
+
+    Returns the problems and the URL names that were tried.
+    """
+    from tests.factories import MembershipFactory, UserFactory
+    from vern.core.models import MUNICIPAL_ROLES
+
+    problems: list[str] = []
+    tried: list[str] = []
+    clients: dict[frozenset, Client] = {}
+    for url in staff_urls(urlconf):
+        declared = getattr(url.callback, "vern_roles", None)
+        if declared is None:
+            continue  # undeclared_views reports it
+        wrong = frozenset(MUNICIPAL_ROLES) - frozenset(declared)
+        if not wrong:
+            continue
+        kwargs = _kwargs_for(url, owner, problems)
+        if kwargs is None:
+            continue
+        if wrong not in clients:
+            user = UserFactory(full_name="Feil Rolle " + "-".join(sorted(wrong)))
+            for role in wrong:
+                MembershipFactory(user=user, municipality=owner, role=role)
+            clients[wrong] = login(user)
+        client = clients[wrong]
+        who = ", ".join(sorted(wrong))
+        path = reverse(url.name, kwargs=kwargs, urlconf=urlconf)
+        bodies = [("empty body", {}), *form_bodies(owner_client, path)]
+        before = database_snapshot()
+        tried.append(url.name)
+        status = client.get(path).status_code
+        if status not in (403, 404, 405):
+            problems.append(f"{url.name}: GET as {who} got {status}, not 403 or 404")
+        for label, data in bodies:
+            status = client.post(path, data).status_code
+            if status not in (403, 404, 405):
+                problems.append(f"{url.name}: POST ({label}) as {who} got {status}, not 403 or 404")
+        changed = changed_tables(before, database_snapshot())
+        if changed:
+            problems.append(f"{url.name}: requests as {who} changed {', '.join(changed)}")
+    return problems, tried

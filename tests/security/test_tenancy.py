@@ -1,6 +1,8 @@
-"""Shared tenancy test: every staff page with an object id answers 404 to another municipality."""
+"""Shared tenancy test: every staff page with an object id answers 404 to another
+municipality, for GET and for POST, and another municipality's POST changes nothing."""
 
 from tests.security.checks import (
+    post_tenancy_problems,
     shut_out_problems,
     tenancy_problems,
     undeclared_views,
@@ -34,3 +36,15 @@ def test_an_organisation_editor_without_organisation_sees_nothing(home, orgless_
 def test_unit_scoped_views_answer_404_to_another_unit(home, login):
     """Every unit_scoped page with an id: its unit's people open it, another unit's get 404."""
     assert unit_problems(owner=home, login=login) == []
+
+
+def test_posts_of_another_municipality_answer_404_and_change_nothing(
+    home, all_roles, outsider, login
+):
+    problems, posted = post_tenancy_problems(
+        owner=home, owner_client=login(all_roles), outsider_client=login(outsider)
+    )
+    assert problems == []
+    # The pages that write must have been among those posted to.
+    assert {"core:unit_edit", "core:member_remove", "plans:plan_edit"} <= set(posted)
+    assert {"directory:service_edit", "directory:pending_detail"} <= set(posted)

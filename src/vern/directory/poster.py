@@ -21,11 +21,11 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from vern.core.emergency import emergency_lines
 from vern.core.models import Municipality
 from vern.core.pdf import render_pdf
 from vern.directory import selectors
 from vern.directory.models import Service
-from vern.public.emergency import emergency_lines
 
 POSTER_SERVICES = 10
 CACHE_SECONDS = 60 * 60

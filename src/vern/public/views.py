@@ -4,8 +4,8 @@ import unicodedata
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from vern.core.emergency import emergency_lines
 from vern.directory.selectors import find_municipalities
-from vern.public.emergency import emergency_lines
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

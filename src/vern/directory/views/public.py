@@ -34,6 +34,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from vern.core.emergency import emergency_lines
 from vern.core.forms import add_errors
 from vern.core.models import Municipality
 from vern.directory import cards, poster, selectors, services
@@ -44,7 +45,6 @@ from vern.directory.models import (
 )
 from vern.directory.search import MAX_QUERY_CHARS
 from vern.directory.snapshot import snapshot
-from vern.public.emergency import emergency_lines
 
 NUMBER = re.compile(r"[0-9]{4}")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -1,7 +1,13 @@
-"""The national emergency and help lines shown on every public guide page.
+"""The national emergency and help lines: shared data for the public pages.
+
+The public front page, the guide's pages and the guide's printed poster show
+them (with ``core/includes/emergency.html`` on the web pages). They live in
+``core`` because both ``public`` and ``directory`` use them, and feature apps
+do not import each other's modules (see the import rules in pyproject.toml).
 
 Numbers and their sources live in ``data/emergency_lines.csv`` (source URL and
-the date the entry was checked against it); the texts are ours.
+the date the entry was checked against it, see ``data/SOURCES.md``); the texts
+are ours.
 """
 
 from __future__ import annotations
