@@ -38,7 +38,7 @@ def test_secrets_nested_in_detail_are_masked(home, admin):
     entry = log_action(
         actor=admin,
         action="update",
-        code="t",
+        code="core.unit.update",
         municipality=home,
         detail={
             "before": {"api_token": "old-value", "name": "A"},
