@@ -2,8 +2,10 @@
 
 The demo is loaded and walked with Django's test client by the crawler of
 tests/security/crawl.py, as every demo role (the coordinator, the administrator
-and the editor first), in bokmål only, keeping the first address found for each
-URL pattern and who found it. Each of those pages is then opened once in
+and the editor first) and as an organisation editor from outside the
+municipality, in bokmål only, keeping the first address found for each URL
+pattern and who found it (the organisation editor's pages are kept apart:
+their edit page is a proposal form). Each of those pages is then opened once in
 Chromium, logged in as that person by handing the browser the test client's
 session cookie, and axe runs at 1280 px wide and again after narrowing the
 window to 360 px, in the same page load.
@@ -22,8 +24,10 @@ from django.conf import settings
 from tests.browser.test_accessibility import WIDTHS, axe_violations
 from tests.conftest import verified_client
 from tests.security.crawl import Crawl, _status_only
-from vern.core.demo import load_demo
+from vern.core.demo import DEMO_DOMAIN, DEMO_NUMBER, load_demo
 from vern.core.models import User
+from vern.directory.models import Service
+from vern.directory.services.editors import organization_editor_invite
 
 STAFF_AREAS = ("/ansatt/", "/konto/")
 # Whose walk comes first decides whose session opens a page that several reach.
@@ -41,16 +45,21 @@ def _staff_page(path: str) -> bool:
     return path.startswith(STAFF_AREAS)
 
 
-def staff_pages(logins) -> dict[str, tuple[str, object]]:
-    """One address per staff URL pattern: {pattern: (address, test client)}."""
+def staff_pages(emails: list[str], *, own: tuple[str, ...] = ()) -> dict[str, tuple[str, object]]:
+    """One address per staff URL pattern: {pattern: (address, test client)}.
+
+    The people in ``own`` see other versions of the same pages (an organisation
+    editor's edit page is a proposal form), so their pages are kept apart,
+    under "pattern (e-mail)".
+    """
     pages: dict[str, tuple[str, object]] = {}
     problems: list[str] = []
     files = Counter()
-    for login in sorted(logins, key=lambda login: _order(login.email)):
-        client = verified_client(User.objects.get(email=login.email))
+    for email in sorted(emails, key=_order):
+        client = verified_client(User.objects.get(email=email))
         crawl = Crawl(
             client,
-            who=login.email,
+            who=email,
             allow=_staff_page,
             per_pattern={"nb": 1, "nn": 0, "en": 0},
             files=files,
@@ -62,21 +71,41 @@ def staff_pages(logins) -> dict[str, tuple[str, object]]:
             if key and not _status_only(url.split("?")[0]):
                 found.setdefault(key[1], url)
         for pattern, url in found.items():
-            pages.setdefault(pattern, (url, client))
+            pages.setdefault(f"{pattern} ({email})" if email in own else pattern, (url, client))
     assert not problems, "\n".join(problems)
     return pages
 
 
+ORGANISATION_EDITOR = "kari@krisesenter.example.test"
+
+
 @pytest.fixture
 def demo(reference_data):
-    return load_demo(password="axe-demo-passord")
+    """The demo's people, and an editor from outside the municipality for one of its
+    organisations (the demo has none), who proposes changes instead of saving them."""
+    logins = load_demo(password="axe-demo-passord")
+    admin = User.objects.get(email=f"admin@{DEMO_DOMAIN}")
+    organization = Service.objects.filter(owner__number=DEMO_NUMBER).first().organization
+    organization_editor_invite(
+        organization=organization,
+        actor=admin,
+        email=ORGANISATION_EDITOR,
+        full_name="Kari Krisesenter",
+        base_url="http://testserver",
+    )
+    return [login.email for login in logins] + [ORGANISATION_EDITOR]
 
 
 @pytest.mark.browser
 def test_no_axe_violations_on_any_staff_page_at_1280_and_360_px(new_context, live_server, demo):
-    pages = staff_pages(demo)
+    pages = staff_pages(demo, own=(ORGANISATION_EDITOR,))
     # The walk reached the staff side's pages, not just the front page.
-    for pattern in ("core:dashboard", "plans:progress", "directory:service_detail"):
+    for pattern in (
+        "core:dashboard",
+        "plans:progress",
+        "directory:service_detail",
+        f"directory:service_edit ({ORGANISATION_EDITOR})",
+    ):
         assert pattern in pages, sorted(pages)
 
     contexts = {}
