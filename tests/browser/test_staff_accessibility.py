@@ -16,9 +16,11 @@ tests/plans/test_pdf_accessibility.py.
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 
 from tests.browser.test_accessibility import WIDTHS, axe_violations
@@ -26,7 +28,7 @@ from tests.conftest import verified_client
 from tests.security.crawl import Crawl, _status_only
 from vern.core.demo import DEMO_DOMAIN, DEMO_NUMBER, load_demo
 from vern.core.models import User
-from vern.directory.models import Service
+from vern.directory.models import Service, TaxonomyTerm
 from vern.directory.services.editors import organization_editor_invite
 
 STAFF_AREAS = ("/ansatt/", "/konto/")
@@ -82,7 +84,12 @@ ORGANISATION_EDITOR = "kari@krisesenter.example.test"
 @pytest.fixture
 def demo(reference_data):
     """The demo's people, and an editor from outside the municipality for one of its
-    organisations (the demo has none), who proposes changes instead of saving them."""
+    organisations (the demo has none), who proposes changes instead of saving them.
+
+    Earlier browser tests flush the directory's reference data, so it is loaded again."""
+    if not TaxonomyTerm.objects.exists():
+        for migration in ("0003_taxonomies", "0004_national_services", "0005_synonyms"):
+            importlib.import_module(f"vern.directory.migrations.{migration}").load(apps, None)
     logins = load_demo(password="axe-demo-passord")
     admin = User.objects.get(email=f"admin@{DEMO_DOMAIN}")
     organization = Service.objects.filter(owner__number=DEMO_NUMBER).first().organization

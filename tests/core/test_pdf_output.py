@@ -13,6 +13,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from pypdf import PdfReader
 
 from tests.conftest import verified_client
@@ -39,6 +40,13 @@ def _pdfs(plan: Plan, language: str) -> dict[str, object]:
     prefix = PREFIXES[language]
     staff = verified_client(User.objects.get(email="koordinator@eksempelby.example"))
     year = plan.start_year
+    # The locale middleware leaves the page's language active in this thread;
+    # the override puts back the one before, so later tests do not inherit it.
+    with translation.override(translation.get_language()):
+        return _fetch(plan, prefix, staff, year)
+
+
+def _fetch(plan: Plan, prefix: str, staff, year: int) -> dict[str, object]:
     return {
         "plan": Client().get(f"{prefix}/handlingsplaner/{DEMO_NUMBER}/handlingsplan.pdf"),
         "annual report": staff.get(f"{prefix}/ansatt/planer/{plan.pk}/arsrapport.pdf?ar={year}"),
