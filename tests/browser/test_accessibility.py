@@ -1,4 +1,7 @@
-"""axe-core finds no accessibility violations, of any impact, on the public pages and login."""
+"""axe-core finds no accessibility violations, of any impact, on the public pages and login,
+at 1280 px wide and again at 360 px (a phone), in the same page load.
+
+The staff pages are covered by test_staff_accessibility.py."""
 
 from __future__ import annotations
 
@@ -18,6 +21,24 @@ PAGES = [
     "/trygg-pa-nett/",
     "/om/",
 ]
+
+
+WIDTHS = (1280, 360)
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe on the loaded page at each width in WIDTHS; one report per width that fails."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=AXE)
+    failures = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        )
+        if violations:
+            failures.append(f"at {width} px:\n{_describe(violations)}")
+    return failures
 
 
 def _describe(violations: list[dict]) -> str:
@@ -45,11 +66,8 @@ def test_no_axe_violations(new_context, path):
     response = page.goto(path)
     assert response is not None and response.status == 200
     page.evaluate("document.fonts.ready.then(() => true)")
-    page.add_script_tag(path=AXE)
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-    )
-    assert violations == [], f"axe violations on {path}:\n{_describe(violations)}"
+    failures = axe_violations(page)
+    assert not failures, f"axe violations on {path} " + "\n".join(failures)
 
 
 @pytest.fixture
@@ -83,8 +101,5 @@ def test_no_axe_violations_on_public_plan_pages(new_context, adopted_plan, prefi
     page = new_context(bypass_csp=True).new_page()
     response = page.goto(path)
     assert response is not None and response.status == 200
-    page.add_script_tag(path=AXE)
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-    )
-    assert violations == [], f"axe violations on {path}:\n{_describe(violations)}"
+    failures = axe_violations(page)
+    assert not failures, f"axe violations on {path} " + "\n".join(failures)

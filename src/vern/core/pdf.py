@@ -3,11 +3,18 @@
 PDF templates carry their CSS inline and embed images as ``data:`` URIs, so
 the fetcher allows nothing else: a document can neither call another host
 nor read a local file.
+
+Every PDF is written as PDF/UA-1: tagged (a structure tree of headings,
+lists and tables that screen readers follow), with the document language
+taken from the template's ``<html lang>`` and its title shown in place of
+the file name. Each PDF template must therefore set ``lang`` and ``<title>``.
 """
 
 from __future__ import annotations
 
 from django.http import HttpResponse
+
+PDF_VARIANT = "pdf/ua-1"
 
 
 def fetcher():
@@ -20,7 +27,7 @@ def fetcher():
 def render_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, url_fetcher=fetcher()).write_pdf()
+    return HTML(string=html, url_fetcher=fetcher()).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

@@ -18,8 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, pgettext
 
 from vern.core.emergency import emergency_lines
 from vern.core.models import Municipality
@@ -93,6 +92,6 @@ def poster_response(request: HttpRequest, municipality: Municipality) -> HttpRes
         content = render_pdf(poster_html(request, municipality))
         cache.set(key, content, CACHE_SECONDS)
     response = HttpResponse(content, content_type="application/pdf")
-    name = slugify(f"{_('poster')} {municipality.name}") or "poster"
+    name = slugify(f"{pgettext('PDF file name', 'poster')} {municipality.name}") or "poster"
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response

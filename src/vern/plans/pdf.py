@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from vern.core.pdf import pdf_response, render_pdf
 from vern.plans import selectors
@@ -59,7 +59,11 @@ def public_plan_pdf(plan: Plan) -> bytes:
 
 
 def _plan_filename(plan: Plan) -> str:
-    return slugify(f"{_('action plan')} {plan.municipality.name} {plan.period}") + ".pdf"
+    name = slugify(
+        f"{pgettext('PDF file name', 'action plan')} {plan.municipality.name} "
+        f"{plan.start_year}-{plan.end_year}"
+    )
+    return f"{name}.pdf"
 
 
 def plan_pdf_response(request: HttpRequest, plan: Plan) -> HttpResponse:
@@ -75,5 +79,7 @@ def annual_report_pdf_response(request: HttpRequest, plan: Plan, report) -> Http
         "plans/pdf/annual_report.html",
         {"plan": plan, "municipality": plan.municipality, "report": report},
     )
-    name = slugify(f"{_('annual report')} {plan.municipality.name} {report.year}")
+    name = slugify(
+        f"{pgettext('PDF file name', 'annual report')} {plan.municipality.name} {report.year}"
+    )
     return pdf_response(render_pdf(html), f"{name}.pdf")

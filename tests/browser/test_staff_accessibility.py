@@ -1,0 +1,140 @@
+"""axe-core finds no violations on one page of every staff URL pattern, at 1280 and 360 px.
+
+The demo is loaded and walked with Django's test client by the crawler of
+tests/security/crawl.py, as every demo role (the coordinator, the administrator
+and the editor first) and as an organisation editor from outside the
+municipality, in bokmål only, keeping the first address found for each URL
+pattern and who found it (the organisation editor's pages are kept apart:
+their edit page is a proposal form). Each of those pages is then opened once in
+Chromium, logged in as that person by handing the browser the test client's
+session cookie, and axe runs at 1280 px wide and again after narrowing the
+window to 360 px, in the same page load.
+
+Files (the PDFs) are not pages and are left out; their tagging is tested in
+tests/plans/test_pdf_accessibility.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+
+from tests.browser.test_accessibility import WIDTHS, axe_violations
+from tests.conftest import verified_client
+from tests.security.crawl import Crawl, _status_only
+from vern.core.demo import DEMO_DOMAIN, DEMO_NUMBER, load_demo
+from vern.core.models import User
+from vern.directory.models import Service, TaxonomyTerm
+from vern.directory.services.editors import organization_editor_invite
+
+STAFF_AREAS = ("/ansatt/", "/konto/")
+# Whose walk comes first decides whose session opens a page that several reach.
+FIRST_ROLES = ("koordinator@", "admin@", "redaktor@")
+
+
+def _order(email: str) -> int:
+    for index, start in enumerate(FIRST_ROLES):
+        if email.startswith(start):
+            return index
+    return len(FIRST_ROLES)
+
+
+def _staff_page(path: str) -> bool:
+    return path.startswith(STAFF_AREAS)
+
+
+def staff_pages(emails: list[str], *, own: tuple[str, ...] = ()) -> dict[str, tuple[str, object]]:
+    """One address per staff URL pattern: {pattern: (address, test client)}.
+
+    The people in ``own`` see other versions of the same pages (an organisation
+    editor's edit page is a proposal form), so their pages are kept apart,
+    under "pattern (e-mail)".
+    """
+    pages: dict[str, tuple[str, object]] = {}
+    problems: list[str] = []
+    files = Counter()
+    for email in sorted(emails, key=_order):
+        client = verified_client(User.objects.get(email=email))
+        crawl = Crawl(
+            client,
+            who=email,
+            allow=_staff_page,
+            per_pattern={"nb": 1, "nn": 0, "en": 0},
+            files=files,
+        ).run(["/ansatt/"])
+        problems += crawl.problems
+        found: dict[str, str] = {}
+        for url in crawl.visited:
+            key = crawl._key(url)
+            if key and not _status_only(url.split("?")[0]):
+                found.setdefault(key[1], url)
+        for pattern, url in found.items():
+            pages.setdefault(f"{pattern} ({email})" if email in own else pattern, (url, client))
+    assert not problems, "\n".join(problems)
+    return pages
+
+
+ORGANISATION_EDITOR = "kari@krisesenter.example.test"
+
+
+@pytest.fixture
+def demo(reference_data):
+    """The demo's people, and an editor from outside the municipality for one of its
+    organisations (the demo has none), who proposes changes instead of saving them.
+
+    Earlier browser tests flush the directory's reference data, so it is loaded again."""
+    if not TaxonomyTerm.objects.exists():
+        for migration in ("0003_taxonomies", "0004_national_services", "0005_synonyms"):
+            importlib.import_module(f"vern.directory.migrations.{migration}").load(apps, None)
+    logins = load_demo(password="axe-demo-passord")
+    admin = User.objects.get(email=f"admin@{DEMO_DOMAIN}")
+    organization = Service.objects.filter(owner__number=DEMO_NUMBER).first().organization
+    organization_editor_invite(
+        organization=organization,
+        actor=admin,
+        email=ORGANISATION_EDITOR,
+        full_name="Kari Krisesenter",
+        base_url="http://testserver",
+    )
+    return [login.email for login in logins] + [ORGANISATION_EDITOR]
+
+
+@pytest.mark.browser
+def test_no_axe_violations_on_any_staff_page_at_1280_and_360_px(new_context, live_server, demo):
+    pages = staff_pages(demo, own=(ORGANISATION_EDITOR,))
+    # The walk reached the staff side's pages, not just the front page.
+    for pattern in (
+        "core:dashboard",
+        "plans:progress",
+        "directory:service_detail",
+        f"directory:service_edit ({ORGANISATION_EDITOR})",
+    ):
+        assert pattern in pages, sorted(pages)
+
+    contexts = {}
+    failures = []
+    for pattern, (url, client) in sorted(pages.items()):
+        if id(client) not in contexts:
+            # bypass_csp: axe is added as an inline script, which the site's CSP forbids.
+            context = new_context(bypass_csp=True, viewport={"width": WIDTHS[0], "height": 900})
+            context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                        "url": live_server.url,
+                    }
+                ]
+            )
+            contexts[id(client)] = context.new_page()
+        page = contexts[id(client)]
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        response = page.goto(url)
+        assert response is not None and response.status == 200, f"{pattern} {url}"
+        assert "/konto/logg-inn/" not in page.url, f"{pattern} {url}: not logged in"
+        failures += [f"{pattern} {url} {failure}" for failure in axe_violations(page)]
+    assert not failures, "\n\n".join(failures)
