@@ -37,6 +37,9 @@ VERN_TICK_JOBS = [
     "vern.directory.tick.send_verification_reminders",
     "vern.directory.tick.send_overdue_notices",
 ]
+# An unscoped query on a model holding personal data (core/models/scoping.py):
+# raise (development, demo, tests) or, off, log an error and find no rows (production).
+VERN_TENANCY_STRICT = env_bool("VERN_TENANCY_STRICT", default=DEBUG)
 # Demo mode is switched on by `vern demo` (see vern.manage): banner on, no 2FA.
 VERN_DEMO = env_bool("VERN_DEMO", default=False)
 

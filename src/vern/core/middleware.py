@@ -20,7 +20,7 @@ def _resolve(request) -> tuple:
     user = request.user
     if not user.is_authenticated:
         return None, frozenset()
-    memberships = list(Membership.objects.filter(user=user).select_related("municipality"))
+    memberships = list(Membership.objects.for_self(user).select_related("municipality"))
     national = frozenset(m.role for m in memberships if m.municipality_id is None)
     memberships = [m for m in memberships if m.municipality_id is not None]
     if not memberships:

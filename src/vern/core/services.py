@@ -137,9 +137,12 @@ def _invite_existing(
     unit: Unit | None,
     base_url: str,
 ) -> Invitation:
-    if Membership.objects.filter(user=user, municipality=municipality, role=role).exists():
+    # The admin's view has checked their role; these look across the whole table.
+    memberships = Membership.objects.for_system(reason="an admin's invitation: is it new?")
+    invitations = Invitation.objects.for_system(reason="an admin's invitation: is it new?")
+    if memberships.filter(user=user, municipality=municipality, role=role).exists():
         raise ValidationError({"role": _("This person already has that role here.")})
-    if Invitation.objects.filter(user=user, municipality=municipality, role=role).exists():
+    if invitations.filter(user=user, municipality=municipality, role=role).exists():
         raise ValidationError(
             {"role": _("This person has already been invited to that role and has not answered.")}
         )
@@ -164,9 +167,11 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """The invited person takes the role; only they may, and only logged in."""
     if invitation.user_id != user.pk:
         raise ValidationError(_("This invitation is for someone else."))
-    membership = Membership.objects.filter(
-        user=user, municipality=invitation.municipality_id, role=invitation.role
-    ).first()
+    membership = (
+        Membership.objects.for_self(user)
+        .filter(municipality=invitation.municipality_id, role=invitation.role)
+        .first()
+    )
     if membership is None:
         membership = Membership(
             user=user,
@@ -280,7 +285,8 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
 
 def _last_admin(membership: Membership) -> bool:
     return not (
-        Membership.objects.filter(municipality=membership.municipality_id, role=Role.ADMIN)
+        Membership.objects.for_system(reason="is this the municipality's last administrator?")
+        .filter(municipality=membership.municipality_id, role=Role.ADMIN)
         .exclude(pk=membership.pk)
         .exists()
     )

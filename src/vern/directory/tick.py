@@ -102,9 +102,7 @@ def _remind(service: Service) -> int:
         actor=None,
         action="update",
         code="directory.service.reminded",
-        object_type="directory.service",
-        object_id=service.pk,
-        municipality=service.owner_id,
+        target=service,
         detail={"due": due.isoformat(), "recipients": len(recipients)},
     )
     return 1
@@ -149,9 +147,7 @@ def _notify_overdue(service: Service) -> int:
         actor=None,
         action="update",
         code="directory.service.overdue_notified",
-        object_type="directory.service",
-        object_id=service.pk,
-        municipality=service.owner_id,
+        target=service,
         detail={"due": due.isoformat(), "recipients": len(recipients)},
     )
     return 1

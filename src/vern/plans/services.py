@@ -48,7 +48,8 @@ def add_months(day: date, months: int) -> date:
 def _check_overlap(plan: Plan) -> None:
     """Two plans in force for the same municipality may not share a year."""
     clash = (
-        Plan.objects.filter(municipality=plan.municipality_id, status__in=Plan.IN_FORCE)
+        Plan.objects.for_system(reason="overlap check within the plan's own municipality")
+        .filter(municipality=plan.municipality_id, status__in=Plan.IN_FORCE)
         .exclude(pk=plan.pk)
         .filter(start_year__lte=plan.end_year, end_year__gte=plan.start_year)
         .first()
@@ -222,9 +223,7 @@ def local_measure_create(
         actor=actor,
         action="create",
         code="plans.measure.create",
-        object_type="plans.measure",
-        object_id=measure.pk,
-        municipality=municipality,
+        target=measure,
     )
     return measure
 

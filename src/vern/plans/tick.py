@@ -22,10 +22,14 @@ from vern.core.models import Membership, Role
 from vern.plans import selectors
 from vern.plans.models import Plan, PlanMeasure
 
+# vern tick acts for no user: it reads and claims every municipality's rows.
+TICK = "vern tick: plan reminders and expiry"
+
 
 def _coordinators(municipality_id: int) -> list[str]:
     return list(
-        Membership.objects.filter(
+        Membership.objects.for_system(reason="vern tick: the municipality's coordinators")
+        .filter(
             municipality_id=municipality_id,
             role__in=(Role.COORDINATOR, Role.ADMIN),
             user__is_active=True,
@@ -59,8 +63,10 @@ def _remind_measure(plan_measure: PlanMeasure, today: date) -> int:
     )
     if not recipients:
         return 0  # left unclaimed, so it goes out once someone can receive it
-    claimed = PlanMeasure.objects.filter(pk=plan_measure.pk, reminded_at__isnull=True).update(
-        reminded_at=timezone.now()
+    claimed = (
+        PlanMeasure.objects.for_system(reason=TICK)
+        .filter(pk=plan_measure.pk, reminded_at__isnull=True)
+        .update(reminded_at=timezone.now())
     )
     if not claimed:
         return 0
@@ -81,7 +87,9 @@ def _remind_measure(plan_measure: PlanMeasure, today: date) -> int:
         send_mail(subject_line(subject), body, None, recipients)
     except Exception:
         # Not sent: release the claim, so the next run tries again.
-        PlanMeasure.objects.filter(pk=plan_measure.pk).update(reminded_at=None)
+        PlanMeasure.objects.for_system(reason=TICK).filter(pk=plan_measure.pk).update(
+            reminded_at=None
+        )
         raise
     log_action(
         actor=None,
@@ -109,7 +117,8 @@ def _remind_review(plan: Plan) -> int:
     if not recipients:
         return 0
     claimed = (
-        Plan.objects.filter(pk=plan.pk, next_review_on=due)
+        Plan.objects.for_system(reason=TICK)
+        .filter(pk=plan.pk, next_review_on=due)
         .exclude(review_reminded_for=due)
         .update(review_reminded_for=due)
     )
@@ -125,7 +134,7 @@ def _remind_review(plan: Plan) -> int:
         send_mail(subject_line(subject), body, None, recipients)
     except Exception:
         # Not sent: release the claim, so the next run tries again.
-        Plan.objects.filter(pk=plan.pk, review_reminded_for=due).update(
+        Plan.objects.for_system(reason=TICK).filter(pk=plan.pk, review_reminded_for=due).update(
             review_reminded_for=plan.review_reminded_for
         )
         raise
@@ -143,8 +152,10 @@ def _remind_review(plan: Plan) -> int:
 def expire_plans(*, today: date) -> int:
     """Plans in force (adopted or under revision) whose period has ended become expired."""
     expired = 0
-    for plan in Plan.objects.filter(status__in=Plan.IN_FORCE, end_year__lt=today.year):
-        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.EXPIRED)
+    for plan in Plan.objects.for_system(reason=TICK).filter(
+        status__in=Plan.IN_FORCE, end_year__lt=today.year
+    ):
+        Plan.objects.for_system(reason=TICK).filter(pk=plan.pk).update(status=Plan.Status.EXPIRED)
         log_action(actor=None, action="update", code="plans.plan.expired", target=plan)
         expired += 1
     return expired

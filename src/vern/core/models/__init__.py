@@ -1,5 +1,11 @@
 from vern.core.models.municipality import Municipality, Unit
-from vern.core.models.scoping import MunicipalRecord, ScopedQuerySet
+from vern.core.models.scoping import (
+    MunicipalRecord,
+    PersonalData,
+    ScopedQuerySet,
+    TenantQuerySet,
+    UnscopedQuery,
+)
 from vern.core.models.users import (
     MUNICIPAL_ROLES,
     STAFF_ROLES,
@@ -16,8 +22,11 @@ __all__ = [
     "Membership",
     "MunicipalRecord",
     "Municipality",
+    "PersonalData",
     "Role",
     "ScopedQuerySet",
+    "TenantQuerySet",
     "Unit",
+    "UnscopedQuery",
     "User",
 ]
