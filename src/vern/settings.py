@@ -36,10 +36,14 @@ VERN_TICK_JOBS = [
     "vern.plans.tick.send_review_reminders",
     "vern.directory.tick.send_verification_reminders",
     "vern.directory.tick.send_overdue_notices",
+    "vern.core.routines.send_step_notices",
+    "vern.core.retention.apply_retention",
 ]
 # An unscoped query on a model holding personal data (core/models/scoping.py):
 # raise (development, demo, tests) or, off, log an error and find no rows (production).
 VERN_TENANCY_STRICT = env_bool("VERN_TENANCY_STRICT", default=DEBUG)
+# Record types `vern.core.retention` removes after their period (each a RetentionType).
+VERN_RETENTION_TYPES = ["vern.directory.retention.ERROR_REPORTS"]
 # Demo mode is switched on by `vern demo` (see vern.manage): banner on, no 2FA.
 VERN_DEMO = env_bool("VERN_DEMO", default=False)
 
@@ -282,6 +286,12 @@ if not re.fullmatch(r"[1-9][0-9]*/[smhd]", VERN_HSDS_RATE):
 # pass over all services (deletions, late commits) every VERN_SNAPSHOT_FULL_SECONDS.
 VERN_SNAPSHOT_SECONDS = 1.0
 VERN_SNAPSHOT_FULL_SECONDS = 30.0
+
+# How long a stated reason (break-the-glass on a record, or the purpose a
+# reason_required page asks for) lets the person open that record or page.
+VERN_BREAK_GLASS_MINUTES = env_int("VERN_BREAK_GLASS_MINUTES", 30)
+if VERN_BREAK_GLASS_MINUTES < 1:
+    raise ImproperlyConfigured("VERN_BREAK_GLASS_MINUTES must be at least 1")
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "/static/"

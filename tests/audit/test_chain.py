@@ -30,6 +30,27 @@ def test_secrets_in_detail_are_masked(home, admin):
     assert entry.detail == {"password": "***", "a": 1}
 
 
+def test_secrets_nested_in_detail_are_masked(home, admin):
+    entry = log_action(
+        actor=admin,
+        action="update",
+        code="t",
+        municipality=home,
+        detail={
+            "before": {"api_token": "old-value", "name": "A"},
+            "after": {"settings": {"SMTP_Password": "new-value"}, "name": "B"},
+            "changes": [{"field": "secret_key", "otp_seed": "123456"}, "plain"],
+        },
+    )
+    entry.refresh_from_db()
+    assert entry.detail == {
+        "before": {"api_token": "***", "name": "A"},
+        "after": {"settings": {"SMTP_Password": "***"}, "name": "B"},
+        "changes": [{"field": "secret_key", "otp_seed": "***"}, "plain"],
+    }
+    assert "old-value" not in str(entry.detail) and "123456" not in str(entry.detail)
+
+
 def test_orm_refuses_update_and_delete(home, admin):
     entry = _three(home, admin)[0]
     entry.code = "changed"

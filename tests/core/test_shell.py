@@ -18,6 +18,7 @@ SERVICES = reverse("directory:service_list")
 UNITS = reverse("core:unit_list")
 USERS = reverse("core:member_list")
 AUDIT = reverse("audit:entry_list")
+NOTIFICATIONS = reverse("core:notification_list")
 
 
 def _nav(page: str) -> list[str]:
@@ -38,13 +39,21 @@ def _dashboard(client) -> str:
 
 def test_a_coordinator_sees_plans_services_and_units(coordinator, login):
     page = _dashboard(login(coordinator))
-    assert _nav(page) == [reverse("core:dashboard"), PLANS, SERVICES, UNITS]
+    assert _nav(page) == [reverse("core:dashboard"), PLANS, SERVICES, UNITS, NOTIFICATIONS]
     assert _cards(page) == [PLANS, SERVICES, UNITS]
 
 
 def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
     page = _dashboard(login(admin))
-    assert _nav(page) == [reverse("core:dashboard"), PLANS, SERVICES, UNITS, USERS, AUDIT]
+    assert _nav(page) == [
+        reverse("core:dashboard"),
+        PLANS,
+        SERVICES,
+        UNITS,
+        USERS,
+        AUDIT,
+        NOTIFICATIONS,
+    ]
     assert _cards(page) == [PLANS, SERVICES, UNITS, USERS, AUDIT]
 
 
@@ -52,7 +61,7 @@ def test_an_outside_organisation_editor_sees_only_the_directory(home, login):
     outside = UserFactory(email="krisesenter@example.test")
     MembershipFactory(user=outside, municipality=home, role=Role.ORG_EDITOR)
     page = _dashboard(login(outside))
-    assert _nav(page) == [reverse("core:dashboard"), SERVICES]
+    assert _nav(page) == [reverse("core:dashboard"), SERVICES, NOTIFICATIONS]
     assert _cards(page) == [SERVICES]
 
 

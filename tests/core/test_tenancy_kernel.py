@@ -38,6 +38,9 @@ PERSONAL_DATA_MODELS = {
     "directory.OrganizationEditor",
     "directory.ServiceRevision",
     "directory.Location",
+    "core.Step",
+    "core.Notification",
+    "core.RecordAccess",
 }
 
 

@@ -170,6 +170,30 @@ def test_an_editor_keeps_the_role_while_one_organisation_is_left(
     assert not AuditEntry.objects.for_system("test").filter(code="core.membership.delete").exists()
 
 
+def test_removing_an_editor_also_takes_them_off_the_organisations_entries(
+    home, admin, organization, service, org_editor, login
+):
+    """Named responsible editor of an entry, an editor who loses the organisation
+    must neither see that entry through another organisation nor get its reminders."""
+    second = OrganizationFactory(owner=home, name="Heimby incestsenter")
+    OrganizationEditor.objects.create(organization=second, user=org_editor)
+    elsewhere = ServiceFactory(owner=home, organization=second, name="Samtaletilbud")
+    service.editors.add(org_editor)
+    elsewhere.editors.add(org_editor)
+    editor = OrganizationEditor.objects.for_system("test").get(
+        user=org_editor, organization=organization
+    )
+    login(admin).post(reverse("directory:editor_remove", args=[editor.pk]))
+
+    assert not service.editors.filter(pk=org_editor.pk).exists()
+    assert elsewhere.editors.filter(pk=org_editor.pk).exists()
+    client = login(org_editor)
+    assert client.get(reverse("directory:service_detail", args=[service.pk])).status_code == 404
+    assert client.get(reverse("directory:service_detail", args=[elsewhere.pk])).status_code == 200
+    entry = AuditEntry.objects.for_system("test").get(code="directory.service.editors_removed")
+    assert entry.detail == {"user": org_editor.pk, "services": [str(service.pk)]}
+
+
 def test_an_organisation_editor_without_organisations_sees_nothing(home, service, login):
     """The role alone, with no organisation (rows removed another way), shows nothing."""
     other, report = _municipal_data(home)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests.directory.factories import ServiceFactory
 from tests.factories import MembershipFactory, UserFactory
 from vern.audit.models import AuditEntry
-from vern.core.models import Role
+from vern.core.models import Notification, Role
 from vern.directory import services
 from vern.directory.models import Service
 from vern.directory.tick import send_overdue_notices, send_verification_reminders
@@ -75,13 +75,14 @@ def test_time_moves_forward_reminder_then_overdue_flag(
     )
 
     # The day after it fell due: the owner is told, once, and the list says overdue.
+    # One message per person, so one bad address cannot hold back the others.
     clock(due + timedelta(days=1))
     tick()
-    assert len(mail.outbox) == 2
-    assert sorted(mail.outbox[1].to) == sorted([admin.email, coordinator.email])
+    assert len(mail.outbox) == 3
+    assert sorted(m.to for m in mail.outbox[1:]) == sorted([[admin.email], [coordinator.email]])
     clock(due + timedelta(days=8))
     tick()
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3
     assert (
         AuditEntry.objects.for_system("test")
         .filter(
@@ -99,14 +100,14 @@ def test_time_moves_forward_reminder_then_overdue_flag(
     services.service_verify(service=Service.objects.get(pk=service.pk), actor=editor)
     clock(due + timedelta(days=8 + 25))
     tick()
-    assert len(mail.outbox) == 3 and mail.outbox[2].to == [editor.email]
+    assert len(mail.outbox) == 4 and mail.outbox[3].to == [editor.email]
 
 
 def test_an_entry_without_editors_reminds_its_owner(home, coordinator, admin, reader, clock):
     clock(START)
     ServiceFactory(owner=home, verification_due=START + timedelta(days=3))
     assert send_verification_reminders(today=START) == 1
-    assert sorted(mail.outbox[0].to) == sorted([coordinator.email, admin.email])
+    assert sorted(m.to for m in mail.outbox) == sorted([[coordinator.email], [admin.email]])
 
 
 def test_a_person_with_two_owner_roles_is_told_once(home, clock):
@@ -155,6 +156,76 @@ def test_with_nobody_to_tell_the_notice_waits(home, clock):
     assert send_overdue_notices(today=START) == 1
 
 
+@pytest.fixture
+def bad_address(monkeypatch):
+    """Mail to one address fails, as a full mailbox or a refused domain would."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    real = EmailBackend.send_messages
+    bad = "feil@heimby.test"
+
+    def send_messages(self, messages):
+        if any(bad in message.to for message in messages):
+            raise OSError("550 mailbox unavailable")
+        return real(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    return bad
+
+
+def test_a_failing_address_stops_neither_the_others_nor_the_next_entry(
+    home, coordinator, bad_address, clock, caplog
+):
+    clock(START)
+    MembershipFactory(user=UserFactory(email=bad_address), municipality=home, role=Role.ADMIN)
+    first = ServiceFactory(owner=home, name="Første", verification_due=START - timedelta(days=2))
+    second = ServiceFactory(owner=home, name="Andre", verification_due=START - timedelta(days=1))
+    assert send_overdue_notices(today=START) == 2
+    assert [m.to for m in mail.outbox] == [[coordinator.email], [coordinator.email]]
+    assert "550 mailbox unavailable" in caplog.text
+    for service in (first, second):
+        service.refresh_from_db()
+        assert service.overdue_notified_for == service.verification_due
+
+
+def test_a_line_break_in_a_name_stays_out_of_the_mail_header(home, coordinator, clock):
+    clock(START)
+    ServiceFactory(
+        owner=home, name="Krise\nBcc: alle@example.test", verification_due=START - timedelta(days=1)
+    )
+    assert send_overdue_notices(today=START) == 1
+    [message] = mail.outbox
+    assert "\n" not in message.subject and message.bcc == []
+    assert "Krise Bcc: alle@example.test" in message.subject
+
+
+def test_each_recipient_also_gets_an_in_app_notification(home, coordinator, admin, clock):
+    from vern.core.selectors import notifications_for
+
+    clock(START)
+    service = ServiceFactory(owner=home, name="Krisesenteret", verification_due=START)
+    send_verification_reminders(today=START)
+    for person in (coordinator, admin):
+        [notice] = notifications_for(person, home)
+        assert "Krisesenteret" in notice.text
+        assert notice.link.endswith(f"/ansatt/tjenester/{service.pk}/")
+
+
+def test_national_editors_see_their_notices_without_a_municipality(home, clock):
+    from vern.core.selectors import notifications_for
+
+    clock(START)
+    national = UserFactory(email="nasjonal@example.test")
+    MembershipFactory(user=national, municipality=None, role=Role.NATIONAL)
+    ServiceFactory(owner=None, is_national=True, name="Nasjonal testlinje", verification_due=START)
+    send_verification_reminders(today=START)
+    assert [n.text for n in notifications_for(national, None)] == [
+        m.subject for m in mail.outbox if m.to == [national.email]
+    ]
+    assert notifications_for(national, None).exists()
+    assert not notifications_for(national, home).exists()
+
+
 def test_a_stored_name_with_a_line_break_does_not_stop_the_reminders(home, editor, clock):
     # Stored before names were checked (or by SQL): the mail goes out with the
     # name on one line, and the entries after it are reminded too.
@@ -188,7 +259,7 @@ def test_a_failing_mail_is_logged_the_others_go_out_and_tick_fails_at_the_end(
             raise ConnectionResetError("the mail server hung up")
         return real_send_mail(subject, *args, **kwargs)
 
-    monkeypatch.setattr("vern.directory.tick.send_mail", refuse_one)
+    monkeypatch.setattr("vern.core.routines.send_mail", refuse_one)
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError, match="1 job"):
         call_command("tick", stdout=out, stderr=err)
@@ -202,9 +273,22 @@ def test_a_failing_mail_is_logged_the_others_go_out_and_tick_fails_at_the_end(
     )
     sent = " | ".join(m.subject for m in mail.outbox)
     assert len(mail.outbox) == 2 and "Virker" in sent and "Forfalt" in sent, sent
-    # Not sent, so not claimed: the next run tries again.
+    # Not sent, so not claimed, not shown in the app and not logged as
+    # reminded: the next run tries again, and then it is recorded once.
     failing.refresh_from_db()
     assert failing.reminded_for is None
-    monkeypatch.setattr("vern.directory.tick.send_mail", real_send_mail)
+    reminded = AuditEntry.objects.for_system("test").filter(
+        code="directory.service.reminded", object_id=str(failing.pk)
+    )
+    assert not reminded.exists()
+    assert not Notification.objects.for_system("test").filter(text__contains="Feiler").exists()
+    monkeypatch.setattr("vern.core.routines.send_mail", real_send_mail)
     assert "send_verification_reminders: 1" in tick()
     assert "Feiler" in mail.outbox[-1].subject
+    assert reminded.count() == 1
+    assert (
+        Notification.objects.for_system("test")
+        .filter(text__contains="Feiler", recipient=editor)
+        .count()
+        == 1
+    )

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from vern.audit import signing
 from vern.audit.models import GENESIS_HASH, AuditEntry
+from vern.core.versioning import Saved
 
 # Checking the chain reads every entry, whatever its municipality.
 CHAIN = "vern audit verify walks the whole chain"
@@ -113,3 +114,38 @@ def audit_entries_for_admin(
     if date_to:
         entries = entries.filter(created_at__date__lte=date_to)
     return entries.order_by("-id")
+
+
+def saves_after(*, object_type: str, object_id, version: int, limit: int = 50) -> list[Saved]:
+    """The saves of one versioned record after ``version``, from its audit entries.
+
+    A write service of a ``VersionedRecord`` logs the version it saved in the
+    entry's detail (``{"fields": [...], "version": n}``); this reads them back
+    for ``versioning.check_version``, which names who changed a field and when.
+    Only the newest ``limit`` entries of the record are read.
+    """
+    entries = (
+        AuditEntry.objects.for_system(reason="the saves of one record its writer holds")
+        .filter(
+            object_type=object_type,
+            object_id=str(object_id),
+            action__in=[AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE],
+        )
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )
+    saves = []
+    for entry in entries:
+        saved = entry.detail.get("version")
+        if not isinstance(saved, int) or saved <= version:
+            continue
+        actor = entry.actor
+        saves.append(
+            Saved(
+                version=saved,
+                by=(actor.full_name or actor.email) if actor else "",
+                at=entry.created_at,
+                fields=frozenset(entry.detail.get("fields") or ()),
+            )
+        )
+    return saves

@@ -24,11 +24,21 @@ _PG_CHAIN_LOCK = 7_301_994
 _MASKED_KEYS = {"password", "token", "secret", "otp", "key"}
 
 
-def _mask(detail: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: "***" if any(word in key.lower() for word in _MASKED_KEYS) else value
-        for key, value in detail.items()
-    }
+def _secret_key(key: Any) -> bool:
+    return isinstance(key, str) and any(word in key.lower() for word in _MASKED_KEYS)
+
+
+def _mask(value: Any) -> Any:
+    """The value with every secret-looking key's value replaced, at any depth.
+
+    Dicts are masked inside lists, tuples and other dicts too (a ``before`` and
+    ``after`` of a change, a list of changed fields), so nesting hides nothing.
+    """
+    if isinstance(value, dict):
+        return {key: "***" if _secret_key(key) else _mask(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mask(inner) for inner in value]
+    return value
 
 
 def log_action(

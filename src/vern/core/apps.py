@@ -36,9 +36,11 @@ class CoreConfig(AppConfig):
 
 
 def _register_shell() -> None:
-    """Core's own entries in the staff menu and on the front page."""
+    """Core's own entries in the staff menu and on the front page, and the
+    routine steps in "what needs me"."""
     from vern.core import shell
     from vern.core.models import STAFF_ROLES, Role
+    from vern.core.routines import step_needs
 
     shell.register_nav(label=_("Overview"), url_name="core:dashboard", roles=set(Role), order=0)
     shell.register_nav(
@@ -71,3 +73,25 @@ def _register_shell() -> None:
         roles={Role.ADMIN},
         order=50,
     )
+    shell.register_nav(
+        label=_("Notifications"),
+        url_name="core:notification_list",
+        roles=set(Role),
+        order=70,
+        active_prefix="core:notification_list",
+        count=_unread,
+    )
+    shell.register_needs(step_needs)
+
+
+def _unread(user, municipality, roles):
+    from django.utils.translation import ngettext
+
+    from vern.core import shell
+    from vern.core.selectors import unread_count
+
+    number = unread_count(user, municipality)
+    if not number:
+        return None
+    text = ngettext("%(count)d unread", "%(count)d unread", number) % {"count": number}
+    return shell.CardCount(number, text)

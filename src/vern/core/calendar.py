@@ -64,3 +64,40 @@ def working_days_between(start: date, end: date) -> int:
         if is_working_day(current):
             count += 1
     return count
+
+
+_HOLIDAY_LANGUAGES = {"nb": "no", "nn": "no", "en": "en_US"}
+
+
+@lru_cache(maxsize=64)
+def _holiday_names(year: int, language: str) -> dict[date, str]:
+    return dict(holidays.country_holidays("NO", years=year, language=language).items())
+
+
+def holiday_name(day: date, language: str = "nb") -> str | None:
+    """The public holiday on ``day`` in ``language`` (nb, nn or en; others get bokmål)."""
+    if not is_public_holiday(day):
+        return None
+    return _holiday_names(day.year, _HOLIDAY_LANGUAGES.get(language, "no"))[day]
+
+
+def add_weekdays(day: date, n: int) -> date:
+    """The date ``n`` weekdays after ``day``, counting holidays as ordinary days."""
+    current = day
+    remaining = n
+    while remaining > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
+def days_off_between(start: date, end: date) -> list[date]:
+    """The days from ``start`` up to, not including, ``end`` that are not working days."""
+    days = []
+    current = start
+    while current < end:
+        if not is_working_day(current):
+            days.append(current)
+        current += timedelta(days=1)
+    return days

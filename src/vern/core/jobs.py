@@ -1,13 +1,15 @@
 """What ``vern tick``'s jobs share: carrying on past one failing item.
 
-A job works through many items (entries to remind about, measures, plans).
-One item that fails (a mail server that refuses a recipient, a row that no
-longer validates) must not keep the others from being done, nor the jobs
-after it from running. A job wraps each item in ``failures.item(...)``: an
-exception there is logged with its traceback and counted, and the job goes on.
-At the end ``failures.result(done)`` returns the count, or raises
-``JobFailed`` if any item failed, which ``vern tick`` reports before going on
-to the next job and exiting non-zero at the end.
+A job works through many items (entries to remind about, steps, records past
+their retention). One item that fails (a mail server that refuses every
+recipient, a row that no longer validates) must not keep the others from
+being done, nor the jobs after it from running. The routine engine's
+``run_notices`` (``core/routines.py``) and ``apply_retention``
+(``core/retention.py``) wrap each item in ``failures.item(...)``: an exception
+there is logged with its traceback and counted, and the job goes on. At the
+end ``failures.result(done)`` returns the count, or raises ``JobFailed`` if
+any item failed, which ``vern tick`` reports before going on to the next job
+and exiting non-zero at the end.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vern.audit.services import audited_transaction, log_action
 from vern.core.models import Invitation, Membership, Municipality, Role, Unit, User
@@ -39,9 +40,33 @@ def unit_update(*, unit: Unit, actor: User, kind: str, name: str) -> Unit:
     return unit
 
 
+# The roles and invitations tied to a unit being deleted, of its own municipality.
+TIED = "the roles tied to the unit being deleted"
+
+
 @audited_transaction
 def unit_delete(*, unit: Unit, actor: User) -> None:
-    """Delete a unit; memberships tied to it keep their role without the unit."""
+    """Delete a unit that no role or invitation is tied to.
+
+    A role held for a unit grants it for that unit's records only; left
+    without its unit it would grant it for the whole municipality. So the
+    people's roles must be changed or removed first.
+    """
+    tied = (
+        Membership.objects.for_system(reason=TIED).filter(unit=unit).count()
+        + Invitation.objects.for_system(reason=TIED).filter(unit=unit).count()
+    )
+    if tied:
+        raise ValidationError(
+            ngettext(
+                "%(count)d role or invitation is tied to this unit. Change or remove it "
+                "first, so nobody gets the role for the whole municipality.",
+                "%(count)d roles or invitations are tied to this unit. Change or remove "
+                "them first, so nobody gets the role for the whole municipality.",
+                tied,
+            )
+            % {"count": tied}
+        )
     log_action(
         actor=actor,
         action="delete",
@@ -289,4 +314,22 @@ def _last_admin(membership: Membership) -> bool:
         .filter(municipality=membership.municipality_id, role=Role.ADMIN)
         .exclude(pk=membership.pk)
         .exists()
+    )
+
+
+def notification_mark_read(*, user: User, municipality: Municipality | None, pk: int) -> bool:
+    """Mark one of ``user``'s own notifications (in ``municipality``) as read.
+
+    False if there is no such unread notification: another person's, another
+    municipality's, or already read. Not audited: it changes nothing but the
+    reader's own list.
+    """
+    from django.utils import timezone
+
+    from vern.core.selectors import notifications_for
+
+    return bool(
+        notifications_for(user, municipality, unread_only=True)
+        .filter(pk=pk)
+        .update(read_at=timezone.now())
     )

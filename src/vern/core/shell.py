@@ -3,7 +3,8 @@
 ``core`` draws the staff navigation and the front page without naming any
 feature app. Each app registers, from its ``AppConfig.ready()``:
 
-- ``NavEntry``: a link in the staff menu, for the roles that may open it;
+- ``NavEntry``: a link in the staff menu, for the roles that may open it,
+  optionally with a count beside it (unread notifications);
 - ``Card``: a card on the front page, optionally with a count ("3 due for
   verification");
 - a "what needs me" provider: ``provider(user, municipality, roles, today)``
@@ -48,6 +49,15 @@ class Viewer:
 
 
 @dataclass(frozen=True)
+class CardCount:
+    """The line under a card, or the mark beside a menu entry: a number and the
+    sentence that says it."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
 class NavEntry:
     label: str
     url_name: str
@@ -56,14 +66,9 @@ class NavEntry:
     # The entry is marked as the current page when the path starts with this
     # URL's path; without it, only on the entry's own URL.
     active_prefix: str | None = None
-
-
-@dataclass(frozen=True)
-class CardCount:
-    """The line under a card: a number and the sentence that says it."""
-
-    number: int
-    text: str
+    # count(user, municipality, roles) -> CardCount | None: a number beside the
+    # label (shown when above zero), with the sentence a screen reader says.
+    count: Callable[..., CardCount | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -112,10 +117,14 @@ def register_nav(
     roles: Collection[str],
     order: int = 100,
     active_prefix: str | None = None,
+    count: Callable[..., CardCount | None] | None = None,
 ) -> None:
     """Add a link to the staff menu (once: a second registration of the same
-    URL name replaces the first, so a repeated ``ready()`` adds nothing)."""
-    entry = NavEntry(label, url_name, frozenset(roles), order, active_prefix)
+    URL name replaces the first, so a repeated ``ready()`` adds nothing).
+
+    ``count(user, municipality, roles)`` is called on every staff page that
+    shows the entry, so it must be one cheap query."""
+    entry = NavEntry(label, url_name, frozenset(roles), order, active_prefix, count)
     registry.nav[:] = [e for e in registry.nav if e.url_name != url_name] + [entry]
     registry.nav.sort(key=lambda e: e.order)
 
@@ -149,6 +158,7 @@ class ShownEntry:
     label: str
     url: str
     active: bool
+    count: CardCount | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +173,8 @@ def _sees(roles: Collection[str], allowed: frozenset[str]) -> bool:
     return bool(frozenset(roles) & allowed)
 
 
-def nav_for(roles: Collection[str], path: str) -> list[ShownEntry]:
+def nav_for(roles: Collection[str], path: str, *, viewer: Viewer | None = None) -> list[ShownEntry]:
+    """The menu for these roles; with ``viewer``, the entries' counts too."""
     shown = []
     for entry in registry.nav:
         if not _sees(roles, entry.roles):
@@ -173,7 +184,10 @@ def nav_for(roles: Collection[str], path: str) -> list[ShownEntry]:
             active = path.startswith(reverse(entry.active_prefix))
         else:
             active = path == url
-        shown.append(ShownEntry(str(entry.label), url, active))
+        count = None
+        if entry.count and viewer is not None:
+            count = entry.count(viewer.user, viewer.municipality, viewer.roles)
+        shown.append(ShownEntry(str(entry.label), url, active, count))
     return shown
 
 

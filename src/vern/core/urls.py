@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vern.core.views import members, staff, units
+from vern.core.views import access, members, notifications, staff, units
 
 app_name = "core"
 urlpatterns = [
@@ -19,5 +19,13 @@ urlpatterns = [
         "brukere/invitasjoner/<int:pk>/trekk-tilbake/",
         members.invitation_withdraw,
         name="invitation_withdraw",
+    ),
+    path("varsler/", notifications.notification_list, name="notification_list"),
+    path("varsler/lest/", notifications.notification_read, name="notification_read"),
+    path("tilgang/grunn/", access.state_reason, name="state_reason"),
+    path(
+        "tilgang/<str:record_type>/<str:record_id>/apnet-av/",
+        access.record_openers,
+        name="record_openers",
     ),
 ]

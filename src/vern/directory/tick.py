@@ -3,9 +3,12 @@
 Entries in the guide are checked once per verification cycle. Before an
 entry falls due its responsible editors are reminded; once it is overdue the
 owner (the municipality's coordinators and administrators, or the national
-editors) is told. Each notice is claimed with a conditional UPDATE on the due
-date it is for, so two overlapping runs never send it twice, and verifying
-the entry (a new due date) makes the next cycle's notices possible.
+editors) is told. Both run on the routine engine's notice skeleton
+(``vern.core.routines.run_notices``): each notice is claimed with a
+conditional UPDATE on the due date it is for, so two overlapping runs never
+send it twice (and released if no mail could be sent, so the next run tries
+again), and verifying the entry (a new due date) makes the next cycle's
+notices possible.
 """
 
 from __future__ import annotations
@@ -13,19 +16,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from vern.audit.services import log_action
-from vern.core.jobs import ItemFailures
-from vern.core.mail import subject_line
+from vern.core.models import Role, User
+from vern.core.routines import Notice, compose, members, run_notices
 from vern.directory.models import Service
 from vern.directory.selectors import PUBLIC_STATUSES
-from vern.directory.services import owner_emails
 from vern.directory.staff_selectors import REMIND_DAYS
 
 
@@ -35,22 +33,53 @@ def _link(service: Service) -> str:
     )
 
 
-def _editor_emails(service: Service) -> list[str]:
-    return list(
-        service.editors.filter(is_active=True).order_by().values_list("email", flat=True).distinct()
+def _editors(service: Service) -> list[User]:
+    return list(service.editors.filter(is_active=True).order_by("pk").distinct())
+
+
+def _owners(owner_id: int | None) -> list[User]:
+    """Who answers for the directory: the municipality's coordinators and
+    administrators, or the national editors for national entries."""
+    if owner_id is None:
+        return members(None, (Role.NATIONAL,))
+    return members(owner_id, (Role.ADMIN, Role.COORDINATOR))
+
+
+def _notice(*, service: Service, recipients: list[User], overdue: bool) -> Notice:
+    due = service.verification_due
+    link = _link(service)
+    if overdue:
+        subject = _("Overdue for verification: %(service)s")
+        template = "directory/mail/overdue_notice.txt"
+        code, column = "directory.service.overdue_notified", "overdue_notified_for"
+    else:
+        subject = _("Verify the guide's entry for %(service)s")
+        template = "directory/mail/verification_reminder.txt"
+        code, column = "directory.service.reminded", "reminded_for"
+    subject, body = compose(
+        template,
+        {"service": service, "due": due, "link": link},
+        subject,
+        service=service.name,
     )
-
-
-def _send(*, service: Service, due: date, recipients: list[str], overdue: bool) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        if overdue:
-            subject = _("Overdue for verification: %(service)s")
-            template = "directory/mail/overdue_notice.txt"
-        else:
-            subject = _("Verify the guide's entry for %(service)s")
-            template = "directory/mail/verification_reminder.txt"
-        body = render_to_string(template, {"service": service, "due": due, "link": _link(service)})
-    send_mail(subject_line(subject % {"service": service.name}), body, None, recipients)
+    return Notice(
+        target=service,
+        code=code,
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        link=link,
+        municipality_id=service.owner_id,
+        claim=lambda: (
+            Service.objects.filter(pk=service.pk, verification_due=due)
+            .exclude(**{column: due})
+            .update(**{column: due})
+        ),
+        release=lambda: Service.objects.filter(pk=service.pk, **{column: due}).update(
+            **{column: getattr(service, column)}
+        ),
+        detail={"due": due.isoformat()},
+    )
 
 
 def send_verification_reminders(*, today: date) -> int:
@@ -60,7 +89,6 @@ def send_verification_reminders(*, today: date) -> int:
     nobody to tell it is left unclaimed, so it goes out once someone can
     receive it.
     """
-    sent = 0
     window = today + timedelta(days=REMIND_DAYS)
     entries = (
         Service.objects.filter(
@@ -71,83 +99,28 @@ def send_verification_reminders(*, today: date) -> int:
         .exclude(reminded_for=F("verification_due"))
         .order_by("verification_due")
     )
-    failures = ItemFailures("send_verification_reminders")
-    for service in entries:
-        with failures.item(f"service {service.pk}"):
-            sent += _remind(service)
-    return failures.result(sent)
-
-
-def _remind(service: Service) -> int:
-    due = service.verification_due
-    recipients = _editor_emails(service) or owner_emails(service.owner_id)
-    if not recipients:
-        return 0
-    claimed = (
-        Service.objects.filter(pk=service.pk, verification_due=due)
-        .exclude(reminded_for=due)
-        .update(reminded_for=due)
+    return run_notices(
+        entries,
+        lambda service: _notice(
+            service=service,
+            recipients=_editors(service) or _owners(service.owner_id),
+            overdue=False,
+        ),
+        job="send_verification_reminders",
     )
-    if not claimed:
-        return 0
-    try:
-        _send(service=service, due=due, recipients=recipients, overdue=False)
-    except Exception:
-        # Not sent: release the claim, so the next run tries again.
-        Service.objects.filter(pk=service.pk, reminded_for=due).update(
-            reminded_for=service.reminded_for
-        )
-        raise
-    log_action(
-        actor=None,
-        action="update",
-        code="directory.service.reminded",
-        target=service,
-        detail={"due": due.isoformat(), "recipients": len(recipients)},
-    )
-    return 1
 
 
 def send_overdue_notices(*, today: date) -> int:
     """Tell the owner of every entry whose verification is overdue, once per due date."""
-    sent = 0
     entries = (
         Service.objects.filter(status__in=PUBLIC_STATUSES, verification_due__lt=today)
         .exclude(overdue_notified_for=F("verification_due"))
         .order_by("verification_due")
     )
-    failures = ItemFailures("send_overdue_notices")
-    for service in entries:
-        with failures.item(f"service {service.pk}"):
-            sent += _notify_overdue(service)
-    return failures.result(sent)
-
-
-def _notify_overdue(service: Service) -> int:
-    due = service.verification_due
-    recipients = owner_emails(service.owner_id)
-    if not recipients:
-        return 0
-    claimed = (
-        Service.objects.filter(pk=service.pk, verification_due=due)
-        .exclude(overdue_notified_for=due)
-        .update(overdue_notified_for=due)
+    return run_notices(
+        entries,
+        lambda service: _notice(
+            service=service, recipients=_owners(service.owner_id), overdue=True
+        ),
+        job="send_overdue_notices",
     )
-    if not claimed:
-        return 0
-    try:
-        _send(service=service, due=due, recipients=recipients, overdue=True)
-    except Exception:
-        # Not sent: release the claim, so the next run tries again.
-        Service.objects.filter(pk=service.pk, overdue_notified_for=due).update(
-            overdue_notified_for=service.overdue_notified_for
-        )
-        raise
-    log_action(
-        actor=None,
-        action="update",
-        code="directory.service.overdue_notified",
-        target=service,
-        detail={"due": due.isoformat(), "recipients": len(recipients)},
-    )
-    return 1

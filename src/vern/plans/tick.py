@@ -1,7 +1,10 @@
 """Time-based work for plans, run by ``vern tick``.
 
-Each reminder row is claimed with a conditional UPDATE before mail is sent,
-so two overlapping runs never send the same reminder twice.
+The reminders run on the routine engine's notice skeleton
+(``vern.core.routines.run_notices``): each is claimed with a conditional
+UPDATE before mail is sent, so two overlapping runs never send the same
+reminder twice, and released again if no mail could be sent, so the next run
+tries again.
 """
 
 from __future__ import annotations
@@ -9,16 +12,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from vern.audit.services import audited_transaction, log_action
-from vern.core.jobs import ItemFailures
-from vern.core.mail import subject_line
-from vern.core.models import Membership, Role
+from vern.core.models import Role, User
+from vern.core.routines import Notice, compose, members, run_notices
 from vern.plans import selectors
 from vern.plans.models import Plan, PlanMeasure
 
@@ -26,18 +26,8 @@ from vern.plans.models import Plan, PlanMeasure
 TICK = "vern tick: plan reminders and expiry"
 
 
-def _coordinators(municipality_id: int) -> list[str]:
-    return list(
-        Membership.objects.for_system(reason="vern tick: the municipality's coordinators")
-        .filter(
-            municipality_id=municipality_id,
-            role__in=(Role.COORDINATOR, Role.ADMIN),
-            user__is_active=True,
-        )
-        .order_by()
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
+def _coordinators(municipality_id: int) -> list[User]:
+    return members(municipality_id, (Role.COORDINATOR, Role.ADMIN))
 
 
 def _link(name: str, pk: int) -> str:
@@ -46,106 +36,79 @@ def _link(name: str, pk: int) -> str:
 
 def send_measure_reminders(*, today: date) -> int:
     """Remind the responsible person (else the coordinators) of a measure due within 14 days."""
-    sent = 0
-    failures = ItemFailures("send_measure_reminders")
-    for plan_measure in selectors.reminders_due(today=today):
-        with failures.item(f"plan measure {plan_measure.pk}"):
-            sent += _remind_measure(plan_measure, today)
-    return failures.result(sent)
 
-
-def _remind_measure(plan_measure: PlanMeasure, today: date) -> int:
-    person = plan_measure.responsible_person
-    recipients = (
-        [person.email]
-        if person and person.is_active
-        else _coordinators(plan_measure.municipality_id)
-    )
-    if not recipients:
-        return 0  # left unclaimed, so it goes out once someone can receive it
-    claimed = (
-        PlanMeasure.objects.for_system(reason=TICK)
-        .filter(pk=plan_measure.pk, reminded_at__isnull=True)
-        .update(reminded_at=timezone.now())
-    )
-    if not claimed:
-        return 0
-    overdue = plan_measure.due_on < today
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = (
-            _("Overdue measure: %(measure)s") if overdue else _("Measure due soon: %(measure)s")
-        ) % {"measure": plan_measure.measure.title}
-        body = render_to_string(
+    def build(plan_measure: PlanMeasure) -> Notice:
+        person = plan_measure.responsible_person
+        recipients = (
+            [person] if person and person.is_active else _coordinators(plan_measure.municipality_id)
+        )
+        overdue = plan_measure.due_on < today
+        link = _link("plans:plan_measure_detail", plan_measure.pk)
+        subject, body = compose(
             "plans/mail/measure_reminder.txt",
-            {
-                "pm": plan_measure,
-                "overdue": overdue,
-                "link": _link("plans:plan_measure_detail", plan_measure.pk),
-            },
+            {"pm": plan_measure, "overdue": overdue, "link": link},
+            _("Overdue measure: %(measure)s") if overdue else _("Measure due soon: %(measure)s"),
+            measure=lambda: plan_measure.measure.title,
         )
-    try:
-        send_mail(subject_line(subject), body, None, recipients)
-    except Exception:
-        # Not sent: release the claim, so the next run tries again.
-        PlanMeasure.objects.for_system(reason=TICK).filter(pk=plan_measure.pk).update(
-            reminded_at=None
+        return Notice(
+            target=plan_measure,
+            code="plans.planmeasure.reminded",
+            recipients=recipients,
+            subject=subject,
+            body=body,
+            link=link,
+            municipality_id=plan_measure.municipality_id,
+            claim=lambda: (
+                PlanMeasure.objects.for_system(reason=TICK)
+                .filter(pk=plan_measure.pk, reminded_at__isnull=True)
+                .update(reminded_at=timezone.now())
+            ),
+            release=lambda: (
+                PlanMeasure.objects.for_system(reason=TICK)
+                .filter(pk=plan_measure.pk)
+                .update(reminded_at=None)
+            ),
+            detail={"due_on": plan_measure.due_on.isoformat()},
         )
-        raise
-    log_action(
-        actor=None,
-        action="update",
-        code="plans.planmeasure.reminded",
-        target=plan_measure,
-        detail={"due_on": plan_measure.due_on.isoformat(), "recipients": len(recipients)},
-    )
-    return 1
+
+    return run_notices(selectors.reminders_due(today=today), build, job="send_measure_reminders")
 
 
 def send_review_reminders(*, today: date) -> int:
     """Tell the coordinators that the six-monthly review is near or missed."""
-    sent = 0
-    failures = ItemFailures("send_review_reminders")
-    for plan in selectors.reviews_due(today=today):
-        with failures.item(f"plan {plan.pk}"):
-            sent += _remind_review(plan)
-    return failures.result(sent)
 
-
-def _remind_review(plan: Plan) -> int:
-    due = plan.next_review_on
-    recipients = _coordinators(plan.municipality_id)
-    if not recipients:
-        return 0
-    claimed = (
-        Plan.objects.for_system(reason=TICK)
-        .filter(pk=plan.pk, next_review_on=due)
-        .exclude(review_reminded_for=due)
-        .update(review_reminded_for=due)
-    )
-    if not claimed:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Review of the action plan due %(date)s") % {"date": due.isoformat()}
-        body = render_to_string(
+    def build(plan: Plan) -> Notice:
+        due = plan.next_review_on
+        link = _link("plans:review_create", plan.pk)
+        subject, body = compose(
             "plans/mail/review_reminder.txt",
-            {"plan": plan, "due": due, "link": _link("plans:review_create", plan.pk)},
+            {"plan": plan, "due": due, "link": link},
+            _("Review of the action plan due %(date)s"),
+            date=due.isoformat(),
         )
-    try:
-        send_mail(subject_line(subject), body, None, recipients)
-    except Exception:
-        # Not sent: release the claim, so the next run tries again.
-        Plan.objects.for_system(reason=TICK).filter(pk=plan.pk, review_reminded_for=due).update(
-            review_reminded_for=plan.review_reminded_for
+        return Notice(
+            target=plan,
+            code="plans.plan.review_reminded",
+            recipients=_coordinators(plan.municipality_id),
+            subject=subject,
+            body=body,
+            link=link,
+            municipality_id=plan.municipality_id,
+            claim=lambda: (
+                Plan.objects.for_system(reason=TICK)
+                .filter(pk=plan.pk, next_review_on=due)
+                .exclude(review_reminded_for=due)
+                .update(review_reminded_for=due)
+            ),
+            release=lambda: (
+                Plan.objects.for_system(reason=TICK)
+                .filter(pk=plan.pk, review_reminded_for=due)
+                .update(review_reminded_for=plan.review_reminded_for)
+            ),
+            detail={"due": due.isoformat()},
         )
-        raise
-    log_action(
-        actor=None,
-        action="update",
-        code="plans.plan.review_reminded",
-        target=plan,
-        detail={"due": due.isoformat()},
-    )
-    return 1
+
+    return run_notices(selectors.reviews_due(today=today), build, job="send_review_reminders")
 
 
 @audited_transaction

@@ -1,4 +1,12 @@
 from vern.core.models.municipality import Municipality, Unit
+from vern.core.models.records import AccessListed, RecordAccess, UnitRecord
+from vern.core.models.routines import (
+    Notification,
+    RetentionCount,
+    RetentionPeriod,
+    RoutineSettings,
+    Step,
+)
 from vern.core.models.scoping import (
     MunicipalRecord,
     PersonalData,
@@ -14,19 +22,29 @@ from vern.core.models.users import (
     Role,
     User,
 )
+from vern.core.models.versioned import VersionedRecord
 
 __all__ = [
     "MUNICIPAL_ROLES",
     "STAFF_ROLES",
+    "AccessListed",
     "Invitation",
     "Membership",
     "MunicipalRecord",
     "Municipality",
+    "Notification",
     "PersonalData",
+    "RecordAccess",
+    "RetentionCount",
+    "RetentionPeriod",
     "Role",
+    "RoutineSettings",
     "ScopedQuerySet",
+    "Step",
     "TenantQuerySet",
     "Unit",
+    "UnitRecord",
     "UnscopedQuery",
     "User",
+    "VersionedRecord",
 ]

@@ -13,4 +13,6 @@ def staff_nav(context) -> list[shell.ShownEntry]:
     request = context.get("request")
     if request is None:
         return []
-    return shell.nav_for(getattr(request, "roles", frozenset()), request.path_info)
+    roles = getattr(request, "roles", frozenset())
+    viewer = shell.Viewer(request.user, getattr(request, "municipality", None), roles)
+    return shell.nav_for(roles, request.path_info, viewer=viewer)

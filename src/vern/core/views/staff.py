@@ -9,6 +9,10 @@ from vern.core import shell
 from vern.core.access import ALL_ROLES, staff_view
 from vern.core.middleware import SESSION_KEY
 from vern.core.models import Membership, Role
+from vern.core.selectors import notifications_for
+
+# The newest unread notifications shown on the front page; the rest are one click away.
+DASHBOARD_NOTIFICATIONS = 5
 
 
 @staff_view(
@@ -17,8 +21,9 @@ from vern.core.models import Membership, Role
     needs_municipality=False,
 )
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The front page: what needs the person, and a card per app they may use
-    (both from the staff shell's registry, ``core/shell.py``)."""
+    """The front page: what needs the person, their unread notifications, and a
+    card per app they may use (needs and cards from the staff shell's registry,
+    ``core/shell.py``)."""
     municipalities = (
         Membership.objects.for_self(request.user)
         .filter(municipality__isnull=False)
@@ -29,6 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     viewer = shell.Viewer(request.user, request.municipality, request.roles)
     needs = shell.needs_for(viewer, today=today)
+    unread = notifications_for(request.user, request.municipality, unread_only=True)
     return render(
         request,
         "core/dashboard.html",
@@ -38,6 +44,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "needs": needs,
             "needs_total": sum(item.count for item in needs),
             "needs_overdue": sum(item.count for item in needs if item.state == shell.OVERDUE),
+            "notifications": list(unread[:DASHBOARD_NOTIFICATIONS]),
+            "notifications_unread": unread.count(),
         },
     )
 

@@ -21,7 +21,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vern.core.models import PersonalData, TenantQuerySet
+from vern.core.models import PersonalData, TenantQuerySet, VersionedRecord
 
 DEFAULT_VERIFICATION_DAYS = 180
 
@@ -139,7 +139,7 @@ class OrganizationEditor(PersonalData):
         return f"{self.user} – {self.organization}"
 
 
-class Service(models.Model):
+class Service(VersionedRecord):
     class Status(models.TextChoices):
         # HSDS 3.0 status values.
         ACTIVE = "active", _("Active")

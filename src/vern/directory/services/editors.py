@@ -182,6 +182,25 @@ def organization_editor_remove(*, editor: OrganizationEditor, actor) -> None:
         detail={"organization": str(editor.organization_id), "user": editor.user_id},
     )
     user, municipality_id = editor.user, editor.organization.owner_id
+    # Named responsible editor of one of the organisation's entries, the person
+    # would still see it (through another organisation's role) and get its
+    # verification reminders: the organisation's entries lose them too.
+    entries = list(
+        Service.objects.filter(organization_id=editor.organization_id, editors=user)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if entries:
+        Service.editors.through.objects.filter(service_id__in=entries, user=user).delete()
+        log_action(
+            actor=actor,
+            action="update",
+            code="directory.service.editors_removed",
+            object_type="directory.organization",
+            object_id=editor.organization_id,
+            municipality=municipality_id,
+            detail={"user": user.pk, "services": [str(pk) for pk in entries]},
+        )
     editor.delete()
     if municipality_id is not None:
         org_editor_role_drop_if_unused(user=user, municipality_id=municipality_id, actor=actor)
