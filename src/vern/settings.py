@@ -39,6 +39,9 @@ VERN_TICK_JOBS = [
     "vern.core.routines.send_step_notices",
     "vern.core.retention.apply_retention",
 ]
+# An unscoped query on a model holding personal data (core/models/scoping.py):
+# raise (development, demo, tests) or, off, log an error and find no rows (production).
+VERN_TENANCY_STRICT = env_bool("VERN_TENANCY_STRICT", default=DEBUG)
 # Record types `vern.core.retention` removes after their period (each a RetentionType).
 VERN_RETENTION_TYPES = ["vern.directory.retention.ERROR_REPORTS"]
 # Demo mode is switched on by `vern demo` (see vern.manage): banner on, no 2FA.

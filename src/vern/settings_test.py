@@ -5,6 +5,8 @@ from vern.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 VERN_DEMO = False
 VERN_REQUIRE_2FA = True
+# pytest-django runs with DEBUG off: keep unscoped personal-data queries an error.
+VERN_TENANCY_STRICT = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -63,9 +63,9 @@ def test_orm_refuses_update_and_delete(home, admin):
     with pytest.raises(AppendOnlyError):
         entry.delete()
     with pytest.raises(AppendOnlyError):
-        AuditEntry.objects.filter(pk=entry.pk).update(code="changed")
+        AuditEntry.objects.for_system("test").filter(pk=entry.pk).update(code="changed")
     with pytest.raises(AppendOnlyError):
-        AuditEntry.objects.all().delete()
+        AuditEntry.objects.for_system("test").all().delete()
 
 
 def test_verify_names_a_changed_entry(home, admin, capsys):
@@ -137,7 +137,7 @@ def _append_directly(*, created_at=None, sign_with: str | None = None, mac: str 
 
     from vern.audit import signing
 
-    last = AuditEntry.objects.order_by("-id").first()
+    last = AuditEntry.objects.for_system("test").order_by("-id").first()
     entry = AuditEntry(
         created_at=created_at or timezone.now() + timedelta(seconds=1),
         action=fields.pop("action", "read"),

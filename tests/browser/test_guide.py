@@ -191,4 +191,4 @@ def test_an_error_report_goes_through_with_only_the_csrf_cookie(new_context, liv
     page.fill("textarea[name=message]", "Telefonnummeret svarer ikke.")
     page.locator("form.vern-report-form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/meld-feil/takk/\?kommune=9999$"))
-    assert ErrorReport.objects.get().message == "Telefonnummeret svarer ikke."
+    assert ErrorReport.objects.for_system("test").get().message == "Telefonnummeret svarer ikke."

@@ -24,7 +24,7 @@ def test_admin_invites_a_new_person_who_gets_a_link(
             },
         )
     assert response.status_code == 302
-    membership = Membership.objects.get(user__email="nina@example.test")
+    membership = Membership.objects.for_system("test").get(user__email="nina@example.test")
     assert (membership.role, membership.unit, membership.municipality) == (
         "case_worker",
         unit,
@@ -48,7 +48,7 @@ def test_invite_refuses_a_unit_of_another_municipality(home, other, admin, login
         },
     )
     assert response.status_code == 200
-    assert not Membership.objects.filter(user__email="x@example.test").exists()
+    assert not Membership.objects.for_system("test").filter(user__email="x@example.test").exists()
 
 
 def test_invite_of_existing_role_is_refused(home, admin, login):
@@ -64,18 +64,18 @@ def test_role_can_be_changed_and_is_audited(home, admin, login):
     login(admin).post(
         reverse("core:member_detail", args=[membership.pk]), {"role_coordinator": "on"}
     )
-    roles = Membership.objects.filter(user=membership.user, municipality=home)
+    roles = Membership.objects.for_system("test").filter(user=membership.user, municipality=home)
     assert list(roles.values_list("role", flat=True)) == ["coordinator"]
-    removed = AuditEntry.objects.get(code="core.membership.delete")
-    given = AuditEntry.objects.get(code="core.membership.create")
+    removed = AuditEntry.objects.for_system("test").get(code="core.membership.delete")
+    given = AuditEntry.objects.for_system("test").get(code="core.membership.create")
     assert (removed.detail["role"], given.detail["role"]) == ("reader", "coordinator")
 
 
 def test_the_last_admin_cannot_be_removed(home, admin, login):
-    own = Membership.objects.get(user=admin, municipality=home)
+    own = Membership.objects.for_system("test").get(user=admin, municipality=home)
     client = login(admin)
     client.post(reverse("core:member_remove", args=[own.pk]))
-    assert Membership.objects.filter(pk=own.pk).exists()
+    assert Membership.objects.for_system("test").filter(pk=own.pk).exists()
     response = client.post(reverse("core:member_detail", args=[own.pk]), {"role_reader": "on"})
     assert "minst én administrator" in response.content.decode()
 
@@ -85,7 +85,7 @@ def test_a_role_can_be_removed_after_confirmation(home, admin, login):
     client = login(admin)
     assert client.get(reverse("core:member_remove", args=[membership.pk])).status_code == 200
     client.post(reverse("core:member_remove", args=[membership.pk]))
-    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert not Membership.objects.for_system("test").filter(pk=membership.pk).exists()
 
 
 def test_non_admin_cannot_see_members(reader, login):
@@ -114,7 +114,9 @@ def test_inviting_someone_elses_user_reveals_nothing_and_sends_no_password_link(
     with django_capture_on_commit_callbacks(execute=True):
         response = _invite(client, " OLGA@annenby.example.test ")
     assert response.status_code == 302
-    assert not Membership.objects.filter(user=stranger, municipality=home).exists()
+    assert (
+        not Membership.objects.for_system("test").filter(user=stranger, municipality=home).exists()
+    )
     page = client.get(reverse("core:member_list")).content.decode()
     assert "Olga Utenfra" not in page
     assert "olga@annenby.example.test" in page  # the address the admin typed, as waiting
@@ -127,7 +129,7 @@ def test_inviting_someone_elses_user_reveals_nothing_and_sends_no_password_link(
     assert "/konto/nytt-passord/" not in body
     assert reverse("account:invitations") in body
     assert "Olga" not in body
-    entry = AuditEntry.objects.get(code="core.invitation.create")
+    entry = AuditEntry.objects.for_system("test").get(code="core.invitation.create")
     assert (entry.actor, entry.municipality) == (admin, home)
 
 
@@ -140,7 +142,7 @@ def test_the_invited_person_gets_the_role_only_by_accepting_logged_in(
         reverse("core:member_invite"),
         {"full_name": "X", "email": stranger.email, "role_reader": "on", "unit_reader": unit.pk},
     )
-    invitation = Invitation.objects.get(user=stranger)
+    invitation = Invitation.objects.for_system("test").get(user=stranger)
     answer = reverse("account:invitation_answer", args=[invitation.pk])
 
     anonymous = Client()
@@ -148,7 +150,9 @@ def test_the_invited_person_gets_the_role_only_by_accepting_logged_in(
     anonymous.post(answer, {"answer": "accept"})
     # Someone else, logged in, cannot answer it: it is not theirs.
     assert login(admin).post(answer, {"answer": "accept"}).status_code == 404
-    assert not Membership.objects.filter(user=stranger, municipality=home).exists()
+    assert (
+        not Membership.objects.for_system("test").filter(user=stranger, municipality=home).exists()
+    )
 
     theirs = login(stranger)
     page = theirs.get(reverse("account:invitations")).content.decode()
@@ -156,10 +160,10 @@ def test_the_invited_person_gets_the_role_only_by_accepting_logged_in(
     assert theirs.get(reverse("core:dashboard")).content.decode().count("1 invitasjon venter") == 1
     response = theirs.post(answer, {"answer": "accept"})
     assert response.status_code == 302
-    membership = Membership.objects.get(user=stranger, municipality=home)
+    membership = Membership.objects.for_system("test").get(user=stranger, municipality=home)
     assert (membership.role, membership.unit) == ("reader", unit)
-    assert not Invitation.objects.filter(pk=invitation.pk).exists()
-    entry = AuditEntry.objects.get(code="core.invitation.accept")
+    assert not Invitation.objects.for_system("test").filter(pk=invitation.pk).exists()
+    entry = AuditEntry.objects.for_system("test").get(code="core.invitation.accept")
     assert (entry.actor, entry.municipality, entry.detail["invited_by"]) == (
         stranger,
         home,
@@ -173,14 +177,16 @@ def test_an_unverified_session_cannot_accept(home, other, admin, login, settings
     settings.VERN_REQUIRE_2FA = True
     stranger = _stranger(other)
     _invite(login(admin), stranger.email)
-    invitation = Invitation.objects.get(user=stranger)
+    invitation = Invitation.objects.for_system("test").get(user=stranger)
     client = Client()
     client.force_login(stranger)  # password only, no second factor
     response = client.post(
         reverse("account:invitation_answer", args=[invitation.pk]), {"answer": "accept"}
     )
     assert response["Location"] == reverse("account:otp") + "?next=%2Fkonto%2Finvitasjoner%2F"
-    assert not Membership.objects.filter(user=stranger, municipality=home).exists()
+    assert (
+        not Membership.objects.for_system("test").filter(user=stranger, municipality=home).exists()
+    )
 
 
 def test_an_invitation_can_be_declined_or_withdrawn(home, other, admin, login):
@@ -188,17 +194,29 @@ def test_an_invitation_can_be_declined_or_withdrawn(home, other, admin, login):
     client = login(admin)
     _invite(client, stranger.email, role="reader")
     _invite(client, stranger.email, role="editor")
-    declined, withdrawn = Invitation.objects.filter(user=stranger).order_by("role")
+    declined, withdrawn = (
+        Invitation.objects.for_system("test").filter(user=stranger).order_by("role")
+    )
     assert (declined.role, withdrawn.role) == ("editor", "reader")
     theirs = login(stranger)
     theirs.post(reverse("account:invitation_answer", args=[declined.pk]), {"answer": "decline"})
     withdraw = reverse("core:invitation_withdraw", args=[withdrawn.pk])
     assert client.get(withdraw).status_code == 200
     client.post(withdraw)
-    assert not Invitation.objects.exists()
-    assert not Membership.objects.filter(user=stranger, municipality=home).exists()
-    assert AuditEntry.objects.filter(code="core.invitation.decline", actor=stranger).exists()
-    assert AuditEntry.objects.filter(code="core.invitation.withdraw", actor=admin).exists()
+    assert not Invitation.objects.for_system("test").exists()
+    assert (
+        not Membership.objects.for_system("test").filter(user=stranger, municipality=home).exists()
+    )
+    assert (
+        AuditEntry.objects.for_system("test")
+        .filter(code="core.invitation.decline", actor=stranger)
+        .exists()
+    )
+    assert (
+        AuditEntry.objects.for_system("test")
+        .filter(code="core.invitation.withdraw", actor=admin)
+        .exists()
+    )
 
 
 def test_a_second_invitation_to_the_same_role_is_refused(home, other, admin, login):
@@ -207,7 +225,7 @@ def test_a_second_invitation_to_the_same_role_is_refused(home, other, admin, log
     _invite(client, stranger.email)
     response = _invite(client, stranger.email)
     assert "ikke svart" in response.content.decode()
-    assert Invitation.objects.filter(user=stranger).count() == 1
+    assert Invitation.objects.for_system("test").filter(user=stranger).count() == 1
 
 
 def _invited_without_password(home, email="ny@example.test"):
@@ -240,7 +258,7 @@ def test_an_admin_can_send_an_expired_invitation_again(
     browser.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     membership.user.refresh_from_db()
     assert membership.user.check_password(new)
-    entry = AuditEntry.objects.get(code="core.membership.reinvite")
+    entry = AuditEntry.objects.for_system("test").get(code="core.membership.reinvite")
     assert (entry.actor, entry.municipality, entry.object_id) == (
         admin,
         home,
@@ -261,7 +279,9 @@ def test_no_invitation_is_sent_again_to_someone_with_a_password(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(resend)
     assert mail.outbox == []
-    assert not AuditEntry.objects.filter(code="core.membership.reinvite").exists()
+    assert (
+        not AuditEntry.objects.for_system("test").filter(code="core.membership.reinvite").exists()
+    )
 
 
 def test_forgotten_password_reaches_an_invited_person_without_one(
@@ -310,7 +330,9 @@ def test_the_directory_editor_invitation_reveals_nothing_either(
             reverse("directory:editor_invite", args=[organization.pk]),
             {"full_name": "X", "email": stranger.email},
         )
-    assert not Membership.objects.filter(user=stranger, municipality=home).exists()
+    assert (
+        not Membership.objects.for_system("test").filter(user=stranger, municipality=home).exists()
+    )
     detail = reverse("directory:organization_detail", args=[organization.pk])
     page = client.get(detail).content.decode()
     assert stranger.email in page
@@ -318,11 +340,13 @@ def test_the_directory_editor_invitation_reveals_nothing_either(
     assert len(mail.outbox) == 1
     assert "/konto/nytt-passord/" not in mail.outbox[0].body
 
-    invitation = Invitation.objects.get(user=stranger, municipality=home)
+    invitation = Invitation.objects.for_system("test").get(user=stranger, municipality=home)
     login(stranger).post(
         reverse("account:invitation_answer", args=[invitation.pk]), {"answer": "accept"}
     )
-    assert Membership.objects.filter(user=stranger, municipality=home, role="org_editor")
+    assert Membership.objects.for_system("test").filter(
+        user=stranger, municipality=home, role="org_editor"
+    )
     assert "Olga Utenfra" in client.get(detail).content.decode()
 
 

@@ -24,14 +24,14 @@ OSLO = ZoneInfo("Europe/Oslo")
 def report(service, *, handled: date | None, message="Telefonnummeret er feil."):
     found = ErrorReport.objects.create(service=service, message=message)
     if handled:
-        ErrorReport.objects.filter(pk=found.pk).update(
+        ErrorReport.objects.for_system("test").filter(pk=found.pk).update(
             handled_at=datetime.combine(handled, time(10), tzinfo=OSLO)
         )
     return found
 
 
 def remaining(*reports) -> list[bool]:
-    return [ErrorReport.objects.filter(pk=r.pk).exists() for r in reports]
+    return [ErrorReport.objects.for_system("test").filter(pk=r.pk).exists() for r in reports]
 
 
 def test_months_before_keeps_to_the_end_of_a_shorter_month():
@@ -46,7 +46,7 @@ def test_handled_error_reports_older_than_the_period_are_deleted_and_counted(hom
     older = report(service, handled=date(2026, 2, 20))
     recent = report(service, handled=date(2026, 3, 20))  # not yet six months
     open_ = report(service, handled=None)
-    ErrorReport.objects.filter(pk=open_.pk).update(
+    ErrorReport.objects.for_system("test").filter(pk=open_.pk).update(
         created_at=datetime(2020, 1, 1, tzinfo=OSLO)
     )  # never handled: kept, however old
 
@@ -61,7 +61,7 @@ def test_handled_error_reports_older_than_the_period_are_deleted_and_counted(hom
         (home.pk, "directory.errorreport", date(2026, 3, 1), "", 1),
         (home.pk, "directory.errorreport", date(2026, 2, 1), "", 1),
     }
-    entries = AuditEntry.objects.filter(code="core.retention.deleted")
+    entries = AuditEntry.objects.for_system("test").filter(code="core.retention.deleted")
     assert sorted(int(e.object_id) for e in entries) == sorted([old.pk, older.pk])
     assert {(e.object_type, e.municipality_id, e.actor_id) for e in entries} == {
         ("directory.errorreport", home.pk, None)
@@ -147,9 +147,9 @@ def test_an_anonymised_type_keeps_the_record_without_its_text(home, other, anony
     theirs = report(ServiceFactory(owner=other), handled=date(2026, 5, 1), message="Kari")
 
     assert apply_retention(today=TODAY) == 2
-    assert ErrorReport.objects.get(pk=old.pk).message == ""
-    assert ErrorReport.objects.get(pk=fresh.pk).message == "Nytt"
-    assert ErrorReport.objects.get(pk=theirs.pk).message == ""
+    assert ErrorReport.objects.for_system("test").get(pk=old.pk).message == ""
+    assert ErrorReport.objects.for_system("test").get(pk=fresh.pk).message == "Nytt"
+    assert ErrorReport.objects.for_system("test").get(pk=theirs.pk).message == ""
     assert set(
         RetentionCount.objects.values_list("municipality_id", "record_type", "category", "count")
     ) == {
@@ -157,7 +157,8 @@ def test_an_anonymised_type_keeps_the_record_without_its_text(home, other, anony
         (other.pk, "tests.anonymised_report", "local", 1),
     }
     assert (
-        AuditEntry.objects.filter(code="core.retention.anonymised", object_id=str(old.pk))
+        AuditEntry.objects.for_system("test")
+        .filter(code="core.retention.anonymised", object_id=str(old.pk))
         .values_list("municipality_id", flat=True)
         .get()
         == home.pk
@@ -198,11 +199,13 @@ def test_a_record_that_fails_is_left_whole_and_the_others_go_on(home, settings, 
     assert (failed.value.done, failed.value.failed) == (1, 1)
     assert "category broke" in caplog.text
     # The failing record's anonymisation was rolled back with its count and entry.
-    assert ErrorReport.objects.get(pk=first.pk).message == "boom"
-    assert ErrorReport.objects.get(pk=second.pk).message == ""
-    assert not AuditEntry.objects.filter(
-        code="core.retention.anonymised", object_id=str(first.pk)
-    ).exists()
+    assert ErrorReport.objects.for_system("test").get(pk=first.pk).message == "boom"
+    assert ErrorReport.objects.for_system("test").get(pk=second.pk).message == ""
+    assert (
+        not AuditEntry.objects.for_system("test")
+        .filter(code="core.retention.anonymised", object_id=str(first.pk))
+        .exists()
+    )
     assert RetentionCount.objects.get().count == 1
 
 

@@ -147,7 +147,12 @@ def test_a_routine_gets_its_steps_with_due_dates_in_working_days(home, school, p
             "Flyttet fra 14.05.2026 på grunn av Kristi himmelfartsdag (14.05.2026)."
         )
     assert steps[2].responsible_user == principal
-    assert AuditEntry.objects.filter(code="core.step.create", municipality=home).count() == 3
+    assert (
+        AuditEntry.objects.for_system("test")
+        .filter(code="core.step.create", municipality=home)
+        .count()
+        == 3
+    )
 
 
 def test_a_unit_of_another_municipality_is_refused(home, other):
@@ -156,7 +161,7 @@ def test_a_unit_of_another_municipality_is_refused(home, other):
     foreign = UnitFactory(municipality=other)
     with pytest.raises(ValidationError):
         start(home, foreign, foreign)
-    assert not Step.objects.exists()
+    assert not Step.objects.for_system("test").exists()
 
 
 # --- The ladder --------------------------------------------------------------------
@@ -170,7 +175,9 @@ def test_the_ladder_reminds_then_tells_the_leader_then_the_coordinator(
     home, school, contact, office, principal, coordinator, admin
 ):
     start(home, school, school)
-    contact_step = Step.objects.get(code="contact_guardians")  # due Wednesday 13 May
+    contact_step = Step.objects.for_system("test").get(
+        code="contact_guardians"
+    )  # due Wednesday 13 May
 
     # One working day before: the school contact is reminded, once.
     assert send_step_notices(today=date(2026, 5, 11)) == 0
@@ -187,7 +194,7 @@ def test_the_ladder_reminds_then_tells_the_leader_then_the_coordinator(
     assert contact.email not in recipients()
     send_step_notices(today=date(2026, 5, 15))
     assert principal.email in recipients() and admin.email not in recipients()
-    assert Step.objects.get(pk=contact_step.pk).rung == Step.Rung.LEADER
+    assert Step.objects.for_system("test").get(pk=contact_step.pk).rung == Step.Rung.LEADER
 
     # Two working days later (over the weekend and 17 May): the coordinators.
     mail.outbox.clear()
@@ -195,10 +202,11 @@ def test_the_ladder_reminds_then_tells_the_leader_then_the_coordinator(
     assert coordinator.email not in recipients()
     send_step_notices(today=date(2026, 5, 19))
     assert coordinator.email in recipients()
-    assert Step.objects.get(pk=contact_step.pk).rung == Step.Rung.COORDINATOR
+    assert Step.objects.for_system("test").get(pk=contact_step.pk).rung == Step.Rung.COORDINATOR
 
     codes = list(
-        AuditEntry.objects.filter(object_id=str(contact_step.pk), object_type="core.step")
+        AuditEntry.objects.for_system("test")
+        .filter(object_id=str(contact_step.pk), object_type="core.step")
         .exclude(code="core.step.create")
         .order_by("id")
         .values_list("code", flat=True)
@@ -220,7 +228,7 @@ def test_the_time_between_rungs_is_set_per_municipality(home, other, school, con
         municipality=home, remind_days_before=3, leader_after_days=2, coordinator_after_days=4
     )
     step = start(home, school, school, on=date(2026, 6, 1))[0]  # due Tuesday 2 June
-    Step.objects.exclude(pk=step.pk).delete()
+    Step.objects.for_system("test").exclude(pk=step.pk).delete()
     assert step.due_on == date(2026, 6, 2)
     timing = routines.routine_settings(home.pk)
     assert routines.rung_dates(step, timing) == {
@@ -248,7 +256,7 @@ def test_a_step_far_past_its_rungs_gets_only_the_highest(home, school, contact, 
     step = start(home, school, school)[0]
     send_step_notices(today=date(2026, 6, 30))
     assert set(recipients()) == {coordinator.email}
-    assert Step.objects.get(pk=step.pk).rung == Step.Rung.COORDINATOR
+    assert Step.objects.for_system("test").get(pk=step.pk).rung == Step.Rung.COORDINATOR
 
 
 def test_a_done_step_sends_nothing(home, school, contact, principal, coordinator):
@@ -257,7 +265,11 @@ def test_a_done_step_sends_nothing(home, school, contact, principal, coordinator
     assert not step_complete(step=step, actor=contact)
     send_step_notices(today=date(2026, 6, 30))
     assert step.title not in " ".join(m.subject for m in mail.outbox)
-    assert AuditEntry.objects.filter(code="core.step.complete", object_id=str(step.pk)).exists()
+    assert (
+        AuditEntry.objects.for_system("test")
+        .filter(code="core.step.complete", object_id=str(step.pk))
+        .exists()
+    )
 
 
 def test_with_nobody_in_the_role_the_next_rung_answers(home, school, principal):
@@ -270,7 +282,7 @@ def test_with_nobody_in_the_role_the_next_rung_answers(home, school, principal):
 def test_with_nobody_at_all_the_notice_waits(home, school):
     step = start(home, school, school)[0]
     assert send_step_notices(today=date(2026, 5, 12)) == 0
-    assert Step.objects.get(pk=step.pk).rung == Step.Rung.NONE
+    assert Step.objects.for_system("test").get(pk=step.pk).rung == Step.Rung.NONE
     person = MembershipFactory(municipality=home, role=Role.COORDINATOR).user
     assert send_step_notices(today=date(2026, 5, 12)) == 1
     assert recipients() == [person.email]
@@ -278,13 +290,15 @@ def test_with_nobody_at_all_the_notice_waits(home, school):
 
 def test_a_line_break_in_the_data_cannot_reach_the_mail_header(home, school, contact):
     step = start(home, school, school)[0]
-    Step.objects.filter(pk=step.pk).update(title="Ring\r\nBcc: alle@example.test\nhjem")
+    Step.objects.for_system("test").filter(pk=step.pk).update(
+        title="Ring\r\nBcc: alle@example.test\nhjem"
+    )
     send_step_notices(today=date(2026, 5, 12))
     [message] = mail.outbox
     assert "\n" not in message.subject and "\r" not in message.subject
     assert message.bcc == []
     assert "Ring Bcc: alle@example.test hjem" in message.subject
-    assert "\n" not in Notification.objects.get().text
+    assert "\n" not in Notification.objects.for_system("test").get().text
 
 
 def test_a_failing_recipient_stops_neither_the_others_nor_the_next_notice(
@@ -307,9 +321,11 @@ def test_a_failing_recipient_stops_neither_the_others_nor_the_next_notice(
     assert [m.to for m in mail.outbox] == [[coordinator.email]] * 3
     assert "mailbox unavailable" in caplog.text
     # The notices count as sent and stay claimed; each in-app notice is there.
-    assert set(Step.objects.values_list("rung", flat=True)) == {Step.Rung.COORDINATOR}
-    assert Notification.objects.filter(recipient=coordinator).count() == 3
-    assert Notification.objects.filter(recipient=broken).count() == 3
+    assert set(Step.objects.for_system("test").values_list("rung", flat=True)) == {
+        Step.Rung.COORDINATOR
+    }
+    assert Notification.objects.for_system("test").filter(recipient=coordinator).count() == 3
+    assert Notification.objects.for_system("test").filter(recipient=broken).count() == 3
 
 
 def test_a_notice_no_one_could_be_mailed_is_released_and_sent_next_run(
@@ -327,16 +343,16 @@ def test_a_notice_no_one_could_be_mailed_is_released_and_sent_next_run(
     assert (failed.value.done, failed.value.failed) == (0, 1)
     assert f"core.step {step.pk}" in caplog.text and "the mail server is down" in caplog.text
     # Not sent: the rung is back, and nothing says it was.
-    assert Step.objects.get(pk=step.pk).rung == Step.Rung.NONE
-    assert not Notification.objects.exists()
-    assert not AuditEntry.objects.filter(code="core.step.reminded").exists()
+    assert Step.objects.for_system("test").get(pk=step.pk).rung == Step.Rung.NONE
+    assert not Notification.objects.for_system("test").exists()
+    assert not AuditEntry.objects.for_system("test").filter(code="core.step.reminded").exists()
 
     monkeypatch.setattr(routines, "send_mail", real)
     assert send_step_notices(today=date(2026, 5, 12)) == 1
     assert [m.to for m in mail.outbox] == [[contact.email]]
-    assert Step.objects.get(pk=step.pk).rung == Step.Rung.REMINDED
-    assert AuditEntry.objects.filter(code="core.step.reminded").count() == 1
-    assert Notification.objects.filter(recipient=contact).count() == 1
+    assert Step.objects.for_system("test").get(pk=step.pk).rung == Step.Rung.REMINDED
+    assert AuditEntry.objects.for_system("test").filter(code="core.step.reminded").count() == 1
+    assert Notification.objects.for_system("test").filter(recipient=contact).count() == 1
 
 
 def test_a_notice_that_fails_to_build_does_not_stop_the_next(home, school, contact, monkeypatch):
@@ -389,7 +405,7 @@ def test_notifications_are_scoped_to_the_person_and_municipality(
 def test_the_notifications_page_lists_and_marks_as_read(home, school, contact, login, outsider):
     start(home, school, school)
     send_step_notices(today=date(2026, 5, 12))
-    notice = Notification.objects.get()
+    notice = Notification.objects.for_system("test").get()
     client = login(contact)
     page = client.get(reverse("core:notification_list"))
     assert page.status_code == 200
@@ -402,12 +418,12 @@ def test_the_notifications_page_lists_and_marks_as_read(home, school, contact, l
         .status_code
         == 404
     )
-    assert Notification.objects.get().read_at is None
+    assert Notification.objects.for_system("test").get().read_at is None
 
     assert client.post(reverse("core:notification_read"), {"notification": "x"}).status_code == 404
     response = client.post(reverse("core:notification_read"), {"notification": notice.pk})
     assert response.status_code == 302
-    assert Notification.objects.get().read_at is not None
+    assert Notification.objects.for_system("test").get().read_at is not None
     assert not notifications_for(contact, home, unread_only=True).exists()
     assert not services.notification_mark_read(user=contact, municipality=home, pk=notice.pk)
 
@@ -473,7 +489,7 @@ def test_the_front_page_lists_the_persons_open_and_overdue_steps(
     assert ("Kontakt foresatte", shell.OVERDUE) in step_needs_on_front_page(login(coordinator))
 
     # Done: gone from everyone's list.
-    step_complete(step=Step.objects.get(code="contact_guardians"), actor=contact)
+    step_complete(step=Step.objects.for_system("test").get(code="contact_guardians"), actor=contact)
     for person in (contact, principal, coordinator):
         assert "Kontakt foresatte" not in dict(step_needs_on_front_page(login(person)))
 
@@ -502,7 +518,7 @@ def test_the_front_page_shows_unread_notifications_and_the_menu_counts_them(
     assert "No unread notifications." in theirs
 
     # Marked as read from the front page: back there, and the count is gone.
-    notice = Notification.objects.get(recipient=contact)
+    notice = Notification.objects.for_system("test").get(recipient=contact)
     response = client.post(
         reverse("core:notification_read"), {"notification": notice.pk, "back": "dashboard"}
     )
@@ -587,7 +603,7 @@ def test_every_write_of_the_engine_takes_the_audit_lock_first(
     settings.VERN_RETENTION_TYPES = ["vern.directory.retention.ERROR_REPORTS"]
     service = ServiceFactory(owner=home, verification_due=date(2026, 5, 1))
     report = ErrorReport.objects.create(service=service, message="Feil nummer.")
-    ErrorReport.objects.filter(pk=report.pk).update(
+    ErrorReport.objects.for_system("test").filter(pk=report.pk).update(
         handled_at=datetime.combine(date(2025, 1, 6), time(10), tzinfo=ZoneInfo("Europe/Oslo"))
     )
     real = routines.send_mail
@@ -677,6 +693,11 @@ def test_two_ticks_at_once_send_each_notice_once(time_machine):
         assert len({m.body for m in theirs}) == 15
     assert len([m for m in mail.outbox if m.to == [owner.email]]) == 15
     assert len(mail.outbox) == 15 * 3 + 15
-    assert AuditEntry.objects.filter(code="core.step.reminded").count() == 15
-    assert AuditEntry.objects.filter(code="directory.service.overdue_notified").count() == 15
-    assert Notification.objects.count() == 15 * 3 + 15
+    assert AuditEntry.objects.for_system("test").filter(code="core.step.reminded").count() == 15
+    assert (
+        AuditEntry.objects.for_system("test")
+        .filter(code="directory.service.overdue_notified")
+        .count()
+        == 15
+    )
+    assert Notification.objects.for_system("test").count() == 15 * 3 + 15

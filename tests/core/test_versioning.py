@@ -144,7 +144,7 @@ def plan_measure(home):
 
 
 def _opened_measure(pk) -> tuple[PlanMeasure, dict]:
-    pm = PlanMeasure.objects.get(pk=pk)
+    pm = PlanMeasure.objects.for_system("test").get(pk=pk)
     token = versioning.seen_token(pm, plans.plan_measure_values(pm))
     return pm, {"seen_version": pm.version, "seen_values": token}
 
@@ -163,7 +163,7 @@ def test_a_plan_measure_saved_on_an_old_version_is_refused(plan_measure, coordin
         plans.plan_measure_update(
             plan_measure=mine, actor=coordinator, partners="Barnevernet", **my_seen
         )
-    saved = PlanMeasure.objects.get(pk=plan_measure.pk)
+    saved = PlanMeasure.objects.for_system("test").get(pk=plan_measure.pk)
     assert (saved.partners, saved.status, saved.version) == ("Politiet", "in_progress", 2)
     changes = {change.name: change for change in refused.value.changes}
     assert set(changes) == {"status", "due_on"}
@@ -183,7 +183,7 @@ def test_a_plan_measure_saved_on_an_old_version_is_refused(plan_measure, coordin
 
 def test_callers_that_do_not_check_save_on_top_and_move_the_version(plan_measure, coordinator):
     plans.plan_measure_update(plan_measure=plan_measure, actor=coordinator, partners="NAV")
-    assert PlanMeasure.objects.get(pk=plan_measure.pk).version == 2
+    assert PlanMeasure.objects.for_system("test").get(pk=plan_measure.pk).version == 2
 
 
 def test_an_edit_keeps_the_reminders_vern_tick_claimed_meanwhile(
@@ -202,8 +202,10 @@ def test_an_edit_keeps_the_reminders_vern_tick_claimed_meanwhile(
     assert (saved.reminded_for, saved.overdue_notified_for) == (date(2027, 1, 4),) * 2
 
     measure, measure_seen = _opened_measure(plan_measure.pk)
-    PlanMeasure.objects.filter(pk=plan_measure.pk).update(reminded_at="2027-01-04T08:00:00Z")
+    PlanMeasure.objects.for_system("test").filter(pk=plan_measure.pk).update(
+        reminded_at="2027-01-04T08:00:00Z"
+    )
     plans.plan_measure_update(
         plan_measure=measure, actor=coordinator, partners="Barnevernet", **measure_seen
     )
-    assert PlanMeasure.objects.get(pk=plan_measure.pk).reminded_at is not None
+    assert PlanMeasure.objects.for_system("test").get(pk=plan_measure.pk).reminded_at is not None

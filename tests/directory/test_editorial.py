@@ -55,11 +55,15 @@ def org_editor(home, admin, organization, login, django_capture_on_commit_callba
 
 
 def test_inviting_an_editor_creates_the_account_role_and_link(home, organization, org_editor):
-    assert Membership.objects.filter(user=org_editor, municipality=home, role=Role.ORG_EDITOR)
-    assert OrganizationEditor.objects.filter(organization=organization, user=org_editor)
+    assert Membership.objects.for_system("test").filter(
+        user=org_editor, municipality=home, role=Role.ORG_EDITOR
+    )
+    assert OrganizationEditor.objects.for_system("test").filter(
+        organization=organization, user=org_editor
+    )
     assert not org_editor.has_usable_password()
     assert [m.to for m in mail.outbox] == [[org_editor.email]]
-    assert AuditEntry.objects.filter(code="directory.organizationeditor.create")
+    assert AuditEntry.objects.for_system("test").filter(code="directory.organizationeditor.create")
 
 
 def test_an_existing_editor_gets_a_second_organisation_without_a_new_role(
@@ -72,8 +76,8 @@ def test_an_existing_editor_gets_a_second_organisation_without_a_new_role(
             reverse("directory:editor_invite", args=[second.pk]),
             {"full_name": "Kari", "email": "KARI@krisesenter.example.test"},
         )
-    assert OrganizationEditor.objects.filter(user=org_editor).count() == 2
-    assert Membership.objects.filter(user=org_editor).count() == 1
+    assert OrganizationEditor.objects.for_system("test").filter(user=org_editor).count() == 2
+    assert Membership.objects.for_system("test").filter(user=org_editor).count() == 1
     assert len(mail.outbox) == 1 and "Heimby incestsenter" in mail.outbox[0].body
 
 
@@ -125,13 +129,13 @@ def test_a_removed_organisation_editor_sees_nothing_but_their_own_account(
     home, admin, organization, service, org_editor, login
 ):
     other, report = _municipal_data(home)
-    editor = OrganizationEditor.objects.get(user=org_editor)
+    editor = OrganizationEditor.objects.for_system("test").get(user=org_editor)
     response = login(admin).post(reverse("directory:editor_remove", args=[editor.pk]))
     assert response.status_code == 302
-    assert not OrganizationEditor.objects.filter(user=org_editor).exists()
+    assert not OrganizationEditor.objects.for_system("test").filter(user=org_editor).exists()
     # The role went with the last organisation, and that is in the log.
-    assert not Membership.objects.filter(user=org_editor).exists()
-    removed = AuditEntry.objects.get(code="core.membership.delete")
+    assert not Membership.objects.for_system("test").filter(user=org_editor).exists()
+    removed = AuditEntry.objects.for_system("test").get(code="core.membership.delete")
     assert removed.actor == admin and removed.municipality == home
     assert removed.detail == {"role": Role.ORG_EDITOR, "user": org_editor.pk}
 
@@ -156,10 +160,14 @@ def test_an_editor_keeps_the_role_while_one_organisation_is_left(
 ):
     second = OrganizationFactory(owner=home, name="Heimby incestsenter")
     OrganizationEditor.objects.create(organization=second, user=org_editor)
-    editor = OrganizationEditor.objects.get(user=org_editor, organization=organization)
+    editor = OrganizationEditor.objects.for_system("test").get(
+        user=org_editor, organization=organization
+    )
     login(admin).post(reverse("directory:editor_remove", args=[editor.pk]))
-    assert Membership.objects.filter(user=org_editor, role=Role.ORG_EDITOR).exists()
-    assert not AuditEntry.objects.filter(code="core.membership.delete").exists()
+    assert (
+        Membership.objects.for_system("test").filter(user=org_editor, role=Role.ORG_EDITOR).exists()
+    )
+    assert not AuditEntry.objects.for_system("test").filter(code="core.membership.delete").exists()
 
 
 def test_removing_an_editor_also_takes_them_off_the_organisations_entries(
@@ -172,7 +180,9 @@ def test_removing_an_editor_also_takes_them_off_the_organisations_entries(
     elsewhere = ServiceFactory(owner=home, organization=second, name="Samtaletilbud")
     service.editors.add(org_editor)
     elsewhere.editors.add(org_editor)
-    editor = OrganizationEditor.objects.get(user=org_editor, organization=organization)
+    editor = OrganizationEditor.objects.for_system("test").get(
+        user=org_editor, organization=organization
+    )
     login(admin).post(reverse("directory:editor_remove", args=[editor.pk]))
 
     assert not service.editors.filter(pk=org_editor.pk).exists()
@@ -180,7 +190,7 @@ def test_removing_an_editor_also_takes_them_off_the_organisations_entries(
     client = login(org_editor)
     assert client.get(reverse("directory:service_detail", args=[service.pk])).status_code == 404
     assert client.get(reverse("directory:service_detail", args=[elsewhere.pk])).status_code == 200
-    entry = AuditEntry.objects.get(code="directory.service.editors_removed")
+    entry = AuditEntry.objects.for_system("test").get(code="directory.service.editors_removed")
     assert entry.detail == {"user": org_editor.pk, "services": [str(service.pk)]}
 
 
@@ -258,7 +268,7 @@ def test_proposal_approval_end_to_end(
     # Nothing is live yet.
     assert service.description == "Trygt sted."
     assert service.phones.get().number == "22 00 00 00"
-    change = PendingChange.objects.get()
+    change = PendingChange.objects.for_system("test").get()
     assert change.author == org_editor and change.state == PendingChange.State.PENDING
     assert set(change.proposed) == {"description", "terms", "phones"}
     assert change.municipality == home
@@ -294,7 +304,7 @@ def test_proposal_approval_end_to_end(
     assert "Kari Krisesenter" in revision.summary
     assert "description" in revision.changes
     assert [m.to for m in mail.outbox] == [[org_editor.email]]
-    assert AuditEntry.objects.filter(code="directory.pendingchange.approve")
+    assert AuditEntry.objects.for_system("test").filter(code="directory.pendingchange.approve")
     # Decided once only.
     assert owner_client.post(detail_url, {"action": "approve"}).status_code == 403
 
@@ -303,7 +313,7 @@ def test_rejecting_needs_a_note_and_tells_the_proposer(
     coordinator, organization, service, org_editor, login, django_capture_on_commit_callbacks
 ):
     _propose(login(org_editor), service, organization, name="Nytt navn")
-    change = PendingChange.objects.get()
+    change = PendingChange.objects.for_system("test").get()
     client = login(coordinator)
     url = reverse("directory:pending_detail", args=[change.pk])
     response = client.post(url, {"action": "reject", "note": ""})
@@ -324,7 +334,7 @@ def test_rejecting_needs_a_note_and_tells_the_proposer(
 def test_a_proposal_that_changes_nothing_is_not_stored(organization, service, org_editor, login):
     response = _propose(login(org_editor), service, organization)
     assert response.status_code == 302
-    assert not PendingChange.objects.exists()
+    assert not PendingChange.objects.for_system("test").exists()
 
 
 def test_a_bad_proposal_is_refused_with_field_errors(organization, service, org_editor, login):
@@ -333,7 +343,7 @@ def test_a_bad_proposal_is_refused_with_field_errors(organization, service, org_
     )
     assert response.status_code == 200
     assert "referral_from" in response.context["form"].errors
-    assert not PendingChange.objects.exists()
+    assert not PendingChange.objects.for_system("test").exists()
 
 
 def test_an_organisation_editor_named_responsible_still_proposes(
@@ -343,7 +353,7 @@ def test_an_organisation_editor_named_responsible_still_proposes(
     _propose(login(org_editor), service, organization, name="Rett inn?")
     service.refresh_from_db()
     assert service.name == "Krisesenteret"
-    assert PendingChange.objects.filter(service=service).exists()
+    assert PendingChange.objects.for_system("test").filter(service=service).exists()
 
 
 def test_verify_starts_a_new_cycle_and_is_in_the_history(home, coordinator, service, login):
@@ -360,7 +370,9 @@ def test_verify_starts_a_new_cycle_and_is_in_the_history(home, coordinator, serv
     assert service.assurer_email == coordinator.email
     assert service.verification_due == TODAY + timedelta(days=90)
     assert service.reminded_for is None and service.overdue_notified_for is None
-    assert AuditEntry.objects.filter(code="directory.service.verified", object_id=str(service.pk))
+    assert AuditEntry.objects.for_system("test").filter(
+        code="directory.service.verified", object_id=str(service.pk)
+    )
 
     history = client.get(reverse("directory:service_history", args=[service.pk]))
     assert history.status_code == 200
@@ -369,7 +381,7 @@ def test_verify_starts_a_new_cycle_and_is_in_the_history(home, coordinator, serv
     assert revision.changes["assured_date"][1] == TODAY.isoformat()
     assert any("2026" in row.after for row in rows)
     assert coordinator.full_name in history.content.decode()
-    assert AuditEntry.objects.filter(
+    assert AuditEntry.objects.for_system("test").filter(
         code="directory.servicerevision.read", actor=coordinator, municipality=home
     )
 
@@ -411,7 +423,7 @@ def test_a_proposal_with_a_line_break_in_a_name_is_refused(
     response = _propose(login(org_editor), service, organization, name="Ny\nBcc: x@example.test")
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
-    assert not PendingChange.objects.exists()
+    assert not PendingChange.objects.for_system("test").exists()
 
 
 @pytest.mark.parametrize(

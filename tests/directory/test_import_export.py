@@ -95,7 +95,10 @@ def snapshot() -> dict:
     return {
         "services": services,
         "organizations": organizations,
-        "locations": {loc.pk: row(loc, exclude={"updated_at"}) for loc in Location.objects.all()},
+        "locations": {
+            loc.pk: row(loc, exclude={"updated_at"})
+            for loc in Location.objects.for_system("test").all()
+        },
         "taxonomies": {t.pk: row(t) for t in Taxonomy.objects.all()},
         "terms": {t.pk: row(t) for t in TaxonomyTerm.objects.all()},
     }
@@ -104,7 +107,7 @@ def snapshot() -> dict:
 def flush_directory() -> None:
     ServiceAtLocation.objects.all().delete()
     Service.objects.all().delete()  # phones, hours, languages, translations, history
-    Location.objects.all().delete()
+    Location.objects.for_system("test").all().delete()
     Organization.objects.all().delete()
     TaxonomyTerm.objects.all().delete()
     Taxonomy.objects.all().delete()
@@ -689,7 +692,11 @@ def _crisis_centre_moved_to(tmp_path, d, number: str):
 
 
 def _unchanged(d) -> None:
-    location = Location.objects.select_related("organization").get(pk=d.secret_location.pk)
+    location = (
+        Location.objects.for_system("test")
+        .select_related("organization")
+        .get(pk=d.secret_location.pk)
+    )
     assert location.organization.owner == d.home
     assert location.organization_id == d.crisis_centre.organization_id
     assert Service.objects.get(pk=d.crisis_centre.pk).owner == d.home
@@ -807,10 +814,12 @@ def test_an_import_that_drops_an_organisation_editor_takes_the_role_with_it(db, 
     OrganizationEditor.objects.create(organization=other_org, user=kept)
 
     run_import(path, "--all-owners")
-    assert not OrganizationEditor.objects.filter(organization=d.crisis_centre.organization)
-    assert not Membership.objects.filter(user=dropped).exists()
-    assert Membership.objects.filter(user=kept, role=Role.ORG_EDITOR).exists()
-    entry = AuditEntry.objects.get(code="core.membership.delete")
+    assert not OrganizationEditor.objects.for_system("test").filter(
+        organization=d.crisis_centre.organization
+    )
+    assert not Membership.objects.for_system("test").filter(user=dropped).exists()
+    assert Membership.objects.for_system("test").filter(user=kept, role=Role.ORG_EDITOR).exists()
+    entry = AuditEntry.objects.for_system("test").get(code="core.membership.delete")
     assert entry.actor is None and entry.detail["user"] == dropped.pk
 
 

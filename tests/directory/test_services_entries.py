@@ -20,8 +20,8 @@ def test_a_saved_location_comes_back_with_its_town_and_an_audit_entry(organizati
     saved = location_save(location=location, actor=admin)
 
     assert saved.pk is not None
-    assert Location.objects.get(pk=saved.pk).city == "Oslo"
-    entry = AuditEntry.objects.get(code="directory.location.create")
+    assert Location.objects.for_system("test").get(pk=saved.pk).city == "Oslo"
+    entry = AuditEntry.objects.for_system("test").get(code="directory.location.create")
     assert entry.object_id == str(saved.pk)
 
 
@@ -33,4 +33,4 @@ def test_a_confidential_location_without_a_public_contact_point_is_refused(organ
         location_save(location=location, actor=admin)
 
     assert "public_contact_point" in error.value.message_dict
-    assert not Location.objects.exists()
+    assert not Location.objects.for_system("test").exists()

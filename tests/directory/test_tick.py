@@ -68,9 +68,9 @@ def test_time_moves_forward_reminder_then_overdue_flag(
     tick()
     assert len(mail.outbox) == 1
     assert (
-        AuditEntry.objects.filter(
-            code="directory.service.reminded", object_id=str(service.pk), actor=None
-        ).count()
+        AuditEntry.objects.for_system("test")
+        .filter(code="directory.service.reminded", object_id=str(service.pk), actor=None)
+        .count()
         == 1
     )
 
@@ -84,9 +84,11 @@ def test_time_moves_forward_reminder_then_overdue_flag(
     tick()
     assert len(mail.outbox) == 3
     assert (
-        AuditEntry.objects.filter(
+        AuditEntry.objects.for_system("test")
+        .filter(
             code="directory.service.overdue_notified", object_id=str(service.pk), municipality=home
-        ).count()
+        )
+        .count()
         == 1
     )
     listing = login(coordinator).get(reverse("directory:service_list"))
@@ -275,13 +277,18 @@ def test_a_failing_mail_is_logged_the_others_go_out_and_tick_fails_at_the_end(
     # reminded: the next run tries again, and then it is recorded once.
     failing.refresh_from_db()
     assert failing.reminded_for is None
-    reminded = AuditEntry.objects.filter(
+    reminded = AuditEntry.objects.for_system("test").filter(
         code="directory.service.reminded", object_id=str(failing.pk)
     )
     assert not reminded.exists()
-    assert not Notification.objects.filter(text__contains="Feiler").exists()
+    assert not Notification.objects.for_system("test").filter(text__contains="Feiler").exists()
     monkeypatch.setattr("vern.core.routines.send_mail", real_send_mail)
     assert "send_verification_reminders: 1" in tick()
     assert "Feiler" in mail.outbox[-1].subject
     assert reminded.count() == 1
-    assert Notification.objects.filter(text__contains="Feiler", recipient=editor).count() == 1
+    assert (
+        Notification.objects.for_system("test")
+        .filter(text__contains="Feiler", recipient=editor)
+        .count()
+        == 1
+    )

@@ -77,7 +77,7 @@ def test_partly_covered_with_reason_is_saved_and_counts_as_partial(plan, coordin
     row = _rows(plan)["F1"]
     assert (row.coverage, row.reason, row.recorded) == (C.PARTIAL, "Bare barnehagene er med.", True)
     assert selectors.coverage_counts(plan)[C.PARTIAL] == 1
-    entry = AuditEntry.objects.get(code="plans.coverage.update")
+    entry = AuditEntry.objects.for_system("test").get(code="plans.coverage.update")
     assert entry.detail == {"measure": "F1", "coverage": "partial"}
 
 

@@ -86,7 +86,7 @@ def test_answers_start_from_the_status_and_only_the_needed_reasons_are_asked(
         "F4": {"not_done", "why"},
         "F5": {"not_done"},
     }
-    assert not Review.objects.exists()
+    assert not Review.objects.for_system("test").exists()
     html = refused.content.decode()
     summary = html[html.index('class="ds-error-summary') :]
     for code, field in (("F4", "not_done"), ("F4", "why"), ("F5", "not_done")):
@@ -109,11 +109,11 @@ def test_a_report_that_contradicts_the_status_needs_a_reason(plan, coordinator, 
     assert refused.status_code == 200
     assert "why" in refused.context["rows"][0]["form"].errors
     assert f'href="#id_item-{pm.pk}-why"' in refused.content.decode()
-    assert not Review.objects.exists()
+    assert not Review.objects.for_system("test").exists()
 
     data[f"item-{pm.pk}-why"] = "Oppstartsmøtet ble holdt i juni; status er ikke oppdatert."
     assert client.post(url, data).status_code == 302
-    item = Review.objects.get().items.get()
+    item = Review.objects.for_system("test").get().items.get()
     assert item.started and item.why.startswith("Oppstartsmøtet")
 
 
@@ -141,7 +141,7 @@ def test_the_service_refuses_a_contradiction_without_a_reason(plan, coordinator)
             ],
         )
     assert f"{pm.pk}:why" in exc.value.message_dict
-    assert not Review.objects.exists()
+    assert not Review.objects.for_system("test").exists()
 
 
 def _record(client, plan, pm, **answer):
@@ -151,7 +151,7 @@ def _record(client, plan, pm, **answer):
     assert response.status_code == 302, response.context and [
         r["form"].errors for r in response.context["rows"]
     ]
-    return Review.objects.order_by("-pk").first()
+    return Review.objects.for_system("test").order_by("-pk").first()
 
 
 def test_a_saved_review_can_be_corrected_and_is_audited(plan, coordinator, login):
@@ -179,7 +179,7 @@ def test_a_saved_review_can_be_corrected_and_is_audited(plan, coordinator, login
     assert (review.held_on, review.summary) == (date(2026, 8, 21), "Rettet")
     assert (item.as_planned, item.why) == (False, "Kursholder ble syk")
     assert review.plan.next_review_on == date(2027, 2, 21)  # moved with the corrected date
-    entry = AuditEntry.objects.get(code="plans.review.update")
+    entry = AuditEntry.objects.for_system("test").get(code="plans.review.update")
     assert entry.actor == coordinator and entry.object_id == str(review.pk)
 
 
@@ -206,7 +206,7 @@ def test_a_review_is_read_only_once_the_next_is_recorded(plan, coordinator, logi
     client.post(url, {"kind": "annual", "held_on": "2026-08-20", "summary": "Endret"})
     first.refresh_from_db()
     assert (first.kind, first.summary) == ("half_year", "Første")
-    assert not AuditEntry.objects.filter(code="plans.review.update").exists()
+    assert not AuditEntry.objects.for_system("test").filter(code="plans.review.update").exists()
     detail = client.get(reverse("plans:review_detail", args=[first.pk])).content.decode()
     assert url not in detail
     assert (
@@ -221,7 +221,7 @@ def test_a_reader_may_not_correct_a_review(plan, coordinator, reader, login):
     url = reverse("plans:review_edit", args=[review.pk])
     assert client.get(url).status_code == 403
     assert client.post(url, {"kind": "annual", "held_on": "2026-08-20"}).status_code == 403
-    assert Review.objects.get().kind == "half_year"
+    assert Review.objects.for_system("test").get().kind == "half_year"
 
 
 def test_another_municipalitys_review_is_404(plan, other, outsider, coordinator, login):

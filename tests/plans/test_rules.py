@@ -40,7 +40,7 @@ def test_adopting_with_a_blank_case_reference_is_refused(home, coordinator):
             case_reference="   ",
         )
     assert "case_reference" in exc.value.message_dict
-    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.DRAFT
+    assert Plan.objects.for_system("test").get(pk=plan.pk).status == Plan.Status.DRAFT
 
 
 def test_adopting_without_adoption_date_is_refused(home, coordinator):
@@ -69,7 +69,9 @@ def test_adopting_with_date_and_case_reference_sets_status_and_first_review(home
     assert plan.case_reference == "2026/12"
     # Six months after adoption, on the last day of a shorter month.
     assert plan.next_review_on == date(2026, 9, 30)
-    entry = AuditEntry.objects.get(code="plans.plan.status", object_id=str(plan.pk))
+    entry = AuditEntry.objects.for_system("test").get(
+        code="plans.plan.status", object_id=str(plan.pk)
+    )
     assert entry.detail == {"before": "draft", "after": "adopted"}
 
 
@@ -84,7 +86,7 @@ def test_adopting_through_the_page_without_case_reference_shows_the_field_error(
     assert response.status_code == 200
     assert 'id="id_case_reference_error"' in response.content.decode()
     assert list(response.context["form"].errors) == ["case_reference"]
-    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.DRAFT
+    assert Plan.objects.for_system("test").get(pk=plan.pk).status == Plan.Status.DRAFT
 
 
 def test_adopting_through_the_page_without_date_shows_the_field_error(home, coordinator, login):
@@ -95,7 +97,7 @@ def test_adopting_through_the_page_without_date_shows_the_field_error(home, coor
     )
     assert response.status_code == 200
     assert 'id="id_adopted_on_error"' in response.content.decode()
-    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.DRAFT
+    assert Plan.objects.for_system("test").get(pk=plan.pk).status == Plan.Status.DRAFT
 
 
 def test_adopting_through_the_page_redirects_to_the_plan(home, coordinator, login):
@@ -133,7 +135,7 @@ def test_adopting_a_plan_overlapping_another_plan_in_force_is_refused(home, coor
             case_reference="2026/40",
         )
     assert "start_year" in exc.value.message_dict
-    assert Plan.objects.get(pk=newer.pk).status == Plan.Status.DRAFT
+    assert Plan.objects.for_system("test").get(pk=newer.pk).status == Plan.Status.DRAFT
 
 
 def test_a_plan_under_revision_also_blocks_an_overlapping_adoption(home, coordinator):
@@ -159,7 +161,7 @@ def test_a_following_period_may_be_adopted_beside_the_plan_in_force(home, coordi
         adopted_on=date(2029, 11, 1),
         case_reference="2029/90",
     )
-    assert Plan.objects.get(pk=next_plan.pk).status == Plan.Status.ADOPTED
+    assert Plan.objects.for_system("test").get(pk=next_plan.pk).status == Plan.Status.ADOPTED
 
 
 def test_an_overlapping_period_is_allowed_in_another_municipality(home, other, coordinator):
@@ -172,7 +174,7 @@ def test_an_overlapping_period_is_allowed_in_another_municipality(home, other, c
         adopted_on=date(2026, 3, 1),
         case_reference="2026/12",
     )
-    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.ADOPTED
+    assert Plan.objects.for_system("test").get(pk=plan.pk).status == Plan.Status.ADOPTED
 
 
 def test_an_overlapping_draft_does_not_block_adoption(home, coordinator):
@@ -185,7 +187,7 @@ def test_an_overlapping_draft_does_not_block_adoption(home, coordinator):
         adopted_on=date(2026, 3, 1),
         case_reference="2026/12",
     )
-    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.ADOPTED
+    assert Plan.objects.for_system("test").get(pk=plan.pk).status == Plan.Status.ADOPTED
 
 
 def test_an_expired_plan_does_not_block_adoption(home, coordinator):
@@ -198,7 +200,7 @@ def test_an_expired_plan_does_not_block_adoption(home, coordinator):
         adopted_on=date(2026, 3, 1),
         case_reference="2026/12",
     )
-    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.ADOPTED
+    assert Plan.objects.for_system("test").get(pk=plan.pk).status == Plan.Status.ADOPTED
 
 
 def test_stretching_an_adopted_plan_over_another_plan_in_force_is_refused(home, coordinator):
@@ -207,7 +209,7 @@ def test_stretching_an_adopted_plan_over_another_plan_in_force_is_refused(home, 
     with pytest.raises(ValidationError) as exc:
         services.plan_update(plan=plan, actor=coordinator, end_year=2031)
     assert "start_year" in exc.value.message_dict
-    assert Plan.objects.get(pk=plan.pk).end_year == 2029
+    assert Plan.objects.for_system("test").get(pk=plan.pk).end_year == 2029
 
 
 def test_overlap_on_the_status_page_is_shown_and_nothing_changes(home, coordinator, login):
@@ -219,7 +221,7 @@ def test_overlap_on_the_status_page_is_shown_and_nothing_changes(home, coordinat
     )
     assert response.status_code == 200
     assert response.context["form"].errors
-    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.DRAFT
+    assert Plan.objects.for_system("test").get(pk=plan.pk).status == Plan.Status.DRAFT
 
 
 # --- the period -------------------------------------------------------------
@@ -231,7 +233,7 @@ def test_end_year_before_start_year_is_refused_by_the_service(home, coordinator)
             municipality=home, actor=coordinator, title="Plan", start_year=2028, end_year=2026
         )
     assert "end_year" in exc.value.message_dict
-    assert not Plan.objects.filter(municipality=home).exists()
+    assert not Plan.objects.for_system("test").filter(municipality=home).exists()
 
 
 def test_end_year_before_start_year_is_refused_on_the_new_plan_page(home, coordinator, login):
@@ -240,7 +242,7 @@ def test_end_year_before_start_year_is_refused_on_the_new_plan_page(home, coordi
     )
     assert response.status_code == 200
     assert 'id="id_end_year_error"' in response.content.decode()
-    assert not Plan.objects.filter(municipality=home).exists()
+    assert not Plan.objects.for_system("test").filter(municipality=home).exists()
 
 
 def test_end_year_before_start_year_is_refused_when_editing(home, coordinator, login):
@@ -251,7 +253,7 @@ def test_end_year_before_start_year_is_refused_when_editing(home, coordinator, l
     )
     assert response.status_code == 200
     assert "end_year" in response.context["form"].errors
-    assert Plan.objects.get(pk=plan.pk).end_year == 2029
+    assert Plan.objects.for_system("test").get(pk=plan.pk).end_year == 2029
 
 
 def test_start_year_outside_2000_to_2100_is_refused(home, coordinator):
@@ -286,7 +288,7 @@ def test_moving_the_due_date_before_the_start_is_refused_and_nothing_changes(hom
     with pytest.raises(ValidationError) as exc:
         services.plan_measure_update(plan_measure=pm, actor=coordinator, due_on=date(2026, 1, 1))
     assert "due_on" in exc.value.message_dict
-    assert PlanMeasure.objects.get(pk=pm.pk).due_on == date(2026, 9, 1)
+    assert PlanMeasure.objects.for_system("test").get(pk=pm.pk).due_on == date(2026, 9, 1)
 
 
 def _update(**changes):
@@ -330,7 +332,9 @@ def test_a_negative_budget_is_refused_with_a_field_error(home, coordinator, logi
     assert list(response.context["forms"]["update"].errors) == ["budget_nok"]
     pm.refresh_from_db()
     assert (pm.budget_nok, pm.description) == (1000, "")
-    assert not AuditEntry.objects.filter(code="plans.planmeasure.update").exists()
+    assert (
+        not AuditEntry.objects.for_system("test").filter(code="plans.planmeasure.update").exists()
+    )
 
 
 @pytest.mark.parametrize("budget", ["12.5", "12,5", "50 000", "mye"])
@@ -343,7 +347,7 @@ def test_a_budget_that_is_not_whole_kroner_is_refused_with_a_field_error(
     )
     assert response.status_code == 200
     assert 'id="id_budget_nok_error"' in response.content.decode()
-    assert PlanMeasure.objects.get(pk=pm.pk).budget_nok == 1000
+    assert PlanMeasure.objects.for_system("test").get(pk=pm.pk).budget_nok == 1000
 
 
 def test_a_bad_budget_is_refused_when_adding_a_measure(home, coordinator, login):
@@ -363,7 +367,7 @@ def test_a_whole_budget_is_saved(home, coordinator, login):
         reverse("plans:plan_measure_detail", args=[pm.pk]), _update(budget_nok="250000")
     )
     assert response.status_code == 302
-    assert PlanMeasure.objects.get(pk=pm.pk).budget_nok == 250_000
+    assert PlanMeasure.objects.for_system("test").get(pk=pm.pk).budget_nok == 250_000
 
 
 @pytest.mark.parametrize("status", ["paused", "dropped"])
@@ -374,7 +378,10 @@ def test_pausing_or_dropping_a_measure_needs_a_reason(home, coordinator, status)
             plan_measure=pm, actor=coordinator, status=status, status_reason="  "
         )
     assert set(exc.value.message_dict) == {"status_reason"}
-    assert PlanMeasure.objects.get(pk=pm.pk).status == PlanMeasure.Status.NOT_STARTED
+    assert (
+        PlanMeasure.objects.for_system("test").get(pk=pm.pk).status
+        == PlanMeasure.Status.NOT_STARTED
+    )
 
 
 @pytest.mark.parametrize("status", ["paused", "dropped"])
@@ -387,7 +394,10 @@ def test_pausing_or_dropping_on_the_page_without_reason_shows_the_field_error(
     )
     assert response.status_code == 200
     assert 'id="id_status_reason_error"' in response.content.decode()
-    assert PlanMeasure.objects.get(pk=pm.pk).status == PlanMeasure.Status.NOT_STARTED
+    assert (
+        PlanMeasure.objects.for_system("test").get(pk=pm.pk).status
+        == PlanMeasure.Status.NOT_STARTED
+    )
 
 
 def test_pausing_with_a_reason_is_saved(home, coordinator):
@@ -418,7 +428,7 @@ def test_a_person_with_no_role_anywhere_cannot_be_made_responsible(home, coordin
     with pytest.raises(ValidationError) as exc:
         services.plan_measure_update(plan_measure=pm, actor=coordinator, responsible_person=nobody)
     assert "responsible_person" in exc.value.message_dict
-    assert PlanMeasure.objects.get(pk=pm.pk).responsible_person is None
+    assert PlanMeasure.objects.for_system("test").get(pk=pm.pk).responsible_person is None
 
 
 def test_the_page_offers_and_accepts_only_people_of_the_municipality(
@@ -436,7 +446,7 @@ def test_the_page_offers_and_accepts_only_people_of_the_municipality(
     )
     assert response.status_code == 200
     assert "responsible_person" in response.context["forms"]["update"].errors
-    assert PlanMeasure.objects.get(pk=pm.pk).responsible_person is None
+    assert PlanMeasure.objects.for_system("test").get(pk=pm.pk).responsible_person is None
 
 
 def test_a_unit_of_another_municipality_is_refused(home, other, coordinator):
@@ -459,7 +469,7 @@ def test_a_unit_of_another_municipality_is_refused_on_the_page(home, other, coor
     )
     assert response.status_code == 200
     assert 'id="id_responsible_unit_error"' in response.content.decode()
-    assert PlanMeasure.objects.get(pk=pm.pk).responsible_unit is None
+    assert PlanMeasure.objects.for_system("test").get(pk=pm.pk).responsible_unit is None
 
 
 def test_a_local_measure_of_another_municipality_cannot_be_added(home, other, coordinator):
@@ -505,7 +515,7 @@ def test_a_review_item_not_carried_out_as_planned_needs_what_and_why(home, coord
                 }
             ],
         )
-    assert not Review.objects.filter(plan=plan).exists()
+    assert not Review.objects.for_system("test").filter(plan=plan).exists()
 
 
 def test_a_review_sets_the_next_review_six_months_later(home, coordinator):
@@ -527,8 +537,8 @@ def test_a_review_sets_the_next_review_six_months_later(home, coordinator):
             }
         ],
     )
-    assert Plan.objects.get(pk=plan.pk).next_review_on == date(2027, 2, 20)
-    assert Review.objects.get(plan=plan).items.count() == 1
+    assert Plan.objects.for_system("test").get(pk=plan.pk).next_review_on == date(2027, 2, 20)
+    assert Review.objects.for_system("test").get(plan=plan).items.count() == 1
 
 
 def test_only_an_adopted_plan_can_go_under_revision(home, coordinator):

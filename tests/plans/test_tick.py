@@ -50,7 +50,9 @@ def test_a_measure_due_in_ten_days_reminds_its_responsible_person_once(adopted, 
     assert f"/ansatt/planer/tiltak/{pm.pk}/" in message.body
     pm.refresh_from_db()
     assert pm.reminded_at is not None
-    assert AuditEntry.objects.filter(code="plans.planmeasure.reminded", object_id=str(pm.pk))
+    assert AuditEntry.objects.for_system("test").filter(
+        code="plans.planmeasure.reminded", object_id=str(pm.pk)
+    )
 
     tick()
     assert len(mail.outbox) == 1
@@ -132,11 +134,11 @@ def test_a_new_due_date_earns_a_new_reminder(adopted, owner, coordinator):
     )
     tick()
     services.plan_measure_update(
-        plan_measure=PlanMeasure.objects.get(pk=pm.pk),
+        plan_measure=PlanMeasure.objects.for_system("test").get(pk=pm.pk),
         actor=coordinator,
         due_on=TODAY + timedelta(days=12),
     )
-    assert PlanMeasure.objects.get(pk=pm.pk).reminded_at is None
+    assert PlanMeasure.objects.for_system("test").get(pk=pm.pk).reminded_at is None
     tick()
     assert len(mail.outbox) == 2
 
@@ -170,7 +172,7 @@ def test_a_review_of_a_draft_plan_sends_nothing(home, coordinator):
 def test_a_new_review_date_earns_a_new_review_reminder(home, coordinator, clock):
     plan = PlanFactory(municipality=home, adopted=True, next_review_on=TODAY + timedelta(days=7))
     tick()
-    Plan.objects.filter(pk=plan.pk).update(next_review_on=date(2026, 9, 9))
+    Plan.objects.for_system("test").filter(pk=plan.pk).update(next_review_on=date(2026, 9, 9))
     clock(date(2026, 9, 1))
     tick()
     assert len(mail.outbox) == 2
@@ -181,17 +183,21 @@ def test_an_adopted_plan_whose_period_has_ended_expires(home):
     current = PlanFactory(municipality=home, adopted=True, start_year=2026, end_year=2029)
     draft = PlanFactory(municipality=home, start_year=2020, end_year=2021)
     out = tick()
-    assert Plan.objects.get(pk=old.pk).status == Plan.Status.EXPIRED
-    assert Plan.objects.get(pk=current.pk).status == Plan.Status.ADOPTED
-    assert Plan.objects.get(pk=draft.pk).status == Plan.Status.DRAFT
-    assert AuditEntry.objects.filter(code="plans.plan.expired", object_id=str(old.pk)).exists()
+    assert Plan.objects.for_system("test").get(pk=old.pk).status == Plan.Status.EXPIRED
+    assert Plan.objects.for_system("test").get(pk=current.pk).status == Plan.Status.ADOPTED
+    assert Plan.objects.for_system("test").get(pk=draft.pk).status == Plan.Status.DRAFT
+    assert (
+        AuditEntry.objects.for_system("test")
+        .filter(code="plans.plan.expired", object_id=str(old.pk))
+        .exists()
+    )
     assert "vern.plans.tick.expire_plans: 1" in out
 
 
 def test_a_plan_ending_this_year_is_still_in_force(home):
     plan = PlanFactory(municipality=home, adopted=True, start_year=2023, end_year=2026)
     tick()
-    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.ADOPTED
+    assert Plan.objects.for_system("test").get(pk=plan.pk).status == Plan.Status.ADOPTED
 
 
 def test_an_expired_plan_sends_no_reminders(home, owner, coordinator):

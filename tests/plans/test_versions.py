@@ -41,7 +41,11 @@ def test_adopting_saves_version_1_with_the_adopted_plan(plan, coordinator):
     assert version.snapshot["plan"]["status"] == "adopted"
     assert version.snapshot["plan"]["case_reference"] == "2026/12"
     assert set(version.snapshot["measures"]) == {"F1", "F2", "B1"}
-    assert AuditEntry.objects.filter(code="plans.version.create", object_id=str(plan.pk)).exists()
+    assert (
+        AuditEntry.objects.for_system("test")
+        .filter(code="plans.version.create", object_id=str(plan.pk))
+        .exists()
+    )
 
 
 def test_failed_adoption_saves_no_version(plan, coordinator):
@@ -183,4 +187,8 @@ def test_versions_page_lists_the_versions(plan, coordinator, reader, login):
     response = login(reader).get(reverse("plans:plan_versions", args=[plan.pk]))
     assert response.status_code == 200
     assert [v.number for v in response.context["versions"]] == [1]
-    assert AuditEntry.objects.filter(action="read", code="plans.planversion.read").exists()
+    assert (
+        AuditEntry.objects.for_system("test")
+        .filter(action="read", code="plans.planversion.read")
+        .exists()
+    )

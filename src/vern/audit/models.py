@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vern.core.models import ScopedQuerySet
+from vern.core.models import PersonalData, TenantQuerySet
 
 GENESIS_HASH = "0" * 64
 
@@ -26,7 +26,7 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or remove an audit entry."""
 
 
-class AuditQuerySet(ScopedQuerySet):
+class AuditQuerySet(TenantQuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Audit entries cannot be changed.")
 
@@ -36,7 +36,7 @@ class AuditQuerySet(ScopedQuerySet):
     _raw_delete = delete
 
 
-class AuditEntry(models.Model):
+class AuditEntry(PersonalData):
     class Action(models.TextChoices):
         READ = "read", _("Read")
         CREATE = "create", _("Create")

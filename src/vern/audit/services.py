@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from vern.audit import codes, signing
 from vern.audit.models import GENESIS_HASH, AuditEntry
+from vern.core.models.scoping import tenant_of
 
 # Any constant works; it only has to be the same for every writer.
 _PG_CHAIN_LOCK = 7_301_994
@@ -58,7 +59,14 @@ def log_action(
 ) -> AuditEntry:
     """Append one entry to the chain.
 
-    ``target`` fills object type, id and municipality from a model instance.
+    ``target`` fills object type and id from a model instance, and the
+    municipality from the target's tenant column as its model declares it
+    (``TenantQuerySet.tenant_field``: ``municipality``, the directory's
+    ``owner``, or a path such as ``service__owner``); a national entry has
+    none. Pass ``municipality`` only when there is no target, or the target
+    has no tenant column (a user, for a login); passing one that differs from
+    the target's is a ``ValueError``.
+
     Writers are serialised (an advisory lock on PostgreSQL, IMMEDIATE
     transactions on SQLite) so each entry links to the one before it.
 
@@ -72,19 +80,32 @@ def log_action(
                 f"The audit code {code!r} is not registered: add it to the app's audit_codes.py"
             )
         logger.error("Unregistered audit code %r written", code)
+    municipality_id = getattr(municipality, "pk", municipality)
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or target.pk
-        if municipality is None and hasattr(target, "municipality_id"):
-            municipality = target.municipality_id
-    municipality_id = getattr(municipality, "pk", municipality)
+        has_tenant, tenant_id = tenant_of(target)
+        if not has_tenant and hasattr(target, "municipality_id"):
+            has_tenant, tenant_id = True, target.municipality_id
+        if has_tenant:
+            if municipality is not None and municipality_id != tenant_id:
+                raise ValueError(
+                    f"log_action: municipality {municipality_id} given for a "
+                    f"{target._meta.label} of municipality {tenant_id}; leave it out."
+                )
+            municipality_id = tenant_id
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
 
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
-        last = AuditEntry.objects.order_by("-id").values_list("hash", "created_at").first()
+        last = (
+            AuditEntry.objects.for_system(reason="the entry the new one links to")
+            .order_by("-id")
+            .values_list("hash", "created_at")
+            .first()
+        )
         last_hash, last_time = last or (GENESIS_HASH, None)
         now = timezone.now()
         entry = AuditEntry(

@@ -24,7 +24,7 @@ def _resolve(request) -> tuple:
     user = request.user
     if not user.is_authenticated:
         return None, {}
-    memberships = list(Membership.objects.filter(user=user).select_related("municipality"))
+    memberships = list(Membership.objects.for_self(user).select_related("municipality"))
     # The national role has no municipality and no unit.
     role_units: dict[str, frozenset[int] | None] = {
         m.role: None for m in memberships if m.municipality_id is None

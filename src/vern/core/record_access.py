@@ -37,6 +37,9 @@ SESSION_REASONS = "vern_reasons"
 REASON_MIN_LENGTH = 10
 REASON_MAX_LENGTH = 500
 
+# Granting and revoking change the access list of one record the caller holds.
+LIST = "the access list of the record the caller holds"
+
 
 class ReasonNeeded(Exception):
     """Raised by ``require_record_access`` when a coordinator must state a reason."""
@@ -72,12 +75,15 @@ def page_key(request: HttpRequest) -> str:
 
 
 def is_on_list(user: User, record: models.Model) -> bool:
-    return RecordAccess.objects.filter(
-        municipality_id=record.municipality_id,
-        record_type=record_label(record),
-        record_id=str(record.pk),
-        user=user,
-    ).exists()
+    return (
+        RecordAccess.objects.for_self(user)
+        .filter(
+            municipality_id=record.municipality_id,
+            record_type=record_label(record),
+            record_id=str(record.pk),
+        )
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -91,9 +97,10 @@ def access_grant(
         raise TypeError(f"{record_label(record)} has no access list (AccessListed)")
     if kind not in RecordAccess.Kind.values:
         raise ValidationError({"kind": _("Choose a role on the record.")})
-    if not Membership.objects.filter(user=user, municipality=record.municipality_id).exists():
+    if not Membership.objects.for_self(user).filter(municipality=record.municipality_id).exists():
         raise ValidationError({"user": _("The person does not work in this municipality.")})
-    row, _created = RecordAccess.objects.update_or_create(
+    # The service acts on the record its caller holds (and checked).
+    row, _created = RecordAccess.objects.for_system(reason=LIST).update_or_create(
         record_type=record_label(record),
         record_id=str(record.pk),
         user=user,
@@ -103,9 +110,7 @@ def access_grant(
         actor=actor,
         action="update",
         code="core.recordaccess.grant",
-        object_type=record_label(record),
-        object_id=record.pk,
-        municipality=record.municipality_id,
+        target=record,
         detail={"user": user.pk, "kind": kind},
     )
     return row
@@ -116,17 +121,22 @@ def access_revoke(*, record: models.Model, user: User, actor: User | None) -> No
     """Take ``user`` off the access list of ``record``."""
     from vern.audit.services import log_action
 
-    deleted, _ = RecordAccess.objects.filter(
-        record_type=record_label(record), record_id=str(record.pk), user=user
-    ).delete()
+    deleted, _ = (
+        RecordAccess.objects.for_system(reason=LIST)
+        .filter(
+            municipality_id=record.municipality_id,
+            record_type=record_label(record),
+            record_id=str(record.pk),
+            user=user,
+        )
+        .delete()
+    )
     if deleted:
         log_action(
             actor=actor,
             action="update",
             code="core.recordaccess.revoke",
-            object_type=record_label(record),
-            object_id=record.pk,
-            municipality=record.municipality_id,
+            target=record,
             detail={"user": user.pk},
         )
 
@@ -201,13 +211,13 @@ class Opening:
     break_glass: bool
 
 
-def record_openers(*, municipality, record_type: str, record_id) -> list[Opening]:
-    """Every audited read of one record, newest first."""
+def record_openers(*, user, municipality, record_type: str, record_id) -> list[Opening]:
+    """Every audited read of one record, newest first, as ``user`` may see them."""
     from vern.audit.models import AuditEntry
 
     entries = (
-        AuditEntry.objects.filter(
-            municipality=municipality,
+        AuditEntry.objects.for_user(user, municipality=municipality)
+        .filter(
             action="read",
             object_type=record_type,
             object_id=str(record_id),

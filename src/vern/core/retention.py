@@ -35,7 +35,7 @@ from django.utils.module_loading import import_string
 
 from vern.audit.services import lock_chain, log_action
 from vern.core.jobs import ItemFailures
-from vern.core.models import RetentionCount, RetentionPeriod
+from vern.core.models import RetentionCount, RetentionPeriod, TenantQuerySet
 
 AUDIT_CODES = {"delete": "core.retention.deleted", "anonymise": "core.retention.anonymised"}
 
@@ -75,6 +75,18 @@ class RetentionType:
     @property
     def model_class(self) -> type[models.Model]:
         return apps.get_model(self.model)
+
+
+# Retention runs in ``vern tick`` for every municipality's records.
+RETENTION = "vern tick: retention of records closed long ago"
+
+
+def _every_row(model: type[models.Model]) -> models.QuerySet:
+    """The model's rows across municipalities (scoped as the system's, where it must be)."""
+    queryset = model._default_manager.all()
+    if isinstance(queryset, TenantQuerySet):
+        return queryset.for_system(reason=RETENTION)
+    return queryset
 
 
 def registered_types() -> list[RetentionType]:
@@ -126,7 +138,7 @@ def _remove(kind: RetentionType, record: models.Model, municipality_id: int | No
     model = kind.model_class
     with transaction.atomic():
         lock_chain()
-        one = model._default_manager.filter(pk=record.pk)
+        one = _every_row(model).filter(pk=record.pk)
         if kind.action == "delete":
             # Only this table's row counts as the claim; cascades are extra.
             done = one.delete()[1].get(model._meta.label, 0)
@@ -159,7 +171,7 @@ def apply_type(kind: RetentionType, *, today: date, failures: ItemFailures) -> i
     """
     model = kind.model_class
     municipality_key = kind.municipality_field
-    candidates = model._default_manager.filter(**{f"{kind.closed_field}__isnull": False})
+    candidates = _every_row(model).filter(**{f"{kind.closed_field}__isnull": False})
     if kind.action == "anonymise":
         candidates = candidates.exclude(kind.pending)
     own = dict(

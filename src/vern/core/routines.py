@@ -58,6 +58,9 @@ from vern.core.models import (
 
 logger = logging.getLogger(__name__)
 
+# ``vern tick`` walks every municipality's open steps and claims them.
+TICK = "vern tick: routine steps and their notices"
+
 
 # --- Due dates -----------------------------------------------------------------
 
@@ -139,7 +142,9 @@ def members(
     ``municipality_id=None`` means the national role's holders. Each person
     once, whatever number of matching roles they hold.
     """
-    memberships = Membership.objects.filter(role__in=list(roles))
+    memberships = Membership.objects.for_system(
+        reason="who answers for a notice: the roles of the record's own municipality"
+    ).filter(role__in=list(roles))
     if municipality_id is None:
         memberships = memberships.filter(municipality__isnull=True)
     else:
@@ -376,8 +381,10 @@ def routine_start(
 @audited_transaction
 def step_complete(*, step: Step, actor: User) -> bool:
     """Mark a step done; no further notices go out for it. False if it already was."""
-    done = Step.objects.filter(pk=step.pk, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=actor
+    done = (
+        Step.objects.for_system(reason="the step the caller holds, once")
+        .filter(pk=step.pk, done_at__isnull=True)
+        .update(done_at=timezone.now(), done_by=actor)
     )
     if done:
         log_action(actor=actor, action="update", code="core.step.complete", target=step)
@@ -387,9 +394,11 @@ def step_complete(*, step: Step, actor: User) -> bool:
 
 def steps_for(subject: models.Model) -> models.QuerySet[Step]:
     """The steps of every routine started for ``subject``, by due date."""
-    return Step.objects.filter(
-        subject_type=subject._meta.label_lower, subject_id=str(subject.pk)
-    ).order_by("due_on", "pk")
+    return (
+        Step.objects.for_system(reason="the steps of a record the caller holds")
+        .filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk))
+        .order_by("due_on", "pk")
+    )
 
 
 def rung_dates(step: Step, timing: RoutineSettings) -> dict[int, date]:
@@ -488,11 +497,15 @@ def _step_notice(step: Step, rung: int, today: date) -> Notice:
         body=body,
         link=link,
         municipality_id=step.municipality_id,
-        claim=lambda: Step.objects.filter(pk=step.pk, rung__lt=rung, done_at__isnull=True).update(
-            rung=rung, rung_at=timezone.now()
+        claim=lambda: (
+            Step.objects.for_system(reason=TICK)
+            .filter(pk=step.pk, rung__lt=rung, done_at__isnull=True)
+            .update(rung=rung, rung_at=timezone.now())
         ),
-        release=lambda: Step.objects.filter(pk=step.pk, rung=rung).update(
-            rung=step.rung, rung_at=step.rung_at
+        release=lambda: (
+            Step.objects.for_system(reason=TICK)
+            .filter(pk=step.pk, rung=rung)
+            .update(rung=step.rung, rung_at=step.rung_at)
         ),
         detail={"routine": step.routine, "step": step.code, "due": step.due_on.isoformat()},
     )
@@ -508,9 +521,8 @@ def send_step_notices(*, today: date) -> int:
 
     horizon = calendar.add_working_days(today, MAX_REMIND_DAYS)
     steps = (
-        Step.objects.filter(
-            done_at__isnull=True, rung__lt=Step.Rung.COORDINATOR, due_on__lte=horizon
-        )
+        Step.objects.for_system(reason=TICK)
+        .filter(done_at__isnull=True, rung__lt=Step.Rung.COORDINATOR, due_on__lte=horizon)
         .select_related("responsible_user", "responsible_unit", "leader")
         .order_by("due_on", "pk")
     )

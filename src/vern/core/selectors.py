@@ -22,10 +22,10 @@ def notifications_for(
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Notification.objects.none()
-    found = Notification.objects.filter(recipient=user)
+    found = Notification.objects.for_self(user)
     if municipality is None:
         found = found.filter(municipality__isnull=True)
-    elif Membership.objects.filter(user=user, municipality=municipality).exists():
+    elif Membership.objects.for_self(user).filter(municipality=municipality).exists():
         found = found.filter(municipality=municipality)
     else:
         return Notification.objects.none()
@@ -56,9 +56,9 @@ def steps_needing_attention(
     the last rung. Two queries, whatever the number of steps.
     """
     memberships = list(
-        Membership.objects.filter(user=user, municipality=municipality).values_list(
-            "role", "unit_id"
-        )
+        Membership.objects.for_self(user)
+        .filter(municipality=municipality)
+        .values_list("role", "unit_id")
     )
     nobody_named = Q(responsible_user__isnull=True) | Q(responsible_user__is_active=False)
     theirs = Q(responsible_user=user)

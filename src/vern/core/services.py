@@ -46,6 +46,10 @@ def unit_update(*, unit: Unit, actor: User, kind: str, name: str) -> Unit:
     return unit
 
 
+# The roles and invitations tied to a unit being deleted, of its own municipality.
+TIED = "the roles tied to the unit being deleted"
+
+
 @audited_transaction
 def unit_delete(*, unit: Unit, actor: User) -> None:
     """Delete a unit that no role or invitation is tied to.
@@ -55,7 +59,8 @@ def unit_delete(*, unit: Unit, actor: User) -> None:
     people's roles must be changed or removed first.
     """
     tied = (
-        Membership.objects.filter(unit=unit).count() + Invitation.objects.filter(unit=unit).count()
+        Membership.objects.for_system(reason=TIED).filter(unit=unit).count()
+        + Invitation.objects.for_system(reason=TIED).filter(unit=unit).count()
     )
     if tied:
         raise ValidationError(
@@ -202,11 +207,14 @@ def _invite_existing(
     role: str,
     unit: Unit | None,
 ) -> Invitation:
-    if Membership.objects.filter(user=user, municipality=municipality, role=role).exists():
+    # The admin's view has checked their role; these look across the whole table.
+    memberships = Membership.objects.for_system(reason="an admin's invitation: is it new?")
+    invitations = Invitation.objects.for_system(reason="an admin's invitation: is it new?")
+    if memberships.filter(user=user, municipality=municipality, role=role).exists():
         raise ValidationError(
             {"roles": _("This person already has the role %(role)s here.") % _role_name(role)}
         )
-    if Invitation.objects.filter(user=user, municipality=municipality, role=role).exists():
+    if invitations.filter(user=user, municipality=municipality, role=role).exists():
         raise ValidationError(
             {
                 "roles": _(
@@ -240,9 +248,11 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """The invited person takes the role; only they may, and only logged in."""
     if invitation.user_id != user.pk:
         raise ValidationError(_("This invitation is for someone else."))
-    membership = Membership.objects.filter(
-        user=user, municipality=invitation.municipality_id, role=invitation.role
-    ).first()
+    membership = (
+        Membership.objects.for_self(user)
+        .filter(municipality=invitation.municipality_id, role=invitation.role)
+        .first()
+    )
     if membership is None:
         membership = Membership(
             user=user,
@@ -452,7 +462,8 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
 
 def _last_admin(membership: Membership) -> bool:
     return not (
-        Membership.objects.filter(municipality=membership.municipality_id, role=Role.ADMIN)
+        Membership.objects.for_system(reason="is this the municipality's last administrator?")
+        .filter(municipality=membership.municipality_id, role=Role.ADMIN)
         .exclude(pk=membership.pk)
         .exists()
     )

@@ -251,9 +251,12 @@ class ServiceForm(forms.ModelForm):
             self.initial.setdefault(
                 "locations", list(service.service_at_locations.values_list("location", flat=True))
             )
-        self.fields["locations"].queryset = Location.objects.filter(
-            organization__in=organizations
-        ).select_related("organization")
+        # ``organizations`` comes scoped from the view; these are their locations.
+        self.fields["locations"].queryset = (
+            Location.objects.for_system(reason="locations of the organisations the view allows")
+            .filter(organization__in=organizations)
+            .select_related("organization")
+        )
         self.fields["locations"].label_from_instance = lambda loc: (
             f"{loc.name} ({loc.organization.name})"
         )

@@ -97,9 +97,11 @@ def needs(user, municipality, roles, today: date) -> list[shell.NeedsItem]:
     if not (roles & (sel.OWNER_ROLES | {Role.NATIONAL})):
         return items
     owned = sel.owned_services(viewer)
-    proposals = PendingChange.objects.filter(
-        service__in=owned, state=PendingChange.State.PENDING
-    ).count()
+    proposals = (
+        PendingChange.objects.for_user(viewer.user, municipality=viewer.municipality)
+        .filter(service__in=owned, state=PendingChange.State.PENDING)
+        .count()
+    )
     if proposals:
         items.append(
             shell.NeedsItem(

@@ -51,17 +51,17 @@ def _organization_editor_only(request: HttpRequest) -> bool:
         return False
     if Role.EDITOR not in request.roles:
         return True
-    return OrganizationEditor.objects.filter(user=request.user).exists()
+    return OrganizationEditor.objects.for_self(request.user).exists()
 
 
 def _own_organizations(request: HttpRequest) -> QuerySet:
-    return OrganizationEditor.objects.filter(user=request.user).values("organization")
+    return OrganizationEditor.objects.for_self(request.user).values("organization")
 
 
 def visible_services(request: HttpRequest) -> QuerySet[Service]:
     services = scoped(request, Service)
     if _organization_editor_only(request):
-        if not OrganizationEditor.objects.filter(user=request.user).exists():
+        if not OrganizationEditor.objects.for_self(request.user).exists():
             return services.none()
         services = services.filter(
             Q(organization__in=_own_organizations(request)) | Q(editors=request.user)
@@ -77,7 +77,7 @@ def visible_organizations(request: HttpRequest) -> QuerySet[Organization]:
 
 
 def visible_locations(request: HttpRequest) -> QuerySet[Location]:
-    return Location.objects.filter(organization__in=visible_organizations(request))
+    return scoped(request, Location).filter(organization__in=visible_organizations(request))
 
 
 def service_or_404(request: HttpRequest, pk) -> Service:
@@ -119,9 +119,11 @@ def edit_mode(request: HttpRequest, service: Service) -> str | None:
     """
     if owns(request, service):
         return "direct"
-    if OrganizationEditor.objects.filter(
-        organization_id=service.organization_id, user=request.user
-    ).exists():
+    if (
+        OrganizationEditor.objects.for_self(request.user)
+        .filter(organization_id=service.organization_id)
+        .exists()
+    ):
         return "propose"
     if (
         Role.EDITOR in request.roles
@@ -232,8 +234,10 @@ class ListFilters:
 
 def pending_changes(request: HttpRequest) -> QuerySet[PendingChange]:
     """Owners see every proposal for their entries; others their own."""
-    changes = PendingChange.objects.filter(service__in=visible_services(request)).select_related(
-        "service", "author", "decided_by"
+    changes = (
+        scoped(request, PendingChange)
+        .filter(service__in=visible_services(request))
+        .select_related("service", "author", "decided_by")
     )
     if not (request.roles & (OWNER_ROLES | {Role.NATIONAL})):
         changes = changes.filter(author=request.user)
@@ -241,8 +245,10 @@ def pending_changes(request: HttpRequest) -> QuerySet[PendingChange]:
 
 
 def error_reports(request: HttpRequest) -> QuerySet[ErrorReport]:
-    return ErrorReport.objects.filter(service__in=visible_services(request)).select_related(
-        "service", "handled_by"
+    return (
+        scoped(request, ErrorReport)
+        .filter(service__in=visible_services(request))
+        .select_related("service", "handled_by")
     )
 
 
@@ -319,7 +325,11 @@ def _show_item(name: str, item) -> str:
         term = TaxonomyTerm.objects.filter(pk=item).first()
         return term.name if term else str(item)
     if name == "locations":
-        location = Location.objects.filter(pk=item).first()
+        location = (
+            Location.objects.for_system(reason="a location named in history the viewer may see")
+            .filter(pk=item)
+            .first()
+        )
         return location.name if location else str(item)
     return str(item)
 

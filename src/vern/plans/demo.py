@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from vern.core.models import Membership, Municipality, Role, Unit
 from vern.plans import services
-from vern.plans.models import Area, Measure, Plan, PlanMeasure
+from vern.plans.models import Area, Measure, Plan
 
 DEMO_TITLE = "Handlingsplan mot vold i nære relasjoner og negativ sosial kontroll"
 
@@ -79,16 +79,20 @@ COVERAGE_NOTES = [
 ]
 
 
+DEMO = "the demo loader"
+
+
 def _unit(municipality: Municipality, name: str) -> Unit | None:
     return Unit.objects.filter(municipality=municipality, name=name).first()
 
 
 @transaction.atomic
 def load(municipality: Municipality) -> None:
-    if Plan.objects.filter(municipality=municipality).exists():
+    if Plan.objects.for_system(reason=DEMO).filter(municipality=municipality).exists():
         return
     coordinator = (
-        Membership.objects.filter(municipality=municipality, role=Role.COORDINATOR)
+        Membership.objects.for_system(reason=DEMO)
+        .filter(municipality=municipality, role=Role.COORDINATOR)
         .select_related("user")
         .first()
     )
@@ -172,7 +176,7 @@ def load(municipality: Municipality) -> None:
 
 
 def _add_progress(plan: Plan, actor, today: date) -> None:
-    f7 = PlanMeasure.objects.get(plan=plan, measure__code="F7")
+    f7 = plan.measures.get(measure__code="F7")
     indicator = services.indicator_add(
         plan_measure=f7,
         actor=actor,
@@ -199,14 +203,14 @@ def _add_progress(plan: Plan, actor, today: date) -> None:
         actor=actor,
         text="Kurset for barnehagene er gjennomført. Skolene mangler fortsatt to av fem.",
     )
-    b4 = PlanMeasure.objects.get(plan=plan, measure__code="B4")
+    b4 = plan.measures.get(measure__code="B4")
     services.milestone_add(
         plan_measure=b4,
         actor=actor,
         title="Rutine vedtatt i oppvekstutvalget",
         due_on=today + timedelta(days=9),
     )
-    b3 = PlanMeasure.objects.get(plan=plan, measure__code="B3")
+    b3 = plan.measures.get(measure__code="B3")
     waits = services.indicator_add(
         plan_measure=b3,
         actor=actor,

@@ -68,7 +68,7 @@ def plan_snapshot(plan: Plan) -> dict:
     """The plan as plain JSON, for versions. People are left out on purpose:
     versions outlive staff changes, and the public plan names units only."""
     measures = (
-        PlanMeasure.objects.filter(plan=plan)
+        plan.measures.all()
         .select_related("measure", "responsible_unit")
         .prefetch_related("milestones", "indicators")
     )
@@ -158,7 +158,7 @@ def coverage_for_plan(plan: Plan) -> dict[str, list[CoverageRow]]:
     """
     notes = {note.measure_id: note for note in CoverageNote.objects.filter(plan=plan)}
     used: dict[int, list[PlanMeasure]] = {}
-    for pm in PlanMeasure.objects.filter(plan=plan).select_related("measure"):
+    for pm in plan.measures.all().select_related("measure"):
         used.setdefault(pm.measure_id, []).append(pm)
     rows: dict[str, list[CoverageRow]] = {Level.LOCAL: [], Level.NATIONAL: []}
     for measure in Measure.objects.catalogue():
@@ -193,9 +193,7 @@ class Progress:
 
 def plan_progress(plan: Plan, *, today: date, horizon_days: int = 60) -> Progress:
     measures = list(
-        PlanMeasure.objects.filter(plan=plan).select_related(
-            "measure", "responsible_unit", "responsible_person"
-        )
+        plan.measures.all().select_related("measure", "responsible_unit", "responsible_person")
     )
     by_area: dict[str, Counter] = {area: Counter() for area in Area.values}
     for pm in measures:
@@ -229,7 +227,7 @@ def _public_rank(plan: Plan, today: date) -> tuple:
 
 def plan_in_force(municipality: Municipality, *, today: date) -> Plan | None:
     """The adopted plan whose period includes this year, else the newest adopted one."""
-    plans = Plan.objects.filter(
+    plans = Plan.objects.for_system(reason="the public plan pages show adopted plans").filter(
         municipality=municipality, status__in=(*Plan.IN_FORCE, Plan.Status.EXPIRED)
     )
     return max(plans, key=lambda plan: _public_rank(plan, today), default=None)
@@ -262,7 +260,8 @@ def national_overview(*, today: date, sort: str = "navn") -> tuple[list[Overview
     the plan's own coverage page.
     """
     plans: dict[int, Plan] = {}
-    for plan in Plan.objects.filter(status__in=(*Plan.IN_FORCE, Plan.Status.EXPIRED)):
+    public_plans = Plan.objects.for_system(reason="the public national overview")
+    for plan in public_plans.filter(status__in=(*Plan.IN_FORCE, Plan.Status.EXPIRED)):
         chosen = plans.get(plan.municipality_id)
         if chosen is None or _public_rank(plan, today) > _public_rank(chosen, today):
             plans[plan.municipality_id] = plan
@@ -271,9 +270,9 @@ def national_overview(*, today: date, sort: str = "navn") -> tuple[list[Overview
     )
     plan_ids = [plan.pk for plan in plans.values()]
     used = set(
-        PlanMeasure.objects.filter(plan_id__in=plan_ids, measure_id__in=local_ids).values_list(
-            "plan_id", "measure_id"
-        )
+        PlanMeasure.objects.for_system(reason="the public national overview")
+        .filter(plan_id__in=plan_ids, measure_id__in=local_ids)
+        .values_list("plan_id", "measure_id")
     )
     notes = {
         (plan_id, measure_id): coverage
@@ -329,11 +328,9 @@ class AnnualReport:
 
 
 def annual_report(plan: Plan, *, year: int) -> AnnualReport:
-    from vern.plans.models import Milestone, Review, ReviewItem
+    from vern.plans.models import Milestone, ReviewItem
 
-    measures = list(
-        PlanMeasure.objects.filter(plan=plan).select_related("measure", "responsible_unit")
-    )
+    measures = list(plan.measures.all().select_related("measure", "responsible_unit"))
     latest: dict[int, ReviewItem] = {}
     for item in ReviewItem.objects.filter(review__plan=plan, review__held_on__year=year).order_by(
         "review__held_on", "pk"
@@ -343,7 +340,7 @@ def annual_report(plan: Plan, *, year: int) -> AnnualReport:
         year=year,
         rows=[(pm, latest.get(pm.pk)) for pm in measures],
         status_counts=Counter(pm.status for pm in measures),
-        reviews=list(Review.objects.filter(plan=plan, held_on__year=year).order_by("held_on")),
+        reviews=list(plan.reviews.filter(held_on__year=year).order_by("held_on")),
         kostra_adopted=plan.in_force
         and plan.adopted_on is not None
         and plan.adopted_on.year <= year,
@@ -354,19 +351,25 @@ def annual_report(plan: Plan, *, year: int) -> AnnualReport:
 
 def reminders_due(*, today: date, days_ahead: int = 14) -> QuerySet[PlanMeasure]:
     """Open plan measures due within ``days_ahead`` (or overdue) that have had no reminder."""
-    return PlanMeasure.objects.filter(
-        reminded_at__isnull=True,
-        due_on__lte=today + timedelta(days=days_ahead),
-        status__in=PlanMeasure.OPEN,
-        plan__status__in=Plan.IN_FORCE,
-    ).select_related("plan", "measure", "responsible_person", "municipality")
+    return (
+        PlanMeasure.objects.for_system(reason="vern tick: measure reminders")
+        .filter(
+            reminded_at__isnull=True,
+            due_on__lte=today + timedelta(days=days_ahead),
+            status__in=PlanMeasure.OPEN,
+            plan__status__in=Plan.IN_FORCE,
+        )
+        .select_related("plan", "measure", "responsible_person", "municipality")
+    )
 
 
 def reviews_due(*, today: date, days_ahead: int = 14) -> QuerySet[Plan]:
     """Plans in force whose next review is near and not yet announced."""
-    return Plan.objects.filter(
-        status__in=Plan.IN_FORCE, next_review_on__lte=today + timedelta(days=days_ahead)
-    ).exclude(review_reminded_for=models.F("next_review_on"))
+    return (
+        Plan.objects.for_system(reason="vern tick: review reminders")
+        .filter(status__in=Plan.IN_FORCE, next_review_on__lte=today + timedelta(days=days_ahead))
+        .exclude(review_reminded_for=models.F("next_review_on"))
+    )
 
 
 # Days ahead that count as "due soon" on the staff front page.

@@ -35,6 +35,10 @@ from vern.plans.selectors import plan_snapshot
 
 REVIEW_INTERVAL_MONTHS = 6
 
+# A write service re-reads, under its row lock, the record its caller loaded
+# through the request's scope (or the system's).
+LOCKED = "the caller's own record, read again under its row lock"
+
 
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
@@ -50,7 +54,8 @@ def add_months(day: date, months: int) -> date:
 def _check_overlap(plan: Plan) -> None:
     """Two plans in force for the same municipality may not share a year."""
     clash = (
-        Plan.objects.filter(municipality=plan.municipality_id, status__in=Plan.IN_FORCE)
+        Plan.objects.for_system(reason="overlap check within the plan's own municipality")
+        .filter(municipality=plan.municipality_id, status__in=Plan.IN_FORCE)
         .exclude(pk=plan.pk)
         .filter(start_year__lte=plan.end_year, end_year__gte=plan.start_year)
         .first()
@@ -224,9 +229,7 @@ def local_measure_create(
         actor=actor,
         action="create",
         code="plans.measure.create",
-        object_type="plans.measure",
-        object_id=measure.pk,
-        municipality=municipality,
+        target=measure,
     )
     return measure
 
@@ -291,7 +294,9 @@ def plan_measure_update(
     nothing is saved and ``versioning.StaleVersion`` says what changed.
     """
     # The audit chain's lock is held (audited_transaction); now the row.
-    current = PlanMeasure.objects.select_for_update().get(pk=plan_measure.pk)
+    current = (
+        PlanMeasure.objects.for_system(reason=LOCKED).select_for_update().get(pk=plan_measure.pk)
+    )
     versioning.check_version(
         current,
         seen_version=seen_version,
@@ -543,7 +548,11 @@ def review_item_problems(
 
 def review_is_editable(review: Review) -> bool:
     """A review can be corrected until the next review of the same plan is recorded."""
-    return not Review.objects.filter(plan=review.plan_id, pk__gt=review.pk).exists()
+    return (
+        not Review.objects.for_system(reason="later reviews of the same plan as the one in hand")
+        .filter(plan=review.plan_id, pk__gt=review.pk)
+        .exists()
+    )
 
 
 REVIEW_ITEM_FIELDS = ("started", "as_planned", "not_done", "why")
@@ -566,7 +575,7 @@ def review_update(
     answer whose "started" and "as planned" are unchanged is not checked
     against the measure's status again, since the status may have moved on.
     """
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = Review.objects.for_system(reason=LOCKED).select_for_update().get(pk=review.pk)
     if not review_is_editable(review):
         raise ValidationError(
             _("A later review of the plan has been recorded, so this one can no longer be changed.")
@@ -750,7 +759,7 @@ def measurement_delete(*, measurement: Measurement, actor: User) -> None:
 
 @audited_transaction
 def note_update(*, note: ProgressNote, actor: User, text: str) -> ProgressNote:
-    note = ProgressNote.objects.select_for_update().get(pk=note.pk)
+    note = ProgressNote.objects.for_system(reason=LOCKED).select_for_update().get(pk=note.pk)
     changed = _changed(note, {"text": text.strip()})
     note.full_clean()
     note.save()

@@ -22,6 +22,9 @@ from vern.core.routines import Notice, compose, members, run_notices
 from vern.plans import selectors
 from vern.plans.models import Plan, PlanMeasure
 
+# vern tick acts for no user: it reads and claims every municipality's rows.
+TICK = "vern tick: plan reminders and expiry"
+
 
 def _coordinators(municipality_id: int) -> list[User]:
     return members(municipality_id, (Role.COORDINATOR, Role.ADMIN))
@@ -55,10 +58,16 @@ def send_measure_reminders(*, today: date) -> int:
             body=body,
             link=link,
             municipality_id=plan_measure.municipality_id,
-            claim=lambda: PlanMeasure.objects.filter(
-                pk=plan_measure.pk, reminded_at__isnull=True
-            ).update(reminded_at=timezone.now()),
-            release=lambda: PlanMeasure.objects.filter(pk=plan_measure.pk).update(reminded_at=None),
+            claim=lambda: (
+                PlanMeasure.objects.for_system(reason=TICK)
+                .filter(pk=plan_measure.pk, reminded_at__isnull=True)
+                .update(reminded_at=timezone.now())
+            ),
+            release=lambda: (
+                PlanMeasure.objects.for_system(reason=TICK)
+                .filter(pk=plan_measure.pk)
+                .update(reminded_at=None)
+            ),
             detail={"due_on": plan_measure.due_on.isoformat()},
         )
 
@@ -86,12 +95,15 @@ def send_review_reminders(*, today: date) -> int:
             link=link,
             municipality_id=plan.municipality_id,
             claim=lambda: (
-                Plan.objects.filter(pk=plan.pk, next_review_on=due)
+                Plan.objects.for_system(reason=TICK)
+                .filter(pk=plan.pk, next_review_on=due)
                 .exclude(review_reminded_for=due)
                 .update(review_reminded_for=due)
             ),
-            release=lambda: Plan.objects.filter(pk=plan.pk, review_reminded_for=due).update(
-                review_reminded_for=plan.review_reminded_for
+            release=lambda: (
+                Plan.objects.for_system(reason=TICK)
+                .filter(pk=plan.pk, review_reminded_for=due)
+                .update(review_reminded_for=plan.review_reminded_for)
             ),
             detail={"due": due.isoformat()},
         )
@@ -103,8 +115,10 @@ def send_review_reminders(*, today: date) -> int:
 def expire_plans(*, today: date) -> int:
     """Plans in force (adopted or under revision) whose period has ended become expired."""
     expired = 0
-    for plan in Plan.objects.filter(status__in=Plan.IN_FORCE, end_year__lt=today.year):
-        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.EXPIRED)
+    for plan in Plan.objects.for_system(reason=TICK).filter(
+        status__in=Plan.IN_FORCE, end_year__lt=today.year
+    ):
+        Plan.objects.for_system(reason=TICK).filter(pk=plan.pk).update(status=Plan.Status.EXPIRED)
         log_action(actor=None, action="update", code="plans.plan.expired", target=plan)
         expired += 1
     return expired

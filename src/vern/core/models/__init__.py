@@ -7,7 +7,13 @@ from vern.core.models.routines import (
     RoutineSettings,
     Step,
 )
-from vern.core.models.scoping import MunicipalRecord, ScopedQuerySet
+from vern.core.models.scoping import (
+    MunicipalRecord,
+    PersonalData,
+    ScopedQuerySet,
+    TenantQuerySet,
+    UnscopedQuery,
+)
 from vern.core.models.users import (
     MUNICIPAL_ROLES,
     STAFF_ROLES,
@@ -27,6 +33,7 @@ __all__ = [
     "MunicipalRecord",
     "Municipality",
     "Notification",
+    "PersonalData",
     "RecordAccess",
     "RetentionCount",
     "RetentionPeriod",
@@ -34,8 +41,10 @@ __all__ = [
     "RoutineSettings",
     "ScopedQuerySet",
     "Step",
+    "TenantQuerySet",
     "Unit",
     "UnitRecord",
+    "UnscopedQuery",
     "User",
     "VersionedRecord",
 ]

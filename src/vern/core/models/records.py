@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vern.core.models.scoping import MunicipalRecord, ScopedQuerySet
+from vern.core.models.scoping import MunicipalRecord, PersonalData
+from vern.core.models.users import PersonQuerySet
 
 
 class UnitRecord(MunicipalRecord):
@@ -43,7 +44,7 @@ class AccessListed:
     """
 
 
-class RecordAccess(MunicipalRecord):
+class RecordAccess(PersonalData, MunicipalRecord):
     """One person on the access list of one record."""
 
     class Kind(models.TextChoices):
@@ -66,7 +67,8 @@ class RecordAccess(MunicipalRecord):
     )
     added_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    # ``for_self``: the records a person is on the list of.
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["added_at"]

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vern.core.models.scoping import MunicipalRecord
+from vern.core.models.scoping import MunicipalRecord, PersonalData, TenantQuerySet
 from vern.core.models.users import Role
 
 # Working days, at most: a reminder more than two weeks ahead is no reminder.
@@ -52,7 +52,7 @@ class RoutineSettings(models.Model):
         return str(self.municipality)
 
 
-class Step(MunicipalRecord):
+class Step(PersonalData, MunicipalRecord):
     """One step of a routine: something a person or unit must do by a date.
 
     ``rung`` is how far up the ladder the notices have gone: 0 nothing sent,
@@ -143,7 +143,14 @@ class Step(MunicipalRecord):
         return moved_note(self.due_moved_from, self.due_on, counted_from=self.start_on)
 
 
-class Notification(models.Model):
+class NotificationQuerySet(TenantQuerySet):
+    """A person reads their own notices with ``for_self``; national ones have no municipality."""
+
+    self_field = "recipient"
+    national_if_null = True
+
+
+class Notification(PersonalData):
     """An in-app notice to one person, shown beside the e-mail that went out."""
 
     recipient = models.ForeignKey(
@@ -158,6 +165,8 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

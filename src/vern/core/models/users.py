@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vern.core.models.scoping import ScopedQuerySet
+from vern.core.models.scoping import PersonalData, TenantQuerySet
 
 
 class UserManager(BaseUserManager):
@@ -81,7 +81,13 @@ MUNICIPAL_ROLES = frozenset(Role) - {Role.NATIONAL}
 STAFF_ROLES = MUNICIPAL_ROLES - {Role.ORG_EDITOR}
 
 
-class Membership(models.Model):
+class PersonQuerySet(TenantQuerySet):
+    """Rows about one person in one municipality: ``for_self`` reads their own."""
+
+    self_field = "user"
+
+
+class Membership(PersonalData):
     """Gives a user one role in one municipality (optionally one unit of it).
 
     The national role has no municipality: it edits national services and sees
@@ -102,7 +108,7 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["municipality__name", "role"]
@@ -136,7 +142,7 @@ class Membership(models.Model):
             raise ValidationError({"unit": _("The unit belongs to another municipality.")})
 
 
-class Invitation(models.Model):
+class Invitation(PersonalData):
     """A municipality's offer of a role to a person who already has an account.
 
     It gives nothing until that person accepts it, logged in, on their own
@@ -159,7 +165,7 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]

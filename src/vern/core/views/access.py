@@ -113,7 +113,10 @@ def record_openers(request: HttpRequest, record_type: str, record_id: str) -> Ht
     except (ValueError, ValidationError):
         raise Http404 from None
     openers = record_access.record_openers(
-        municipality=request.municipality, record_type=record_type, record_id=record.pk
+        user=request.user,
+        municipality=request.municipality,
+        record_type=record_type,
+        record_id=record.pk,
     )
     return render(
         request,

@@ -25,7 +25,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     card per app they may use (needs and cards from the staff shell's registry,
     ``core/shell.py``)."""
     municipalities = (
-        Membership.objects.filter(user=request.user, municipality__isnull=False)
+        Membership.objects.for_self(request.user)
+        .filter(municipality__isnull=False)
         .select_related("municipality")
         .order_by("municipality__name")
     )
@@ -61,6 +62,6 @@ def switch_municipality(request: HttpRequest) -> HttpResponse:
         wanted = int(request.POST.get("municipality", ""))
     except ValueError:
         wanted = None
-    if Membership.objects.filter(user=request.user, municipality_id=wanted).exists():
+    if Membership.objects.for_self(request.user).filter(municipality_id=wanted).exists():
         request.session[SESSION_KEY] = wanted
     return redirect("core:dashboard")

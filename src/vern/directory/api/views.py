@@ -40,6 +40,8 @@ from vern.directory.openapi import openapi_document
 from vern.directory.selectors import _postal_codes, public_services, services_for
 from vern.directory.snapshot import snapshot
 
+# The open API serves public data; its serialisers leave out confidential addresses.
+PUBLIC_LOCATIONS = "the open API's locations of public services"
 MUNICIPALITY_NUMBER = re.compile(r"[0-9]{4}")
 
 
@@ -235,7 +237,8 @@ def organization(request: HttpRequest, id: str) -> HttpResponse:
     else:
         service_data = [hsds.service_basic(s) for s in services.select_related("organization")]
     locations = (
-        Location.objects.filter(
+        Location.objects.for_system(reason=PUBLIC_LOCATIONS)
+        .filter(
             organization=org,
             id__in=ServiceAtLocation.objects.filter(service__in=services).values("location_id"),
         )

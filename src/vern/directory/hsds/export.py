@@ -73,8 +73,10 @@ def export_organizations(*, full: bool = False) -> Iterator[dict]:
             services.filter(organization_id__in=chunk).order_by("name", "id"), full=full
         ):
             by_org.setdefault(item.organization_id, []).append(item)
-        locations = Location.objects.filter(organization_id__in=chunk).select_related(
-            "municipality"
+        locations = (
+            Location.objects.for_system(reason="vern directory export and the open API")
+            .filter(organization_id__in=chunk)
+            .select_related("municipality")
         )
         if not full:
             locations = locations.filter(

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from vern.core.models import Municipality
 
+# The import reads rows of any owner; the owner check decides what it may change.
+IMPORT = "vern directory import, within its owner check"
+
 
 @dataclass(frozen=True)
 class Authority:

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from vern.audit.services import log_action
+from vern.directory.importer.authority import IMPORT
 from vern.directory.importer.records import Record
-from vern.directory.models import Location, Organization, OrganizationEditor
+from vern.directory.models import Location, Organization
 
 # HSDS paths of model fields, for problems found by model validation.
 LOCATION_PATHS = {
@@ -75,9 +76,7 @@ class OrganizationImport:
                     actor=None,
                     action="create" if created else "update",
                     code="directory.organization.import",
-                    object_type="directory.organization",
-                    object_id=org.pk,
-                    municipality=org.owner_id,
+                    target=org,
                 )
         except DatabaseError as error:
             record.problem(path, f"could not be saved: {error}")
@@ -90,7 +89,7 @@ class OrganizationImport:
     def _set_org_editors(self, record: Record, org: Organization, emails: list[str]) -> None:
         users = [self._editor(record, email) for email in emails]
         users = [u for u in users if u is not None]
-        dropped = OrganizationEditor.objects.filter(organization=org).exclude(user__in=users)
+        dropped = org.editors.exclude(user__in=users)
         if org.owner_id is not None:
             # Checked once the whole file is read (``drop_unused_org_editor_roles``).
             self.dropped_editors.update(
@@ -98,7 +97,7 @@ class OrganizationImport:
             )
         dropped.delete()
         for user in users:
-            OrganizationEditor.objects.get_or_create(organization=org, user=user)
+            org.editors.get_or_create(user=user)
 
     def _editor(self, record: Record, email: str):
         user = self.user(email)
@@ -129,7 +128,13 @@ class OrganizationImport:
             self.locations[ident] = None
             return None
         vern = self.vern_values(record, data, path)
-        loc = Location.objects.filter(pk=ident).select_related("organization").first()
+        # The import's owner check (``check_owner``) decides what it may change.
+        loc = (
+            Location.objects.for_system(reason=IMPORT)
+            .filter(pk=ident)
+            .select_related("organization")
+            .first()
+        )
         created = loc is None
         if created:
             self.check_owner(
@@ -193,9 +198,7 @@ class OrganizationImport:
                     actor=None,
                     action="create" if created else "update",
                     code="directory.location.import",
-                    object_type="directory.location",
-                    object_id=loc.pk,
-                    municipality=org.owner_id,
+                    target=loc,
                 )
         except DatabaseError as error:
             record.problem(path, f"could not be saved: {error}")

@@ -90,7 +90,7 @@ def related_state(service: Service) -> dict[str, list[str]]:
 
 
 def last_revision_id(service: Service) -> int | None:
-    return ServiceRevision.objects.filter(service=service).values_list("pk", flat=True).first()
+    return service.revisions.values_list("pk", flat=True).first()
 
 
 def record_related_changes(service: Service, before: dict, last_revision: int | None) -> None:
@@ -104,7 +104,7 @@ def record_related_changes(service: Service, before: dict, last_revision: int | 
     changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     if not changes:
         return
-    revision = ServiceRevision.objects.filter(service=service).first()
+    revision = service.revisions.first()
     if revision is not None and revision.pk != last_revision:
         revision.changes = {**revision.changes, **changes}
         revision.save(update_fields=["changes"])

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from vern.core.models import Municipality
 from vern.directory import hsds
+from vern.directory.importer.authority import IMPORT
 from vern.directory.importer.records import Record
 from vern.directory.models import (
     Location,
@@ -185,7 +186,7 @@ class ServiceRowsImport:
             elif location_id:
                 loc = (
                     self.locations.get(location_id)
-                    or Location.objects.filter(pk=location_id).first()
+                    or Location.objects.for_system(reason=IMPORT).filter(pk=location_id).first()
                 )
                 if loc is None:
                     record.problem(f"{path}.location_id", "names no location in the file or here")

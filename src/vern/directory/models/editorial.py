@@ -6,8 +6,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vern.core.models import PersonalData
+from vern.directory.models.services import DirectoryQuerySet
 
-class ServiceRevision(models.Model):
+
+class ServiceRecordQuerySet(DirectoryQuerySet):
+    """Rows that belong to a service, and so to the service's owner."""
+
+    tenant_field = "service__owner"
+
+
+class ServiceRevision(PersonalData):
     """One saved change to a service: who, when, and the fields before and after."""
 
     service = models.ForeignKey(
@@ -20,6 +29,8 @@ class ServiceRevision(models.Model):
     summary = models.CharField(max_length=200)
     changes = models.JSONField(default=dict)  # {field: [before, after]}
 
+    objects = ServiceRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
 
@@ -27,7 +38,7 @@ class ServiceRevision(models.Model):
         return self.summary
 
 
-class PendingChange(models.Model):
+class PendingChange(PersonalData):
     """A change proposed by an organisation editor, live once the owner approves."""
 
     class State(models.TextChoices):
@@ -51,6 +62,8 @@ class PendingChange(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=300, blank=True)
 
+    objects = ServiceRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
 
@@ -58,7 +71,7 @@ class PendingChange(models.Model):
         return f"{self.service}: {self.get_state_display()}"
 
 
-class ErrorReport(models.Model):
+class ErrorReport(PersonalData):
     """A resident's or professional's report that an entry is wrong."""
 
     service = models.ForeignKey(
@@ -70,6 +83,8 @@ class ErrorReport(models.Model):
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = ServiceRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

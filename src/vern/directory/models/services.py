@@ -21,7 +21,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vern.core.models import VersionedRecord
+from vern.core.models import PersonalData, TenantQuerySet, VersionedRecord
 
 DEFAULT_VERIFICATION_DAYS = 180
 
@@ -30,28 +30,21 @@ phone_validator = RegexValidator(
 )
 
 
-class DirectoryQuerySet(models.QuerySet):
+class DirectoryQuerySet(TenantQuerySet):
     """Staff scoping: a user sees the entries of their municipalities; national
-    editors see the national entries."""
+    editors see the national entries (those without an owner)."""
 
-    def for_user(self, user, *, municipality=None):
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        from vern.core.models import Membership, Role
+    tenant_field = "owner"
+    national_if_null = True
 
-        memberships = Membership.objects.filter(user=user)
-        if municipality is not None:
-            local = self.filter(
-                owner=municipality,
-                owner__in=memberships.filter(municipality=municipality).values("municipality"),
-            )
-        else:
-            local = self.filter(
-                owner__in=memberships.filter(municipality__isnull=False).values("municipality")
-            )
-        if memberships.filter(role=Role.NATIONAL).exists():
-            return local | self.filter(owner__isnull=True)
-        return local
+
+class OrganizationEditorQuerySet(DirectoryQuerySet):
+    tenant_field = "organization__owner"
+    self_field = "user"
+
+
+class LocationQuerySet(DirectoryQuerySet):
+    tenant_field = "organization__owner"
 
 
 class Taxonomy(models.Model):
@@ -125,13 +118,15 @@ class Organization(models.Model):
         return self.name
 
 
-class OrganizationEditor(models.Model):
+class OrganizationEditor(PersonalData):
     """A person outside the municipality's staff (a crisis centre, an NGO) who
     may propose changes to their organisation's entries."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="editors")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationEditorQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -306,7 +301,9 @@ class ServiceTranslation(models.Model):
         return f"{self.service} ({self.language})"
 
 
-class Location(models.Model):
+class Location(PersonalData):
+    """A place a service is offered; a crisis centre's address may be confidential."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="locations"
@@ -336,6 +333,8 @@ class Location(models.Model):
     wheelchair_access = models.BooleanField(_("wheelchair access"), default=False)
     accessibility = models.CharField(_("accessibility"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

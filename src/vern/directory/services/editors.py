@@ -20,7 +20,6 @@ from vern.audit.services import audited_transaction, log_action
 from vern.core.mail import subject_line
 from vern.core.models import Membership, Municipality, Role
 from vern.directory.models import (
-    Location,
     Organization,
     OrganizationEditor,
     PendingChange,
@@ -86,13 +85,18 @@ def _mail_after_commit(subject: str, template: str, context: dict, recipients: l
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
 
 
+# The view has checked that the person owns the entry the proposal is for.
+DECISION = "a decision on a proposal, after the view's check"
+
+
 def owner_emails(municipality_id: int | None) -> list[str]:
     """Who answers for the directory: the municipality's coordinators and
     administrators, or the national editors for national entries."""
+    everyone = Membership.objects.for_system(reason="who answers for an entry, to mail them")
     if municipality_id is None:
-        members = Membership.objects.filter(role=Role.NATIONAL)
+        members = everyone.filter(role=Role.NATIONAL)
     else:
-        members = Membership.objects.filter(
+        members = everyone.filter(
             municipality_id=municipality_id, role__in=(Role.ADMIN, Role.COORDINATOR)
         )
     return list(
@@ -124,9 +128,9 @@ def organization_editor_invite(
     user = User.objects.filter(email__iexact=email).first()
     has_role = (
         user is not None
-        and Membership.objects.filter(
-            user=user, municipality=municipality, role=Role.ORG_EDITOR
-        ).exists()
+        and Membership.objects.for_self(user)
+        .filter(municipality=municipality, role=Role.ORG_EDITOR)
+        .exists()
     )
     if not has_role:
         user = member_invite(
@@ -138,16 +142,14 @@ def organization_editor_invite(
             unit=None,
             base_url=base_url,
         ).user
-    if OrganizationEditor.objects.filter(organization=organization, user=user).exists():
+    if organization.editors.filter(user=user).exists():
         raise ValidationError({"email": _("This person is already an editor of the organisation.")})
     editor = OrganizationEditor.objects.create(organization=organization, user=user)
     log_action(
         actor=actor,
         action="create",
         code="directory.organizationeditor.create",
-        object_type="directory.organizationeditor",
-        object_id=editor.pk,
-        municipality=municipality,
+        target=editor,
         detail={"organization": str(organization.pk), "user": user.pk},
     )
     if has_role:
@@ -176,9 +178,7 @@ def organization_editor_remove(*, editor: OrganizationEditor, actor) -> None:
         actor=actor,
         action="delete",
         code="directory.organizationeditor.delete",
-        object_type="directory.organizationeditor",
-        object_id=editor.pk,
-        municipality=editor.organization.owner_id,
+        target=editor,
         detail={"organization": str(editor.organization_id), "user": editor.user_id},
     )
     user, municipality_id = editor.user, editor.organization.owner_id
@@ -214,12 +214,14 @@ def org_editor_role_drop_if_unused(*, user, municipality_id: int, actor) -> bool
     """
     from vern.core.services import membership_remove
 
-    if OrganizationEditor.objects.filter(
-        user=user, organization__owner_id=municipality_id
-    ).exists():
+    if (
+        OrganizationEditor.objects.for_self(user)
+        .filter(organization__owner_id=municipality_id)
+        .exists()
+    ):
         return False
-    memberships = Membership.objects.filter(
-        user=user, municipality_id=municipality_id, role=Role.ORG_EDITOR
+    memberships = Membership.objects.for_self(user).filter(
+        municipality_id=municipality_id, role=Role.ORG_EDITOR
     )
     removed = False
     for membership in memberships:
@@ -310,9 +312,7 @@ def _related_from_json(service: Service, proposed: dict) -> ServiceRelated:
         related.languages = list(proposed["languages"])
     if "locations" in proposed:
         related.locations = list(
-            Location.objects.filter(
-                pk__in=proposed["locations"], organization_id=service.organization_id
-            )
+            service.organization.locations.filter(pk__in=proposed["locations"])
         )
     if "phones" in proposed:
         phones = [dict(row) for row in proposed["phones"]]
@@ -367,9 +367,7 @@ def pending_change_propose(
         actor=actor,
         action="create",
         code="directory.pendingchange.create",
-        object_type="directory.pendingchange",
-        object_id=change.pk,
-        municipality=service.owner_id,
+        target=change,
         detail={"service": str(service.pk), "fields": sorted(proposed)},
     )
     _mail_after_commit(
@@ -402,9 +400,7 @@ def _decide(change: PendingChange, *, actor, state: str, note: str) -> None:
             if state == "approved"
             else "directory.pendingchange.reject"
         ),
-        object_type="directory.pendingchange",
-        object_id=change.pk,
-        municipality=change.municipality_id,
+        target=change,
         detail={"service": str(change.service_id)},
     )
     service = change.service
@@ -429,7 +425,7 @@ def _decide(change: PendingChange, *, actor, state: str, note: str) -> None:
 @audited_transaction
 def pending_change_approve(*, change: PendingChange, actor, note: str = "") -> Service:
     """Apply a proposed change through ``service_save`` and tell the proposer."""
-    change = PendingChange.objects.select_for_update().get(pk=change.pk)
+    change = PendingChange.objects.for_system(reason=DECISION).select_for_update().get(pk=change.pk)
     service = Service.objects.get(pk=change.service_id)
     _decide(change, actor=actor, state=PendingChange.State.APPROVED, note=note)
     _apply_fields(service, change.proposed)
@@ -446,6 +442,6 @@ def pending_change_reject(*, change: PendingChange, actor, note: str) -> Pending
     """Turn a proposed change down, saying why; the entry stays as it is."""
     if not note.strip():
         raise ValidationError({"note": _("Say why, so the editor can correct it.")})
-    change = PendingChange.objects.select_for_update().get(pk=change.pk)
+    change = PendingChange.objects.for_system(reason=DECISION).select_for_update().get(pk=change.pk)
     _decide(change, actor=actor, state=PendingChange.State.REJECTED, note=note)
     return change

@@ -303,9 +303,7 @@ def service_save(
         actor=actor,
         action="create" if creating else "update",
         code=audit_code or ("directory.service.create" if creating else "directory.service.update"),
-        object_type="directory.service",
-        object_id=service.pk,
-        municipality=service.owner_id,
+        target=service,
         detail={"fields": sorted(changes), "version": service.version},
     )
     return service
@@ -425,9 +423,7 @@ def organization_save(*, organization: Organization, actor) -> Organization:
         actor=actor,
         action="create" if creating else "update",
         code="directory.organization.create" if creating else "directory.organization.update",
-        object_type="directory.organization",
-        object_id=organization.pk,
-        municipality=organization.owner_id,
+        target=organization,
     )
     return organization
 
@@ -465,9 +461,7 @@ def location_save(*, location: Location, actor) -> Location:
         actor=actor,
         action="create" if creating else "update",
         code="directory.location.create" if creating else "directory.location.update",
-        object_type="directory.location",
-        object_id=location.pk,
-        municipality=location.organization.owner_id,
+        target=location,
         detail={"confidential": location.is_confidential},
     )
     return location

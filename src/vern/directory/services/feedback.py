@@ -62,9 +62,7 @@ def error_report_handle(*, report: ErrorReport, actor) -> ErrorReport:
             actor=actor,
             action="update",
             code="directory.errorreport.handled",
-            object_type="directory.errorreport",
-            object_id=report.pk,
-            municipality=report.service.owner_id,
+            target=report,
             detail={"service": str(report.service_id)},
         )
     return report

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from vern.core import versioning
-from vern.core.access import staff_view
+from vern.core.access import scoped, staff_view
 from vern.core.forms import add_errors
 from vern.core.models import Membership, Role
 from vern.directory import services
@@ -505,9 +505,9 @@ def editor_invite(request: HttpRequest, pk) -> HttpResponse:
 @staff_view(personal_data="directory.organizationeditor", roles=sel.OWNER_ROLES)
 def editor_remove(request: HttpRequest, pk: int) -> HttpResponse:
     editor = get_object_or_404(
-        OrganizationEditor.objects.filter(
-            organization__in=sel.visible_organizations(request)
-        ).select_related("organization", "user"),
+        scoped(request, OrganizationEditor)
+        .filter(organization__in=sel.visible_organizations(request))
+        .select_related("organization", "user"),
         pk=pk,
     )
     if not sel.owns(request, editor.organization):
@@ -517,9 +517,11 @@ def editor_remove(request: HttpRequest, pk: int) -> HttpResponse:
         services.organization_editor_remove(editor=editor, actor=request.user)
         messages.success(request, _("The editor was removed from the organisation."))
         return redirect("directory:organization_detail", pk=organization_id)
-    accepted = Membership.objects.filter(
-        user=editor.user_id, municipality=editor.organization.owner_id
-    ).exists()
+    accepted = (
+        Membership.objects.for_system(reason="has the editor accepted? (the owner was checked)")
+        .filter(user=editor.user_id, municipality=editor.organization.owner_id)
+        .exists()
+    )
     return render(
         request, "directory/staff/editor_remove.html", {"editor": editor, "accepted": accepted}
     )

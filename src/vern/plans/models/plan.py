@@ -12,10 +12,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vern.core.models import MunicipalRecord
+from vern.core.models import MunicipalRecord, PersonalData
 
 
-class Plan(MunicipalRecord):
+class Plan(PersonalData, MunicipalRecord):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         CONSULTATION = "consultation", _("On consultation")

@@ -8,10 +8,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vern.core.models import MunicipalRecord, VersionedRecord
+from vern.core.models import MunicipalRecord, PersonalData, TenantQuerySet, VersionedRecord
 
 
-class PlanMeasure(VersionedRecord, MunicipalRecord):
+class PlanMeasure(PersonalData, VersionedRecord, MunicipalRecord):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -151,11 +151,17 @@ class Measurement(models.Model):
         return f"{self.measured_on}: {self.value}"
 
 
-class ProgressNote(models.Model):
+class ProgressNoteQuerySet(TenantQuerySet):
+    tenant_field = "plan_measure__municipality"
+
+
+class ProgressNote(PersonalData):
     plan_measure = models.ForeignKey(PlanMeasure, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     text = models.TextField(_("progress note"))
+
+    objects = ProgressNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -164,7 +170,7 @@ class ProgressNote(models.Model):
         return self.text[:60]
 
 
-class Review(MunicipalRecord):
+class Review(PersonalData, MunicipalRecord):
     """The resource group's review of the plan (at least every six months) or the annual report."""
 
     class Kind(models.TextChoices):

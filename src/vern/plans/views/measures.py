@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vern.core import versioning
-from vern.core.access import get_scoped_or_404, staff_view
+from vern.core.access import get_scoped_or_404, scoped, staff_view
 from vern.core.forms import add_errors
 from vern.plans import services
 from vern.plans.forms import (
@@ -94,7 +94,7 @@ def _handle_action(request, plan_measure: PlanMeasure):
     if action == "update":
         form = PlanMeasureForm(
             request.POST,
-            instance=PlanMeasure.objects.get(pk=plan_measure.pk),
+            instance=scoped(request, PlanMeasure).get(pk=plan_measure.pk),
             municipality=request.municipality,
         )
         saved = _("The measure was saved.")

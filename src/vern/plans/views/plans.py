@@ -86,7 +86,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         # The form validated a copy; the service saves, checks overlaps and audits.
-        fresh = Plan.objects.get(pk=plan.pk)
+        fresh = scoped(request, Plan).get(pk=plan.pk)
         try:
             services.plan_update(plan=fresh, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
