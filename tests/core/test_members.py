@@ -362,8 +362,10 @@ def test_the_invite_form_starts_with_no_role_and_asks_for_one(home, admin, login
     )
     assert response.status_code == 200
     assert "Velg minst én rolle." in response.content.decode()
-    assert not Membership.objects.filter(user__email="uten@example.test").exists()
-    assert not AuditEntry.objects.filter(code="core.membership.create").exists()
+    assert (
+        not Membership.objects.for_system("test").filter(user__email="uten@example.test").exists()
+    )
+    assert not AuditEntry.objects.for_system("test").filter(code="core.membership.create").exists()
 
 
 def test_one_invitation_gives_several_roles_each_with_its_unit(
@@ -382,10 +384,14 @@ def test_one_invitation_gives_several_roles_each_with_its_unit(
             },
         )
     assert response.status_code == 302
-    roles = Membership.objects.filter(user__email="siri@example.test").order_by("role")
+    roles = (
+        Membership.objects.for_system("test")
+        .filter(user__email="siri@example.test")
+        .order_by("role")
+    )
     assert [(m.role, m.unit) for m in roles] == [("reader", None), ("school_contact", school)]
     assert len(mail.outbox) == 1
-    assert AuditEntry.objects.filter(code="core.membership.create").count() == 2
+    assert AuditEntry.objects.for_system("test").filter(code="core.membership.create").count() == 2
 
 
 def test_an_existing_account_gets_one_invitation_per_role_in_one_mail(
@@ -397,7 +403,9 @@ def test_an_existing_account_gets_one_invitation_per_role_in_one_mail(
             reverse("core:member_invite"),
             {"full_name": "X", "email": stranger.email, "role_reader": "on", "role_editor": "on"},
         )
-    assert sorted(Invitation.objects.filter(user=stranger).values_list("role", flat=True)) == [
+    assert sorted(
+        Invitation.objects.for_system("test").filter(user=stranger).values_list("role", flat=True)
+    ) == [
         "editor",
         "reader",
     ]
@@ -412,7 +420,7 @@ def test_a_unit_without_its_role_is_refused(home, admin, login):
         {"full_name": "X", "email": "x@example.test", "role_reader": "on", "unit_editor": unit.pk},
     )
     assert 'id="id_unit_editor_error"' in response.content.decode()
-    assert not Membership.objects.filter(user__email="x@example.test").exists()
+    assert not Membership.objects.for_system("test").filter(user__email="x@example.test").exists()
 
 
 def test_roles_are_added_removed_and_moved_in_one_form_each_audited(home, admin, login):
@@ -433,9 +441,17 @@ def test_roles_are_added_removed_and_moved_in_one_form_each_audited(home, admin,
         },
     )
     assert response.status_code == 302
-    roles = Membership.objects.filter(user=person, municipality=home).order_by("role")
+    roles = (
+        Membership.objects.for_system("test")
+        .filter(user=person, municipality=home)
+        .order_by("role")
+    )
     assert [(m.role, m.unit) for m in roles] == [("coordinator", None), ("editor", office)]
-    changes = AuditEntry.objects.filter(code__startswith="core.membership.").exclude(action="read")
+    changes = (
+        AuditEntry.objects.for_system("test")
+        .filter(code__startswith="core.membership.")
+        .exclude(action="read")
+    )
     assert sorted((e.code, e.detail["user"]) for e in changes) == [
         ("core.membership.create", person.pk),
         ("core.membership.delete", person.pk),
@@ -446,15 +462,17 @@ def test_roles_are_added_removed_and_moved_in_one_form_each_audited(home, admin,
 
 
 def test_a_refused_change_saves_nothing(home, admin, login):
-    own = Membership.objects.get(user=admin, municipality=home)
+    own = Membership.objects.for_system("test").get(user=admin, municipality=home)
     response = login(admin).post(
         reverse("core:member_detail", args=[own.pk]), {"role_reader": "on", "role_editor": "on"}
     )
     assert "minst én administrator" in response.content.decode()
     assert list(
-        Membership.objects.filter(user=admin, municipality=home).values_list("role", flat=True)
+        Membership.objects.for_system("test")
+        .filter(user=admin, municipality=home)
+        .values_list("role", flat=True)
     ) == ["admin"]
-    assert not AuditEntry.objects.exclude(action="read").exists()
+    assert not AuditEntry.objects.for_system("test").exclude(action="read").exists()
 
 
 def test_removing_a_person_takes_every_role_here_and_nothing_elsewhere(home, other, admin, login):
@@ -463,10 +481,12 @@ def test_removing_a_person_takes_every_role_here_and_nothing_elsewhere(home, oth
     MembershipFactory(user=person, municipality=home, role=Role.EDITOR)
     MembershipFactory(user=person, municipality=other, role=Role.EDITOR)
     login(admin).post(reverse("core:member_remove", args=[first.pk]))
-    assert list(Membership.objects.filter(user=person).values_list("municipality", flat=True)) == [
-        other.pk
-    ]
-    assert AuditEntry.objects.filter(code="core.membership.delete").count() == 2
+    assert list(
+        Membership.objects.for_system("test")
+        .filter(user=person)
+        .values_list("municipality", flat=True)
+    ) == [other.pk]
+    assert AuditEntry.objects.for_system("test").filter(code="core.membership.delete").count() == 2
 
 
 # --- what the administrator sees about an account ------------------------------
@@ -580,7 +600,7 @@ def test_an_admin_resets_a_lost_second_factor_and_the_person_enrols_again(home, 
     response = client.post(reset)
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=person).exists()
-    entry = AuditEntry.objects.get(code="core.user.otp_reset")
+    entry = AuditEntry.objects.for_system("test").get(code="core.user.otp_reset")
     assert (entry.actor, entry.municipality, entry.detail) == (
         admin,
         home,
@@ -601,16 +621,16 @@ def test_no_second_factor_reset_for_another_municipality_or_oneself(
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     client = login(admin)  # gives admin a device
-    theirs = Membership.objects.get(user=outsider)
+    theirs = Membership.objects.for_system("test").get(user=outsider)
     login(outsider)
     assert client.get(reverse("core:member_otp_reset", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("core:member_otp_reset", args=[theirs.pk])).status_code == 404
-    own = Membership.objects.get(user=admin)
+    own = Membership.objects.for_system("test").get(user=admin)
     page = client.get(reverse("core:member_otp_reset", args=[own.pk])).content.decode()
     assert "Be en annen administrator" in page
     client.post(reverse("core:member_otp_reset", args=[own.pk]))
     assert TOTPDevice.objects.filter(user__in=[admin, outsider]).count() == 2
-    assert not AuditEntry.objects.filter(code="core.user.otp_reset").exists()
+    assert not AuditEntry.objects.for_system("test").filter(code="core.user.otp_reset").exists()
 
 
 def test_the_second_factor_prompt_shows_no_staff_menu(home, admin, login):

@@ -33,7 +33,7 @@ NAMES = {
 def demo(db):
     cache.clear()  # the poster is cached per language for an hour
     load_demo(password="pdf-demo-passord")
-    return Plan.objects.get(municipality__number=DEMO_NUMBER)
+    return Plan.objects.for_system("test").get(municipality__number=DEMO_NUMBER)
 
 
 def _pdfs(plan: Plan, language: str) -> dict[str, object]:

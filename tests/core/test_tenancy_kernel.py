@@ -295,7 +295,7 @@ def test_log_action_takes_the_municipality_from_targets_of_every_tenant_column(h
         (national, None),  # no owner: national
     ]
     for target, expected in cases:
-        entry = log_action(actor=None, action="update", code="test.update", target=target)
+        entry = log_action(actor=None, action="update", code="core.unit.update", target=target)
         assert entry.municipality_id == expected, target
         assert entry.object_type == target._meta.label_lower
 
@@ -303,21 +303,33 @@ def test_log_action_takes_the_municipality_from_targets_of_every_tenant_column(h
 def test_log_action_refuses_a_municipality_that_contradicts_the_target(home, other):
     service = ServiceFactory(owner=home)
     with pytest.raises(ValueError, match="leave it out"):
-        log_action(actor=None, action="update", code="t.u", target=service, municipality=other)
+        log_action(
+            actor=None, action="update", code="core.unit.update", target=service, municipality=other
+        )
     with pytest.raises(ValueError):
         log_action(
-            actor=None, action="update", code="t.u", target=ServiceFactory(), municipality=home
+            actor=None,
+            action="update",
+            code="core.unit.update",
+            target=ServiceFactory(),
+            municipality=home,
         )
     # The same municipality, or none, is fine.
-    entry = log_action(actor=None, action="update", code="t.u", target=service, municipality=home)
+    entry = log_action(
+        actor=None, action="update", code="core.unit.update", target=service, municipality=home
+    )
     assert entry.municipality_id == home.pk
 
 
 def test_log_action_keeps_an_explicit_municipality_without_a_tenant_target(home, coordinator):
-    entry = log_action(actor=coordinator, action="login", code="core.login", municipality=home)
+    entry = log_action(actor=coordinator, action="login", code="core.user.login", municipality=home)
     assert entry.municipality_id == home.pk
     entry = log_action(
-        actor=coordinator, action="update", code="t.u", target=coordinator, municipality=home
+        actor=coordinator,
+        action="update",
+        code="core.unit.update",
+        target=coordinator,
+        municipality=home,
     )
     assert entry.municipality_id == home.pk
     assert AuditEntry.objects.for_user(coordinator, municipality=home).filter(pk=entry.pk).exists()

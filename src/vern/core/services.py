@@ -26,6 +26,9 @@ from vern.core.accounts import awaits_first_password
 from vern.core.models import Invitation, Membership, Municipality, Role, Unit, User
 from vern.core.tokens import invitation_token_generator
 
+# The admin's view has checked their role in the municipality before these run.
+ADMIN_CHECKED = "an administrator's change to a person's roles"
+
 
 @audited_transaction
 def unit_create(*, municipality: Municipality, actor: User, kind: str, name: str) -> Unit:
@@ -342,7 +345,9 @@ def member_roles_set(
     _check_roles(roles)
     current = {
         m.role: m
-        for m in Membership.objects.select_for_update().filter(user=user, municipality=municipality)
+        for m in Membership.objects.for_system(reason=ADMIN_CHECKED)
+        .select_for_update()
+        .filter(user=user, municipality=municipality)
     }
     if not current:
         raise ValidationError(_("This person has no role in the municipality."))
@@ -398,7 +403,9 @@ def member_roles_set(
 def member_remove_all(*, municipality: Municipality, user: User, actor: User) -> None:
     """Take every role the person has in the municipality away (their account stays)."""
     memberships = list(
-        Membership.objects.select_for_update().filter(user=user, municipality=municipality)
+        Membership.objects.for_system(reason=ADMIN_CHECKED)
+        .select_for_update()
+        .filter(user=user, municipality=municipality)
     )
     for membership in memberships:
         if membership.role == Role.ADMIN and _last_admin(membership):
@@ -499,9 +506,9 @@ def record_login(*, user: User, audit_code: str = "core.user.login", action: str
     """
     municipality_ids = sorted(
         set(
-            Membership.objects.filter(user=user, municipality__isnull=False).values_list(
-                "municipality_id", flat=True
-            )
+            Membership.objects.for_self(user)
+            .filter(municipality__isnull=False)
+            .values_list("municipality_id", flat=True)
         )
     )
     for municipality_id in municipality_ids or [None]:
