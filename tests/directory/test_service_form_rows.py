@@ -344,3 +344,36 @@ def test_the_proposal_form_adds_rows_and_picks_languages_too(
     # Nothing is live until the owner approves.
     assert list(service.phones.values_list("number", flat=True)) == ["22 00 00 00"]
     assert not service.languages.exists()
+
+
+def test_the_owner_reads_proposed_languages_and_history_by_name(
+    coordinator, organization, service, org_editor, login
+):
+    data = _edit_data(service, None, [], languages_offered=["pl", "uk"])
+    data.pop("organization")
+    assert (
+        login(org_editor)
+        .post(reverse("directory:service_edit", args=[service.pk]), data)
+        .status_code
+        == 302
+    )
+    change = PendingChange.objects.get()
+    with translation.override("nb"):
+        page = (
+            login(coordinator)
+            .get(reverse("directory:pending_detail", args=[change.pk]))
+            .content.decode()
+        )
+    assert "Polsk; Ukrainsk" in page
+    # Approved, the history names them too.
+    with translation.override("nb"):
+        login(coordinator).post(
+            reverse("directory:pending_detail", args=[change.pk]), {"action": "approve"}
+        )
+        history = (
+            login(coordinator)
+            .get(reverse("directory:service_history", args=[service.pk]))
+            .content.decode()
+        )
+    assert sorted(service.languages.values_list("code", flat=True)) == ["pl", "uk"]
+    assert "Polsk; Ukrainsk" in history
