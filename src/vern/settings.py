@@ -188,7 +188,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # end with the browser session rather than linger for a year.
 CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "vern.public.views.csrf_failure"
+# A forgotten-password link lasts an hour; an invitation's link for choosing the
+# first password lasts VERN_INVITATION_HOURS (core/tokens.py).
 PASSWORD_RESET_TIMEOUT = 60 * 60
+VERN_INVITATION_HOURS = env_int("VERN_INVITATION_HOURS", 72)
+# log_action refuses audit codes that are not registered (audit/codes.py) in
+# development and tests; in production it writes the entry and logs an error.
+VERN_AUDIT_STRICT_CODES = env_bool("VERN_AUDIT_STRICT_CODES", default=DEBUG)
 
 AXES_FAILURE_LIMIT = env_int("VERN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -283,6 +289,12 @@ if not re.fullmatch(r"[1-9][0-9]*/[smhd]", VERN_HSDS_RATE):
 # pass over all services (deletions, late commits) every VERN_SNAPSHOT_FULL_SECONDS.
 VERN_SNAPSHOT_SECONDS = 1.0
 VERN_SNAPSHOT_FULL_SECONDS = 30.0
+
+# How long a stated reason (break-the-glass on a record, or the purpose a
+# reason_required page asks for) lets the person open that record or page.
+VERN_BREAK_GLASS_MINUTES = env_int("VERN_BREAK_GLASS_MINUTES", 30)
+if VERN_BREAK_GLASS_MINUTES < 1:
+    raise ImproperlyConfigured("VERN_BREAK_GLASS_MINUTES must be at least 1")
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "/static/"

@@ -14,3 +14,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Tests change the directory between searches: check on every search.
 VERN_SNAPSHOT_SECONDS = 0
 VERN_SNAPSHOT_FULL_SECONDS = 0
+# A test-only app standing in for apps whose records belong to units and have
+# access lists (tests/kernel_app/): it proves the mechanisms of core/access.py
+# and core/record_access.py before a real app uses them.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.kernel_app"]  # noqa: F405
+VERN_AUDIT_STRICT_CODES = True

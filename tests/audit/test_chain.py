@@ -10,8 +10,8 @@ from vern.audit.services import log_action
 
 def _three(home, admin):
     return [
-        log_action(actor=admin, action="read", code=f"test.entry{i}.read", municipality=home)
-        for i in range(3)
+        log_action(actor=admin, action="read", code="core.membership.read", municipality=home)
+        for _ in range(3)
     ]
 
 
@@ -25,9 +25,34 @@ def test_entries_link_to_the_one_before(home, admin):
 
 def test_secrets_in_detail_are_masked(home, admin):
     entry = log_action(
-        actor=admin, action="update", code="t", municipality=home, detail={"password": "x", "a": 1}
+        actor=admin,
+        action="update",
+        code="core.unit.update",
+        municipality=home,
+        detail={"password": "x", "a": 1},
     )
     assert entry.detail == {"password": "***", "a": 1}
+
+
+def test_secrets_nested_in_detail_are_masked(home, admin):
+    entry = log_action(
+        actor=admin,
+        action="update",
+        code="t",
+        municipality=home,
+        detail={
+            "before": {"api_token": "old-value", "name": "A"},
+            "after": {"settings": {"SMTP_Password": "new-value"}, "name": "B"},
+            "changes": [{"field": "secret_key", "otp_seed": "123456"}, "plain"],
+        },
+    )
+    entry.refresh_from_db()
+    assert entry.detail == {
+        "before": {"api_token": "***", "name": "A"},
+        "after": {"settings": {"SMTP_Password": "***"}, "name": "B"},
+        "changes": [{"field": "secret_key", "otp_seed": "***"}, "plain"],
+    }
+    assert "old-value" not in str(entry.detail) and "123456" not in str(entry.detail)
 
 
 def test_orm_refuses_update_and_delete(home, admin):

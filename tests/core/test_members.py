@@ -19,8 +19,8 @@ def test_admin_invites_a_new_person_who_gets_a_link(
             {
                 "full_name": "Nina Ny",
                 "email": "Nina@Example.test",
-                "role": "case_worker",
-                "unit": unit.pk,
+                "role_case_worker": "on",
+                "unit_case_worker": unit.pk,
             },
         )
     assert response.status_code == 302
@@ -32,14 +32,20 @@ def test_admin_invites_a_new_person_who_gets_a_link(
     )
     assert not membership.user.has_usable_password()
     assert len(mail.outbox) == 1
-    assert "/konto/nytt-passord/" in mail.outbox[0].body
+    assert "/konto/invitasjon/" in mail.outbox[0].body
+    assert "72" in mail.outbox[0].body
 
 
 def test_invite_refuses_a_unit_of_another_municipality(home, other, admin, login):
     foreign = UnitFactory(municipality=other)
     response = login(admin).post(
         reverse("core:member_invite"),
-        {"full_name": "X", "email": "x@example.test", "role": "reader", "unit": foreign.pk},
+        {
+            "full_name": "X",
+            "email": "x@example.test",
+            "role_reader": "on",
+            "unit_reader": foreign.pk,
+        },
     )
     assert response.status_code == 200
     assert not Membership.objects.filter(user__email="x@example.test").exists()
@@ -48,18 +54,21 @@ def test_invite_refuses_a_unit_of_another_municipality(home, other, admin, login
 def test_invite_of_existing_role_is_refused(home, admin, login):
     response = login(admin).post(
         reverse("core:member_invite"),
-        {"full_name": "Admin", "email": admin.email, "role": "admin"},
+        {"full_name": "Admin", "email": admin.email, "role_admin": "on"},
     )
     assert "har allerede" in response.content.decode()
 
 
 def test_role_can_be_changed_and_is_audited(home, admin, login):
     membership = MembershipFactory(municipality=home, role=Role.READER)
-    login(admin).post(reverse("core:member_detail", args=[membership.pk]), {"role": "coordinator"})
-    membership.refresh_from_db()
-    assert membership.role == "coordinator"
-    entry = AuditEntry.objects.get(code="core.membership.update")
-    assert entry.detail["before"]["role"] == "reader"
+    login(admin).post(
+        reverse("core:member_detail", args=[membership.pk]), {"role_coordinator": "on"}
+    )
+    roles = Membership.objects.filter(user=membership.user, municipality=home)
+    assert list(roles.values_list("role", flat=True)) == ["coordinator"]
+    removed = AuditEntry.objects.get(code="core.membership.delete")
+    given = AuditEntry.objects.get(code="core.membership.create")
+    assert (removed.detail["role"], given.detail["role"]) == ("reader", "coordinator")
 
 
 def test_the_last_admin_cannot_be_removed(home, admin, login):
@@ -67,7 +76,7 @@ def test_the_last_admin_cannot_be_removed(home, admin, login):
     client = login(admin)
     client.post(reverse("core:member_remove", args=[own.pk]))
     assert Membership.objects.filter(pk=own.pk).exists()
-    response = client.post(reverse("core:member_detail", args=[own.pk]), {"role": "reader"})
+    response = client.post(reverse("core:member_detail", args=[own.pk]), {"role_reader": "on"})
     assert "minst én administrator" in response.content.decode()
 
 
@@ -85,7 +94,8 @@ def test_non_admin_cannot_see_members(reader, login):
 
 def _invite(client, email, role="reader", full_name="Navn Som Admin Skrev"):
     return client.post(
-        reverse("core:member_invite"), {"full_name": full_name, "email": email, "role": role}
+        reverse("core:member_invite"),
+        {"full_name": full_name, "email": email, f"role_{role}": "on"},
     )
 
 
@@ -128,7 +138,7 @@ def test_the_invited_person_gets_the_role_only_by_accepting_logged_in(
     unit = UnitFactory(municipality=home)
     login(admin).post(
         reverse("core:member_invite"),
-        {"full_name": "X", "email": stranger.email, "role": "reader", "unit": unit.pk},
+        {"full_name": "X", "email": stranger.email, "role_reader": "on", "unit_reader": unit.pk},
     )
     invitation = Invitation.objects.get(user=stranger)
     answer = reverse("account:invitation_answer", args=[invitation.pk])
@@ -223,7 +233,7 @@ def test_an_admin_can_send_an_expired_invitation_again(
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ny@example.test"]
-    link = re.search(r"http://testserver(/konto/nytt-passord/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://testserver(/konto/invitasjon/\S+)", mail.outbox[0].body).group(1)
     browser = Client()
     form_page = browser.get(link, follow=True)
     new = "et-helt-nytt-passord-42"
@@ -314,3 +324,280 @@ def test_the_directory_editor_invitation_reveals_nothing_either(
     )
     assert Membership.objects.filter(user=stranger, municipality=home, role="org_editor")
     assert "Olga Utenfra" in client.get(detail).content.decode()
+
+
+# --- several roles in one form -------------------------------------------------
+
+
+def test_the_invite_form_starts_with_no_role_and_asks_for_one(home, admin, login):
+    client = login(admin)
+    form = client.get(reverse("core:member_invite")).content.decode()
+    assert 'name="role_admin"' in form and "checked" not in form
+    response = client.post(
+        reverse("core:member_invite"), {"full_name": "Uten Rolle", "email": "uten@example.test"}
+    )
+    assert response.status_code == 200
+    assert "Velg minst én rolle." in response.content.decode()
+    assert not Membership.objects.filter(user__email="uten@example.test").exists()
+    assert not AuditEntry.objects.filter(code="core.membership.create").exists()
+
+
+def test_one_invitation_gives_several_roles_each_with_its_unit(
+    home, admin, login, django_capture_on_commit_callbacks
+):
+    school = UnitFactory(municipality=home, name="Heimby skole")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(admin).post(
+            reverse("core:member_invite"),
+            {
+                "full_name": "Siri Skole",
+                "email": "siri@example.test",
+                "role_reader": "on",
+                "role_school_contact": "on",
+                "unit_school_contact": school.pk,
+            },
+        )
+    assert response.status_code == 302
+    roles = Membership.objects.filter(user__email="siri@example.test").order_by("role")
+    assert [(m.role, m.unit) for m in roles] == [("reader", None), ("school_contact", school)]
+    assert len(mail.outbox) == 1
+    assert AuditEntry.objects.filter(code="core.membership.create").count() == 2
+
+
+def test_an_existing_account_gets_one_invitation_per_role_in_one_mail(
+    home, other, admin, login, django_capture_on_commit_callbacks
+):
+    stranger = _stranger(other)
+    with django_capture_on_commit_callbacks(execute=True):
+        login(admin).post(
+            reverse("core:member_invite"),
+            {"full_name": "X", "email": stranger.email, "role_reader": "on", "role_editor": "on"},
+        )
+    assert sorted(Invitation.objects.filter(user=stranger).values_list("role", flat=True)) == [
+        "editor",
+        "reader",
+    ]
+    assert len(mail.outbox) == 1
+    assert "Leser" in mail.outbox[0].body and "Redaktør" in mail.outbox[0].body
+
+
+def test_a_unit_without_its_role_is_refused(home, admin, login):
+    unit = UnitFactory(municipality=home)
+    response = login(admin).post(
+        reverse("core:member_invite"),
+        {"full_name": "X", "email": "x@example.test", "role_reader": "on", "unit_editor": unit.pk},
+    )
+    assert 'id="id_unit_editor_error"' in response.content.decode()
+    assert not Membership.objects.filter(user__email="x@example.test").exists()
+
+
+def test_roles_are_added_removed_and_moved_in_one_form_each_audited(home, admin, login):
+    school = UnitFactory(municipality=home, name="Heimby skole")
+    office = UnitFactory(municipality=home, name="Barnevernet")
+    person = UserFactory(email="pia@example.test", full_name="Pia Person")
+    reader = MembershipFactory(user=person, municipality=home, role=Role.READER)
+    MembershipFactory(user=person, municipality=home, role=Role.EDITOR, unit=school)
+    page = login(admin).get(reverse("core:member_detail", args=[reader.pk])).content.decode()
+    assert 'name="role_reader" id="id_role_reader" checked' in page
+    assert 'name="role_editor" id="id_role_editor" checked' in page
+    response = login(admin).post(
+        reverse("core:member_detail", args=[reader.pk]),
+        {
+            "role_editor": "on",
+            "unit_editor": office.pk,
+            "role_coordinator": "on",
+        },
+    )
+    assert response.status_code == 302
+    roles = Membership.objects.filter(user=person, municipality=home).order_by("role")
+    assert [(m.role, m.unit) for m in roles] == [("coordinator", None), ("editor", office)]
+    changes = AuditEntry.objects.filter(code__startswith="core.membership.").exclude(action="read")
+    assert sorted((e.code, e.detail["user"]) for e in changes) == [
+        ("core.membership.create", person.pk),
+        ("core.membership.delete", person.pk),
+        ("core.membership.update", person.pk),
+    ]
+    moved = changes.get(code="core.membership.update")
+    assert (moved.detail["before"]["unit"], moved.detail["after"]["unit"]) == (school.pk, office.pk)
+
+
+def test_a_refused_change_saves_nothing(home, admin, login):
+    own = Membership.objects.get(user=admin, municipality=home)
+    response = login(admin).post(
+        reverse("core:member_detail", args=[own.pk]), {"role_reader": "on", "role_editor": "on"}
+    )
+    assert "minst én administrator" in response.content.decode()
+    assert list(
+        Membership.objects.filter(user=admin, municipality=home).values_list("role", flat=True)
+    ) == ["admin"]
+    assert not AuditEntry.objects.exclude(action="read").exists()
+
+
+def test_removing_a_person_takes_every_role_here_and_nothing_elsewhere(home, other, admin, login):
+    person = UserFactory(email="to@example.test")
+    first = MembershipFactory(user=person, municipality=home, role=Role.READER)
+    MembershipFactory(user=person, municipality=home, role=Role.EDITOR)
+    MembershipFactory(user=person, municipality=other, role=Role.EDITOR)
+    login(admin).post(reverse("core:member_remove", args=[first.pk]))
+    assert list(Membership.objects.filter(user=person).values_list("municipality", flat=True)) == [
+        other.pk
+    ]
+    assert AuditEntry.objects.filter(code="core.membership.delete").count() == 2
+
+
+# --- what the administrator sees about an account ------------------------------
+
+
+def test_the_member_list_shows_invitation_second_factor_and_last_login(home, admin, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import TOTPDeviceFactory
+
+    waiting = _invited_without_password(home, "venter@example.test").user
+    waiting.invited_at = timezone.now() - timedelta(hours=71)
+    waiting.save()
+    expired = _invited_without_password(home, "utlopt@example.test").user
+    expired.invited_at = timezone.now() - timedelta(hours=73)
+    expired.full_name = "Utløpt Lenke"
+    expired.save()
+    active = UserFactory(email="aktiv@example.test", full_name="Aktiv Bruker")
+    active.last_login = timezone.now()
+    active.save()
+    MembershipFactory(user=active, municipality=home, role=Role.READER)
+    TOTPDeviceFactory(user=active)
+    page = login(admin).get(reverse("core:member_list")).content.decode()
+    rows = {
+        email: page[page.index(email) : page.index("</tr>", page.index(email))]
+        for email in ("venter@example.test", "utlopt@example.test", "aktiv@example.test")
+    }
+    assert "Invitert, har ikke valgt passord" in rows["venter@example.test"]
+    assert "Invitasjonslenken er utløpt" in rows["utlopt@example.test"]
+    assert "Godtatt" in rows["aktiv@example.test"]
+    assert "Satt opp" in rows["aktiv@example.test"]
+    assert "Ikke satt opp" in rows["venter@example.test"]
+    assert "Aldri" in rows["venter@example.test"]
+    assert "Aldri" not in rows["aktiv@example.test"]
+
+
+def _link_in_mail(pattern):
+    return re.search(rf"http://testserver({pattern}\S+)", mail.outbox[-1].body).group(1)
+
+
+def _later(monkeypatch, hours):
+    """Move the clock of both token generators ``hours`` on."""
+    from datetime import datetime, timedelta
+
+    from django.contrib.auth.tokens import PasswordResetTokenGenerator
+
+    later = datetime.now() + timedelta(hours=hours)
+    monkeypatch.setattr(PasswordResetTokenGenerator, "_now", lambda self: later)
+
+
+def _link_works(link) -> bool:
+    page = Client().get(link, follow=True).content.decode()
+    return 'name="new_password1"' in page
+
+
+def test_the_invitation_link_lasts_72_hours_and_the_reset_link_one(
+    home, admin, login, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(login(admin), "ny@example.test")
+    invitation = _link_in_mail("/konto/invitasjon/")
+    Client().post(reverse("account:password_reset"), {"email": "ny@example.test"})
+    reset = _link_in_mail("/konto/nytt-passord/")
+    _later(monkeypatch, 2)
+    assert _link_works(invitation)
+    assert not _link_works(reset)
+    _later(monkeypatch, 71)
+    assert _link_works(invitation)
+    _later(monkeypatch, 73)
+    assert not _link_works(invitation)
+    page = Client().get(invitation, follow=True).content.decode()
+    assert "mer enn 72 timer gammel" in page
+
+
+def test_the_invitation_lifetime_is_a_setting_and_tokens_do_not_cross(
+    home, admin, login, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    settings.VERN_INVITATION_HOURS = 24
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(login(admin), "ny@example.test")
+    invitation = _link_in_mail("/konto/invitasjon/")
+    Client().post(reverse("account:password_reset"), {"email": "ny@example.test"})
+    reset = _link_in_mail("/konto/nytt-passord/")
+    # A reset token is no invitation token, nor the other way round.
+    assert not _link_works(reset.replace("/konto/nytt-passord/", "/konto/invitasjon/"))
+    assert not _link_works(invitation.replace("/konto/invitasjon/", "/konto/nytt-passord/"))
+    _later(monkeypatch, 23)
+    assert _link_works(invitation)
+    _later(monkeypatch, 25)
+    assert not _link_works(invitation)
+
+
+# --- resetting a lost second factor --------------------------------------------
+
+
+def test_an_admin_resets_a_lost_second_factor_and_the_person_enrols_again(home, admin, login):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    person = UserFactory(email="mistet@example.test", full_name="Mistet Telefon")
+    membership = MembershipFactory(user=person, municipality=home, role=Role.READER)
+    their_session = login(person)  # a verified session, with a device
+    assert their_session.get(reverse("core:dashboard")).status_code == 200
+    client = login(admin)
+    detail = client.get(reverse("core:member_detail", args=[membership.pk])).content.decode()
+    reset = reverse("core:member_otp_reset", args=[membership.pk])
+    assert reset in detail
+    assert client.get(reset).status_code == 200
+    assert TOTPDevice.objects.filter(user=person).exists()  # not without the POST
+    response = client.post(reset)
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=person).exists()
+    entry = AuditEntry.objects.get(code="core.user.otp_reset")
+    assert (entry.actor, entry.municipality, entry.detail) == (
+        admin,
+        home,
+        {"user": person.pk, "devices": 1},
+    )
+    # Their open session has lost its second factor; at the next login they enrol.
+    assert their_session.get(reverse("core:dashboard"))["Location"] == reverse("account:otp")
+    fresh = Client()
+    fresh.post(
+        reverse("account:login"), {"username": person.email, "password": "riktig-passord-123"}
+    )
+    assert "<svg" in fresh.get(reverse("account:otp")).content.decode()
+
+
+def test_no_second_factor_reset_for_another_municipality_or_oneself(
+    home, other, admin, outsider, login
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = login(admin)  # gives admin a device
+    theirs = Membership.objects.get(user=outsider)
+    login(outsider)
+    assert client.get(reverse("core:member_otp_reset", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("core:member_otp_reset", args=[theirs.pk])).status_code == 404
+    own = Membership.objects.get(user=admin)
+    page = client.get(reverse("core:member_otp_reset", args=[own.pk])).content.decode()
+    assert "Be en annen administrator" in page
+    client.post(reverse("core:member_otp_reset", args=[own.pk]))
+    assert TOTPDevice.objects.filter(user__in=[admin, outsider]).count() == 2
+    assert not AuditEntry.objects.filter(code="core.user.otp_reset").exists()
+
+
+def test_the_second_factor_prompt_shows_no_staff_menu(home, admin, login):
+    client = Client()
+    client.post(
+        reverse("account:login"), {"username": admin.email, "password": "riktig-passord-123"}
+    )
+    prompt = client.get(reverse("account:otp")).content.decode()
+    assert "Hovedmeny" not in prompt
+    assert reverse("core:member_list") not in prompt
+    assert "Logg ut" in prompt
+    assert (
+        reverse("core:member_list") in login(admin).get(reverse("core:dashboard")).content.decode()
+    )

@@ -73,8 +73,8 @@ def _payloads(organization, service, round_, *, seen_version):
         new_organization_description="Ny organisasjon.",
     )
     if seen_version:
-        version = Service.objects.get(pk=service.pk).updated_at.isoformat()
-        plain["seen_version"] = with_new_org["seen_version"] = version
+        # Both opened the entry as it is now (the version alone decides).
+        plain["version"] = with_new_org["version"] = Service.objects.get(pk=service.pk).version
     return [plain, with_new_org]
 
 
@@ -97,7 +97,7 @@ def test_the_loser_of_a_race_is_told_someone_else_saved(race):
         responses = run_round(clients, url, payloads)
         assert sorted(r.status_code for r in responses) == [200, 302]
         loser = next(r for r in responses if r.status_code == 200)
-        assert "Noen andre lagret oppføringen" in loser.content.decode()
+        assert "Noen andre lagret mens du redigerte" in loser.content.decode()
         saved = Service.objects.get(pk=service.pk).name
         winner = responses.index(next(r for r in responses if r.status_code == 302))
         assert saved == payloads[winner]["name"]

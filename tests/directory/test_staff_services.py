@@ -141,7 +141,9 @@ def test_bad_input_shows_field_errors_and_saves_nothing(home, coordinator, organ
     assert response.context["phones"].forms[0].errors["number"]
     assert response.context["schedules"].forms[0].errors["closes_at"]
     assert (Service.objects.count(), Organization.objects.count(), Phone.objects.count()) == before
-    assert 'class="ds-alert" data-color="danger" role="alert"' in response.content.decode()
+    html = response.content.decode()
+    assert 'class="ds-error-summary' in html  # the summary at the top, linking each field
+    assert 'href="#id_phones-0-number"' in html and 'href="#id_schedules-0-closes_at"' in html
 
 
 def test_a_failure_in_the_service_layer_rolls_back_the_new_organisation(

@@ -6,7 +6,7 @@ One builder per kind of object; register the URL names that show it.
 from __future__ import annotations
 
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
-from tests.security.staff_urls import builds
+from tests.security.staff_urls import builds, builds_in_unit
 from vern.audit.services import log_action
 from vern.core.models import Role
 
@@ -16,7 +16,7 @@ def unit(municipality):
     return {"pk": UnitFactory(municipality=municipality).pk}
 
 
-@builds("core:member_detail", "core:member_remove")
+@builds("core:member_detail", "core:member_remove", "core:member_otp_reset")
 def membership(municipality):
     return {"pk": MembershipFactory(municipality=municipality, role=Role.READER).pk}
 
@@ -42,7 +42,9 @@ def invitation(municipality):
 
 @builds("audit:entry_detail")
 def audit_entry(municipality):
-    entry = log_action(actor=None, action="read", code="test.read", municipality=municipality)
+    entry = log_action(
+        actor=None, action="read", code="core.membership.read", municipality=municipality
+    )
     return {"pk": entry.pk}
 
 
@@ -77,11 +79,75 @@ def plan_measure(municipality):
     return {"pk": PlanMeasureFactory(plan=_plan(municipality)).pk}
 
 
-@builds("plans:review_detail")
+@builds("plans:review_detail", "plans:review_edit")
 def review(municipality):
     from tests.plans.factories import ReviewFactory
 
     return {"pk": ReviewFactory(plan=_plan(municipality)).pk}
+
+
+def _plan_measure(municipality):
+    from tests.plans.factories import PlanMeasureFactory
+
+    return PlanMeasureFactory(plan=_plan(municipality))
+
+
+@builds("plans:milestone_edit", "plans:milestone_delete")
+def milestone(municipality):
+    from datetime import date
+
+    from vern.plans.models import Milestone
+
+    milestone = Milestone.objects.create(
+        plan_measure=_plan_measure(municipality), title="Kurs holdt", due_on=date(2026, 9, 1)
+    )
+    return {"pk": milestone.pk}
+
+
+def _indicator(municipality):
+    from vern.plans.models import Indicator
+
+    return Indicator.objects.create(
+        plan_measure=_plan_measure(municipality), name="Ansatte med kurs", target=80
+    )
+
+
+@builds("plans:indicator_edit", "plans:indicator_delete")
+def indicator(municipality):
+    return {"pk": _indicator(municipality).pk}
+
+
+@builds("plans:measurement_edit", "plans:measurement_delete")
+def measurement(municipality):
+    from datetime import date
+
+    from vern.plans.models import Measurement
+
+    measurement = Measurement.objects.create(
+        indicator=_indicator(municipality), measured_on=date(2026, 6, 1), value=40
+    )
+    return {"pk": measurement.pk}
+
+
+@builds("plans:note_edit", "plans:note_delete")
+def progress_note(municipality):
+    from vern.plans.models import ProgressNote
+
+    note = ProgressNote.objects.create(
+        plan_measure=_plan_measure(municipality), author=UserFactory(), text="Godt i gang."
+    )
+    return {"pk": note.pk}
+
+
+@builds("plans:coverage_delete")
+def coverage_note(municipality):
+    from tests.plans.factories import catalogue
+    from vern.plans.models import CoverageNote
+
+    note = CoverageNote.objects.create(
+        plan=_plan(municipality), measure=catalogue("F3"), coverage="none", reason="Senere"
+    )
+    return {"pk": note.pk}
 
 
 def _service(municipality):
@@ -152,3 +218,53 @@ def directory_error_report(municipality):
     from vern.directory.models import ErrorReport
 
     return {"pk": ErrorReport.objects.create(service=_service(municipality), message="Feil").pk}
+
+
+# Access-listed records of the test app (tests/kernel_app/), the only ones so far.
+
+
+def _case(municipality, unit=None, users=()):
+    from tests.kernel_app.models import Case
+    from vern.core.models import RecordAccess
+
+    case = Case.objects.create(
+        municipality=municipality,
+        unit=unit or UnitFactory(municipality=municipality),
+        title="Sak",
+    )
+    for user in users:
+        RecordAccess.objects.create(
+            municipality=municipality,
+            record_type="kernel_app.case",
+            record_id=str(case.pk),
+            user=user,
+            kind=RecordAccess.Kind.MEMBER,
+        )
+    return case
+
+
+@builds("core:record_openers")
+def record_openers(municipality):
+    return {"record_type": "kernel_app.case", "record_id": _case(municipality).pk}
+
+
+@builds_in_unit("core:record_openers")
+def record_openers_in_unit(municipality, unit, users=()):
+    case = _case(municipality, unit, users)
+    return {"record_type": "kernel_app.case", "record_id": case.pk}
+
+
+@builds(
+    "kernel:case_detail",
+    "kernel:case_summary",
+    "kernel:case_contacts",
+    "kernel_mistakes:forgot_unit_scope",
+    "kernel_mistakes:forgot_access_check",
+)
+def kernel_case(municipality):
+    return {"pk": _case(municipality).pk}
+
+
+@builds_in_unit("kernel:case_detail", "kernel:case_summary", "kernel:case_contacts")
+def kernel_case_in_unit(municipality, unit, users=()):
+    return {"pk": _case(municipality, unit, users).pk}

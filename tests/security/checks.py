@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.security import builders  # noqa: F401  (registers the builders)
-from tests.security.staff_urls import OBJECT_BUILDERS, staff_urls
+from tests.security.staff_urls import OBJECT_BUILDERS, UNIT_BUILDERS, staff_urls
 from vern.audit.models import AuditEntry
 
 
@@ -69,8 +69,10 @@ def audit_problems(*, owner, owner_client: Client, urlconf=None) -> list[str]:
         if response.status_code != 200:
             problems.append(f"{url.name}: got {response.status_code}, not 200")
             continue
+        # The view's read entry (staff_view's, or one the view wrote itself, such
+        # as the audit log's search entry) names the kind of record read.
         written = AuditEntry.objects.filter(
-            id__gt=before, action="read", code=f"{label}.read", municipality=owner
+            id__gt=before, action="read", object_type=label, municipality=owner
         )
         if not written.exists():
             problems.append(f"{url.name}: shows {label} but wrote no audit read entry")
@@ -149,4 +151,57 @@ def cache_problems(*, owner, owner_client: Client, urlconf=None) -> list[str]:
             problems.append(
                 f"{url.name}: Cache-Control is {response.get('Cache-Control')!r}, not no-store"
             )
+    return problems
+
+
+def unit_problems(*, owner, login, urlconf=None) -> list[str]:
+    """Every ``unit_scoped`` staff URL with an id: a person holding the view's
+    roles for the record's unit opens it; the same roles held for another unit
+    of the municipality get 404.
+
+    Both people are put on the record's access list (if it has one), so only
+    the unit can keep the second out. A view that needs a stated reason gets
+    one in both sessions first.
+    """
+    from tests.factories import MembershipFactory, UnitFactory, UserFactory
+    from vern.core.models import MUNICIPAL_ROLES
+    from vern.core.record_access import SESSION_REASONS
+
+    problems: list[str] = []
+    for url in staff_urls(urlconf):
+        if not url.params or not getattr(url.callback, "vern_unit_scoped", False):
+            continue
+        builder = UNIT_BUILDERS.get(url.name)
+        if builder is None:
+            problems.append(
+                f"{url.name} ({url.route}) is unit_scoped but has no unit builder "
+                "(builds_in_unit) in tests/security/builders.py"
+            )
+            continue
+        roles = url.callback.vern_roles & MUNICIPAL_ROLES
+        ours_unit, theirs_unit = UnitFactory(municipality=owner), UnitFactory(municipality=owner)
+        people = {}
+        for name, unit in (("ours", ours_unit), ("theirs", theirs_unit)):
+            user = UserFactory()
+            for role in roles:
+                MembershipFactory(user=user, municipality=owner, role=role, unit=unit)
+            people[name] = user
+        kwargs = builder(owner, ours_unit, users=list(people.values()))
+        path = reverse(url.name, kwargs=kwargs, urlconf=urlconf)
+        for name, user in people.items():
+            client = login(user)
+            if getattr(url.callback, "vern_reason_required", False):
+                session = client.session
+                session[SESSION_REASONS] = {
+                    f"page:{path}": {
+                        "reason": "Kontroll av enhetstilgang",
+                        "until": "9999-12-31T00:00:00+00:00",
+                    }
+                }
+                session.save()
+            status = client.get(path).status_code
+            expected = 200 if name == "ours" else 404
+            if status != expected:
+                whose = "its own unit" if name == "ours" else "another unit"
+                problems.append(f"{url.name}: {whose} got {status}, not {expected}")
     return problems

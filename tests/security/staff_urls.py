@@ -70,3 +70,19 @@ def builds(*names: str) -> Callable[[Builder], Builder]:
         return builder
 
     return register
+
+
+# Unit builders make one object of the given municipality in the given unit,
+# put ``users`` on its access list if it has one, and return the URL kwargs.
+# Every staff URL of a ``unit_scoped`` view with an id needs one.
+UnitBuilder = Callable[..., dict[str, Any]]
+UNIT_BUILDERS: dict[str, UnitBuilder] = {}
+
+
+def builds_in_unit(*names: str) -> Callable[[UnitBuilder], UnitBuilder]:
+    def register(builder: UnitBuilder) -> UnitBuilder:
+        for name in names:
+            UNIT_BUILDERS[name] = builder
+        return builder
+
+    return register

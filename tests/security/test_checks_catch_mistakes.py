@@ -42,3 +42,12 @@ def test_records_shown_to_an_organisation_editor_without_organisation_are_report
     settings.ROOT_URLCONF = "tests.security.leaky_urls"
     problems = shut_out_problems(owner=home, client=login(orgless_editor))
     assert problems == ["leaky: shows the municipality's records"]
+
+
+def test_a_unit_scoped_view_that_does_not_narrow_is_reported(home, login, settings):
+    from tests.security.checks import unit_problems
+
+    settings.ROOT_URLCONF = "tests.kernel_app.broken_urls"
+    assert unit_problems(owner=home, login=login) == [
+        "kernel:case_summary: another unit got 200, not 404"
+    ]

@@ -1,6 +1,11 @@
 """Shared tenancy test: every staff page with an object id answers 404 to another municipality."""
 
-from tests.security.checks import shut_out_problems, tenancy_problems, undeclared_views
+from tests.security.checks import (
+    shut_out_problems,
+    tenancy_problems,
+    undeclared_views,
+    unit_problems,
+)
 from tests.security.staff_urls import staff_urls
 
 
@@ -24,3 +29,8 @@ def test_an_organisation_editor_without_organisation_sees_nothing(home, orgless_
     """The "outsider with no organisation": the organisation editor role of the
     municipality, but no organisation (removed, or dropped by an import)."""
     assert shut_out_problems(owner=home, client=login(orgless_editor)) == []
+
+
+def test_unit_scoped_views_answer_404_to_another_unit(home, login):
+    """Every unit_scoped page with an id: its unit's people open it, another unit's get 404."""
+    assert unit_problems(owner=home, login=login) == []

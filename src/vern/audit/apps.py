@@ -8,7 +8,11 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
+        from vern.audit import codes
         from vern.core import shell
+
+        # Every app's audit_codes.py: the labels of the codes it writes.
+        codes.autodiscover()
         from vern.core.models import Role
 
         shell.register_nav(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from vern.audit import signing
 from vern.audit.models import GENESIS_HASH, AuditEntry
+from vern.core.versioning import Saved
 
 
 @dataclass(frozen=True)
@@ -87,22 +88,63 @@ def audit_entries_for_admin(
     municipality,
     action: str = "",
     code: str = "",
-    actor_id: int | None = None,
+    person: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEntry]:
-    """The entries of one municipality that an admin may browse, newest first."""
+    """The entries of one municipality that an admin may browse, newest first.
+
+    ``person`` finds entries made by anyone whose name or e-mail address
+    contains it. Logins are in the log of every municipality the person
+    belonged to when they logged in (``core.services.record_login``).
+    """
     entries = AuditEntry.objects.for_user(user, municipality=municipality).select_related(
         "actor", "municipality"
     )
     if action:
         entries = entries.filter(action=action)
     if code:
-        entries = entries.filter(code__icontains=code)
-    if actor_id:
-        entries = entries.filter(actor_id=actor_id)
+        entries = entries.filter(code=code)
+    if person:
+        entries = entries.filter(
+            Q(actor__full_name__icontains=person) | Q(actor__email__icontains=person)
+        )
     if date_from:
         entries = entries.filter(created_at__date__gte=date_from)
     if date_to:
         entries = entries.filter(created_at__date__lte=date_to)
     return entries.order_by("-id")
+
+
+def saves_after(*, object_type: str, object_id, version: int, limit: int = 50) -> list[Saved]:
+    """The saves of one versioned record after ``version``, from its audit entries.
+
+    A write service of a ``VersionedRecord`` logs the version it saved in the
+    entry's detail (``{"fields": [...], "version": n}``); this reads them back
+    for ``versioning.check_version``, which names who changed a field and when.
+    Only the newest ``limit`` entries of the record are read.
+    """
+    entries = (
+        AuditEntry.objects.filter(
+            object_type=object_type,
+            object_id=str(object_id),
+            action__in=[AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE],
+        )
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )
+    saves = []
+    for entry in entries:
+        saved = entry.detail.get("version")
+        if not isinstance(saved, int) or saved <= version:
+            continue
+        actor = entry.actor
+        saves.append(
+            Saved(
+                version=saved,
+                by=(actor.full_name or actor.email) if actor else "",
+                at=entry.created_at,
+                fields=frozenset(entry.detail.get("fields") or ()),
+            )
+        )
+    return saves

@@ -8,26 +8,40 @@ together or not at all.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from vern.audit import signing
+from vern.audit import codes, signing
 from vern.audit.models import GENESIS_HASH, AuditEntry
 
 # Any constant works; it only has to be the same for every writer.
 _PG_CHAIN_LOCK = 7_301_994
 
+logger = logging.getLogger(__name__)
+
 _MASKED_KEYS = {"password", "token", "secret", "otp", "key"}
 
 
-def _mask(detail: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: "***" if any(word in key.lower() for word in _MASKED_KEYS) else value
-        for key, value in detail.items()
-    }
+def _secret_key(key: Any) -> bool:
+    return isinstance(key, str) and any(word in key.lower() for word in _MASKED_KEYS)
+
+
+def _mask(value: Any) -> Any:
+    """The value with every secret-looking key's value replaced, at any depth.
+
+    Dicts are masked inside lists, tuples and other dicts too (a ``before`` and
+    ``after`` of a change, a list of changed fields), so nesting hides nothing.
+    """
+    if isinstance(value, dict):
+        return {key: "***" if _secret_key(key) else _mask(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mask(inner) for inner in value]
+    return value
 
 
 def log_action(
@@ -47,7 +61,17 @@ def log_action(
     ``target`` fills object type, id and municipality from a model instance.
     Writers are serialised (an advisory lock on PostgreSQL, IMMEDIATE
     transactions on SQLite) so each entry links to the one before it.
+
+    ``code`` must be registered (``audit/codes.py``): with
+    ``VERN_AUDIT_STRICT_CODES`` on an unregistered code raises
+    ``UnknownCodeError``; otherwise the entry is written and an error logged.
     """
+    if not codes.is_registered(code):
+        if getattr(settings, "VERN_AUDIT_STRICT_CODES", False):
+            raise codes.UnknownCodeError(
+                f"The audit code {code!r} is not registered: add it to the app's audit_codes.py"
+            )
+        logger.error("Unregistered audit code %r written", code)
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or target.pk

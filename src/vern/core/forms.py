@@ -47,7 +47,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, which also reaches invited people without a password yet.
 
     Django sends nothing to an account without a usable password. An invited
-    person who never chose one (the invitation link lasts an hour) must be
+    person who never chose one (the invitation link lasts VERN_INVITATION_HOURS) must be
     able to get a new link here; the page answers the same whether or not the
     address is known.
     """
@@ -86,25 +86,67 @@ class UnitForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
 
 
-class _UnitChoiceMixin:
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+class RolesFormMixin:
+    """A checkbox per role and, beside it, the role's unit (optional).
+
+    No role is ticked in advance: the administrator chooses. ``cleaned_data``
+    gets ``roles``, a dict of each ticked role to its unit or ``None``.
+    """
+
+    def _add_role_fields(self, units, current: dict | None = None) -> None:
+        current = current or {}
+        for value, label in ROLE_CHOICES:
+            self.fields[f"role_{value}"] = forms.BooleanField(
+                label=label, required=False, initial=value in current
+            )
+            unit = forms.ModelChoiceField(
+                label=_("Unit for the role %(role)s") % {"role": label},
+                queryset=units,
+                required=False,
+                empty_label=_("No unit"),
+                initial=getattr(current.get(value), "pk", None),
+            )
+            self.fields[f"unit_{value}"] = unit
+
+    def role_rows(self):
+        return [(self[f"role_{value}"], self[f"unit_{value}"]) for value, _label in ROLE_CHOICES]
+
+    def clean(self):
+        data = super().clean()
+        roles = {}
+        for value, label in ROLE_CHOICES:
+            unit = data.get(f"unit_{value}")
+            if data.get(f"role_{value}"):
+                roles[value] = unit
+            elif unit is not None:
+                self.add_error(
+                    f"unit_{value}",
+                    _("Tick the role %(role)s as well, or choose no unit.") % {"role": label},
+                )
+        if not roles:
+            self.add_error(None, self.no_role_message)
+        data["roles"] = roles
+        return data
+
+    no_role_message = _("Choose at least one role.")
 
 
 @single_line_inputs
-class MemberInviteForm(_UnitChoiceMixin, forms.Form):
+class MemberInviteForm(RolesFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
-    unit = forms.ModelChoiceField(
-        label=_("Unit (optional)"), queryset=Unit.objects.none(), required=False
-    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_role_fields(units)
 
 
-@single_line_inputs
-class MembershipForm(_UnitChoiceMixin, forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
-    unit = forms.ModelChoiceField(
-        label=_("Unit (optional)"), queryset=Unit.objects.none(), required=False
+class MemberRolesForm(RolesFormMixin, forms.Form):
+    no_role_message = _(
+        "Choose at least one role. To take away all of this person's access, use "
+        "“Remove from the municipality”."
     )
+
+    def __init__(self, *args, units, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_role_fields(units, current)

@@ -1,9 +1,13 @@
 """Resolve the tenant once per request.
 
 Sets ``request.municipality`` (the active municipality: the one chosen in the
-session if the user is still a member there, else the first membership) and
-``request.roles`` (the user's roles in it). A visitor without a session cookie
-costs no query.
+session if the user is still a member there, else the first membership),
+``request.roles`` (the user's roles in it, whether held for the whole
+municipality or for one unit of it) and ``request.role_units`` (for each of
+those roles, ``None`` when held for the whole municipality, else the ids of the
+units it is held for). ``staff_view`` decides from ``role_units`` which roles
+count for a view (``core/access.py``). A visitor without a session cookie costs
+no query.
 """
 
 from __future__ import annotations
@@ -19,19 +23,29 @@ SESSION_KEY = "vern_municipality"
 def _resolve(request) -> tuple:
     user = request.user
     if not user.is_authenticated:
-        return None, frozenset()
+        return None, {}
     memberships = list(Membership.objects.filter(user=user).select_related("municipality"))
-    national = frozenset(m.role for m in memberships if m.municipality_id is None)
+    # The national role has no municipality and no unit.
+    role_units: dict[str, frozenset[int] | None] = {
+        m.role: None for m in memberships if m.municipality_id is None
+    }
     memberships = [m for m in memberships if m.municipality_id is not None]
     if not memberships:
-        return None, national
+        return None, role_units
     chosen = request.session.get(SESSION_KEY)
     municipality = next(
         (m.municipality for m in memberships if m.municipality_id == chosen),
         memberships[0].municipality,
     )
-    roles = frozenset(m.role for m in memberships if m.municipality_id == municipality.pk)
-    return municipality, roles | national
+    for m in memberships:
+        if m.municipality_id != municipality.pk:
+            continue
+        held = role_units.get(m.role, frozenset())
+        if m.unit_id is None or held is None:
+            role_units[m.role] = None  # the whole municipality
+        else:
+            role_units[m.role] = held | {m.unit_id}
+    return municipality, role_units
 
 
 class TenantMiddleware:
@@ -39,7 +53,8 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.municipality, request.roles = _resolve(request)
+        request.municipality, request.role_units = _resolve(request)
+        request.roles = frozenset(request.role_units)
         return self.get_response(request)
 
 

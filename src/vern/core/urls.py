@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vern.core.views import members, notifications, staff, units
+from vern.core.views import access, members, notifications, staff, units
 
 app_name = "core"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("brukere/<int:pk>/", members.member_detail, name="member_detail"),
     path("brukere/<int:pk>/fjern/", members.member_remove, name="member_remove"),
     path("brukere/<int:pk>/send-invitasjon/", members.member_reinvite, name="member_reinvite"),
+    path("brukere/<int:pk>/tofaktor/", members.member_otp_reset, name="member_otp_reset"),
     path(
         "brukere/invitasjoner/<int:pk>/trekk-tilbake/",
         members.invitation_withdraw,
@@ -22,4 +23,10 @@ urlpatterns = [
     ),
     path("varsler/", notifications.notification_list, name="notification_list"),
     path("varsler/lest/", notifications.notification_read, name="notification_read"),
+    path("tilgang/grunn/", access.state_reason, name="state_reason"),
+    path(
+        "tilgang/<str:record_type>/<str:record_id>/apnet-av/",
+        access.record_openers,
+        name="record_openers",
+    ),
 ]

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from vern.core import versioning
 from vern.core.models import Membership, Municipality, Role, User
 from vern.core.validators import single_line_inputs
 from vern.directory.languages import language_choices
@@ -21,7 +22,7 @@ from vern.directory.models import (
     TaxonomyTerm,
 )
 from vern.directory.models.services import phone_validator
-from vern.directory.services import PROPOSABLE_FIELDS, ServiceRelated
+from vern.directory.services import PROPOSABLE_FIELDS, ServiceRelated, version_values
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 CHECKS = forms.CheckboxSelectMultiple
@@ -70,8 +71,6 @@ class ServiceForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
-    # The entry's updated_at when the form was opened, to notice a save in between.
-    seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
     target_groups = TermChoiceField(
         label=_("Target groups"), queryset=TaxonomyTerm.objects.none(), required=False
     )
@@ -224,7 +223,6 @@ class ServiceForm(forms.ModelForm):
             self.fields[name].required = False
         existing = not service._state.adding
         if existing:
-            self.initial.setdefault("seen_version", service.updated_at.isoformat())
             terms = list(service.terms.all())
             self.initial.setdefault(
                 "target_groups", [t.pk for t in terms if t.taxonomy.code == "target_group"]
@@ -267,6 +265,9 @@ class ServiceForm(forms.ModelForm):
             del self.fields["is_national"]
         if municipality is None and service.owner_id is None:
             del self.fields["areas"]
+        if existing and mode != "propose":
+            # The version opened and what it showed, to notice a save in between.
+            versioning.add_version_fields(self, version_values(service))
         if mode == "propose":
             for name in list(self.fields):
                 if name in (

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vern.core import versioning
 from vern.core.models import Unit, User
 from vern.core.validators import single_line_inputs
 from vern.plans.models import Area, CoverageNote, Measure, Plan, PlanMeasure, Review
-from vern.plans.services import PLAN_TEXT_FIELDS
+from vern.plans.services import PLAN_TEXT_FIELDS, plan_measure_values, review_item_problems
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -133,6 +134,9 @@ class PlanMeasureForm(forms.ModelForm):
             memberships__municipality=municipality, is_active=True
         ).distinct()
         self.fields["budget_nok"].widget.attrs.update({"inputmode": "numeric", "min": 0})
+        if not self.instance._state.adding:
+            # The version opened and what it showed, to notice a save in between.
+            versioning.add_version_fields(self, plan_measure_values(self.instance))
 
 
 @single_line_inputs
@@ -199,3 +203,95 @@ class ReviewForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+
+
+@single_line_inputs
+class MilestoneEditForm(MilestoneForm):
+    done_on = forms.DateField(
+        label=_("Done on"),
+        widget=DATE,
+        required=False,
+        help_text=_("Leave empty while the milestone is not reached."),
+    )
+
+
+@single_line_inputs
+class MeasurementEditForm(forms.Form):
+    measured_on = forms.DateField(label=_("Date"), widget=DATE)
+    value = forms.DecimalField(label=_("Value"), max_digits=12, decimal_places=2)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+def review_prefill(plan_measure: PlanMeasure, *, today) -> dict:
+    """The answer a review starts from, read off the measure's recorded status.
+
+    Started unless the status is "not started". Carried out as planned while
+    the measure is not started (and not yet due to start), in progress or
+    done, and not overdue; paused and dropped measures are not. "Why" starts
+    as the status's own reason.
+    """
+    Status = PlanMeasure.Status
+    late_start = (
+        plan_measure.status == Status.NOT_STARTED
+        and plan_measure.start_on is not None
+        and plan_measure.start_on < today
+    )
+    overdue = (
+        plan_measure.is_open
+        and plan_measure.due_on is not None
+        and plan_measure.due_on < today
+        and plan_measure.status != Status.DONE
+    )
+    return {
+        "started": plan_measure.status != Status.NOT_STARTED,
+        "as_planned": plan_measure.status not in PlanMeasure.NEEDS_REASON
+        and not late_start
+        and not overdue,
+        "not_done": "",
+        "why": plan_measure.status_reason
+        if plan_measure.status in PlanMeasure.NEEDS_REASON
+        else "",
+    }
+
+
+class ReviewItemForm(forms.Form):
+    """One measure's answer in a review; the rule is ``services.review_item_problems``."""
+
+    started = forms.BooleanField(label=_("Started"), required=False)
+    as_planned = forms.BooleanField(label=_("Carried out as planned"), required=False)
+    not_done = forms.CharField(
+        label=_("What was not done"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    why = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, plan_measure: PlanMeasure, saved=None, **kwargs):
+        kwargs.setdefault("prefix", f"item-{plan_measure.pk}")
+        super().__init__(*args, **kwargs)
+        self.plan_measure = plan_measure
+        self.saved = saved
+        measure = plan_measure.measure
+        # The error summary names the measure before the field's own label.
+        self.summary_prefix = f"{measure.code} {measure.title}" if measure.code else measure.title
+        for name in ("started", "as_planned"):
+            self.fields[name].widget.attrs["class"] = "ds-input"
+
+    def clean(self):
+        data = super().clean()
+        values = {
+            "started": data.get("started", False),
+            "as_planned": data.get("as_planned", False),
+            "not_done": data.get("not_done", ""),
+            "why": data.get("why", ""),
+        }
+        check_status = self.saved is None or (self.saved.started, self.saved.as_planned) != (
+            values["started"],
+            values["as_planned"],
+        )
+        for name, message in review_item_problems(
+            plan_measure=self.plan_measure, check_status=check_status, **values
+        ).items():
+            self.add_error(name, message)
+        return data
+
+    def answer(self) -> dict:
+        return {"plan_measure": self.plan_measure, **self.cleaned_data}

@@ -137,6 +137,7 @@ class CoverageRow:
     reason: str
     plan_measures: list[PlanMeasure]
     recorded: bool
+    note_id: int | None = None  # the recorded coverage, which can be removed
 
 
 def _coverage(level: str, used: bool, note: str | None) -> str:
@@ -170,6 +171,7 @@ def coverage_for_plan(plan: Plan) -> dict[str, list[CoverageRow]]:
                 reason=note.reason if note else "",
                 plan_measures=used.get(measure.pk, []),
                 recorded=note is not None,
+                note_id=note.pk if note else None,
             )
         )
     return rows

@@ -13,7 +13,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from vern.audit.selectors import saves_after
 from vern.audit.services import audited_transaction, log_action
+from vern.core import versioning
 from vern.core.models import Municipality, User
 from vern.plans.models import (
     CoverageNote,
@@ -268,8 +270,37 @@ def plan_measure_add(*, plan: Plan, actor: User, measure: Measure, **fields) -> 
     return plan_measure
 
 
+def plan_measure_values(plan_measure: PlanMeasure) -> dict[str, versioning.Value]:
+    """What the measure's edit form shows, for telling a person what changed."""
+    return versioning.field_values(plan_measure, PLAN_MEASURE_FIELDS)
+
+
 @audited_transaction
-def plan_measure_update(*, plan_measure: PlanMeasure, actor: User, **fields) -> PlanMeasure:
+def plan_measure_update(
+    *,
+    plan_measure: PlanMeasure,
+    actor: User,
+    seen_version: int | None = None,
+    seen_values: str = "",
+    **fields,
+) -> PlanMeasure:
+    """Save the measure's owner, dates, budget and status.
+
+    ``seen_version`` is the version the person opened (``seen_values`` the
+    signed values they were shown): if someone saved the measure since,
+    nothing is saved and ``versioning.StaleVersion`` says what changed.
+    """
+    # The audit chain's lock is held (audited_transaction); now the row.
+    current = PlanMeasure.objects.select_for_update().get(pk=plan_measure.pk)
+    versioning.check_version(
+        current,
+        seen_version=seen_version,
+        seen_values=seen_values,
+        values=plan_measure_values,
+        history=lambda version: saves_after(
+            object_type="plans.planmeasure", object_id=plan_measure.pk, version=version
+        ),
+    )
     changed = []
     for name, value in fields.items():
         if name not in PLAN_MEASURE_FIELDS:
@@ -279,15 +310,20 @@ def plan_measure_update(*, plan_measure: PlanMeasure, actor: User, **fields) -> 
             changed.append(name)
     if "due_on" in changed:
         plan_measure.reminded_at = None  # a new deadline deserves a new reminder
+    else:
+        # What ``vern tick`` claimed since the measure was read stays claimed.
+        plan_measure.reminded_at = current.reminded_at
     plan_measure.full_clean()
     _check_people(plan_measure)
+    # A save that changes nothing keeps the version, so it refuses nobody.
+    plan_measure.version = versioning.next_version(current) if changed else current.version
     plan_measure.save()
     log_action(
         actor=actor,
         action="update",
         code="plans.planmeasure.update",
         target=plan_measure,
-        detail={"fields": changed},
+        detail={"fields": changed, "version": plan_measure.version},
     )
     return plan_measure
 
@@ -427,14 +463,15 @@ def review_record(
     )
     review.full_clean()
     review.save()
-    errors = []
+    errors: dict[str, list[str]] = {}
     for item in items:
-        review_item = ReviewItem(review=review, **item)
-        try:
-            review_item.full_clean()
-        except ValidationError as exc:
-            errors.append(f"{item['plan_measure']}: {' '.join(exc.messages)}")
+        problems = review_item_problems(**item)
+        if problems:
+            for name, message in problems.items():
+                errors[review_item_error_key(item["plan_measure"], name)] = [message]
             continue
+        review_item = ReviewItem(review=review, **item)
+        review_item.full_clean()
         review_item.save()
     if errors:
         raise ValidationError(errors)
@@ -448,3 +485,305 @@ def review_record(
         plan.save(update_fields=["next_review_on"])
     log_action(actor=actor, action="create", code="plans.review.create", target=review)
     return review
+
+
+# --- reviews: the rule for each measure's answer ---------------------------
+
+
+def review_item_error_key(plan_measure: PlanMeasure, field: str) -> str:
+    """How a review's ValidationError names one field of one measure's answer."""
+    return f"{plan_measure.pk}:{field}"
+
+
+def review_item_problems(
+    *,
+    plan_measure: PlanMeasure,
+    started: bool,
+    as_planned: bool,
+    not_done: str,
+    why: str,
+    check_status: bool = True,
+) -> dict[str, str]:
+    """What is missing from one measure's answer in a review, by field.
+
+    Not carried out as planned: say what was not done and why. An answer that
+    contradicts the measure's recorded status needs a reason in "why": started
+    while the status is "not started", not started while it is in progress or
+    done, or carried out as planned while it is paused or dropped.
+    ``check_status=False`` skips the second rule (an answer saved earlier,
+    which the measure's later status changes may contradict).
+    """
+    problems: dict[str, str] = {}
+    if not as_planned:
+        if not not_done.strip():
+            problems["not_done"] = _("Say what was not done.")
+        if not why.strip():
+            problems["why"] = _("Say why the measure was not carried out as planned.")
+    if not check_status or why.strip() or "why" in problems:
+        return problems
+    status = plan_measure.status
+    Status = PlanMeasure.Status
+    if started and status == Status.NOT_STARTED:
+        problems["why"] = _(
+            "The measure's status is “not started”. Say why you report it as started, "
+            "or untick “Started”."
+        )
+    elif not started and status in (Status.IN_PROGRESS, Status.DONE):
+        problems["why"] = _(
+            "The measure's status is “%(status)s”. Say why you report it as not started, "
+            "or tick “Started”."
+        ) % {"status": plan_measure.get_status_display().lower()}
+    elif as_planned and status in PlanMeasure.NEEDS_REASON:
+        problems["why"] = _(
+            "The measure's status is “%(status)s”. Say why you report it as carried out "
+            "as planned, or untick “Carried out as planned”."
+        ) % {"status": plan_measure.get_status_display().lower()}
+    return problems
+
+
+def review_is_editable(review: Review) -> bool:
+    """A review can be corrected until the next review of the same plan is recorded."""
+    return not Review.objects.filter(plan=review.plan_id, pk__gt=review.pk).exists()
+
+
+REVIEW_ITEM_FIELDS = ("started", "as_planned", "not_done", "why")
+
+
+@audited_transaction
+def review_update(
+    *,
+    review: Review,
+    actor: User,
+    kind: str,
+    held_on: date,
+    summary: str,
+    items: list[dict],
+) -> Review:
+    """Correct a saved review and its answers, while no later review exists.
+
+    ``items`` hold one dict per answer to change (``plan_measure`` and the
+    answer's fields); answers of measures not in the review are refused. An
+    answer whose "started" and "as planned" are unchanged is not checked
+    against the measure's status again, since the status may have moved on.
+    """
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if not review_is_editable(review):
+        raise ValidationError(
+            _("A later review of the plan has been recorded, so this one can no longer be changed.")
+        )
+    held_before = review.held_on
+    changed = [
+        name
+        for name, value in (("kind", kind), ("held_on", held_on), ("summary", summary.strip()))
+        if getattr(review, name) != value
+    ]
+    review.kind, review.held_on, review.summary = kind, held_on, summary.strip()
+    review.full_clean()
+    saved = {item.plan_measure_id: item for item in review.items.select_related("plan_measure")}
+    errors: dict[str, list[str]] = {}
+    changed_items = []
+    for answer in items:
+        plan_measure = answer["plan_measure"]
+        item = saved.get(plan_measure.pk)
+        if item is None:
+            raise ValidationError(_("The measure is not part of this review."))
+        values = {name: answer[name] for name in REVIEW_ITEM_FIELDS}
+        values["not_done"] = values["not_done"].strip()
+        values["why"] = values["why"].strip()
+        same_answer = (item.started, item.as_planned) == (values["started"], values["as_planned"])
+        problems = review_item_problems(
+            plan_measure=item.plan_measure, check_status=not same_answer, **values
+        )
+        for name, message in problems.items():
+            errors[review_item_error_key(plan_measure, name)] = [message]
+        if problems or all(getattr(item, name) == values[name] for name in REVIEW_ITEM_FIELDS):
+            continue
+        for name, value in values.items():
+            setattr(item, name, value)
+        item.full_clean()
+        changed_items.append(item)
+    if errors:
+        raise ValidationError(errors)
+    review.save()
+    for item in changed_items:
+        item.save()
+    plan = review.plan
+    if "held_on" in changed and plan.next_review_on == add_months(
+        held_before, REVIEW_INTERVAL_MONTHS
+    ):
+        # The next review date was set from this review's date: move it with the correction.
+        plan.next_review_on = add_months(held_on, REVIEW_INTERVAL_MONTHS)
+        plan.save(update_fields=["next_review_on"])
+    log_action(
+        actor=actor,
+        action="update",
+        code="plans.review.update",
+        target=review,
+        detail={
+            "fields": changed,
+            "measures": [str(item.plan_measure) for item in changed_items],
+        },
+    )
+    return review
+
+
+# --- corrections: milestones, indicators, measurements, notes, coverage -----
+
+
+def _changed(instance, values: dict) -> list[str]:
+    names = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in names:
+        setattr(instance, name, values[name])
+    return names
+
+
+@audited_transaction
+def milestone_update(
+    *, milestone: Milestone, actor: User, title: str, due_on: date, done_on: date | None
+) -> Milestone:
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    changed = _changed(milestone, {"title": title.strip(), "due_on": due_on, "done_on": done_on})
+    milestone.full_clean()
+    milestone.save()
+    log_action(
+        actor=actor,
+        action="update",
+        code="plans.milestone.update",
+        target=milestone.plan_measure,
+        detail={"milestone": milestone.pk, "fields": changed},
+    )
+    return milestone
+
+
+@audited_transaction
+def milestone_delete(*, milestone: Milestone, actor: User) -> None:
+    log_action(
+        actor=actor,
+        action="delete",
+        code="plans.milestone.delete",
+        target=milestone.plan_measure,
+        detail={"milestone": milestone.pk, "title": milestone.title},
+    )
+    milestone.delete()
+
+
+@audited_transaction
+def indicator_update(
+    *, indicator: Indicator, actor: User, name: str, unit: str, baseline, target
+) -> Indicator:
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    changed = _changed(
+        indicator,
+        {"name": name.strip(), "unit": unit.strip(), "baseline": baseline, "target": target},
+    )
+    indicator.full_clean()
+    indicator.save()
+    log_action(
+        actor=actor,
+        action="update",
+        code="plans.indicator.update",
+        target=indicator.plan_measure,
+        detail={"indicator": indicator.pk, "fields": changed},
+    )
+    return indicator
+
+
+@audited_transaction
+def indicator_delete(*, indicator: Indicator, actor: User) -> None:
+    """Remove an indicator and its measurements."""
+    log_action(
+        actor=actor,
+        action="delete",
+        code="plans.indicator.delete",
+        target=indicator.plan_measure,
+        detail={
+            "indicator": indicator.pk,
+            "name": indicator.name,
+            "measurements": indicator.measurements.count(),
+        },
+    )
+    indicator.delete()
+
+
+@audited_transaction
+def measurement_update(
+    *, measurement: Measurement, actor: User, measured_on: date, value, note: str = ""
+) -> Measurement:
+    measurement = Measurement.objects.select_related("indicator__plan_measure").get(
+        pk=measurement.pk
+    )
+    changed = _changed(
+        measurement, {"measured_on": measured_on, "value": value, "note": note.strip()}
+    )
+    measurement.full_clean()
+    measurement.save()
+    log_action(
+        actor=actor,
+        action="update",
+        code="plans.measurement.update",
+        target=measurement.indicator.plan_measure,
+        detail={
+            "indicator": measurement.indicator_id,
+            "measurement": measurement.pk,
+            "fields": changed,
+        },
+    )
+    return measurement
+
+
+@audited_transaction
+def measurement_delete(*, measurement: Measurement, actor: User) -> None:
+    log_action(
+        actor=actor,
+        action="delete",
+        code="plans.measurement.delete",
+        target=measurement.indicator.plan_measure,
+        detail={
+            "indicator": measurement.indicator_id,
+            "measurement": measurement.pk,
+            "measured_on": measurement.measured_on.isoformat(),
+            "value": str(measurement.value),
+        },
+    )
+    measurement.delete()
+
+
+@audited_transaction
+def note_update(*, note: ProgressNote, actor: User, text: str) -> ProgressNote:
+    note = ProgressNote.objects.select_for_update().get(pk=note.pk)
+    changed = _changed(note, {"text": text.strip()})
+    note.full_clean()
+    note.save()
+    log_action(
+        actor=actor,
+        action="update",
+        code="plans.note.update",
+        target=note.plan_measure,
+        detail={"note": note.pk, "fields": changed},
+    )
+    return note
+
+
+@audited_transaction
+def note_delete(*, note: ProgressNote, actor: User) -> None:
+    log_action(
+        actor=actor,
+        action="delete",
+        code="plans.note.delete",
+        target=note.plan_measure,
+        detail={"note": note.pk, "author": note.author_id},
+    )
+    note.delete()
+
+
+@audited_transaction
+def coverage_clear(*, note: CoverageNote, actor: User) -> None:
+    """Forget a recorded coverage: the measure counts again by whether the plan uses it."""
+    log_action(
+        actor=actor,
+        action="delete",
+        code="plans.coverage.delete",
+        target=note.plan,
+        detail={"measure": note.measure.code, "coverage": note.coverage},
+    )
+    note.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vern.plans.views import follow_up, measures, plans
+from vern.plans.views import corrections, follow_up, measures, plans
 
 app_name = "plans"
 urlpatterns = [
@@ -23,4 +23,14 @@ urlpatterns = [
     path("tiltak/<int:pk>/", measures.plan_measure_detail, name="plan_measure_detail"),
     path("tiltak/<int:pk>/fjern/", measures.plan_measure_remove, name="plan_measure_remove"),
     path("gjennomgang/<int:pk>/", follow_up.review_detail, name="review_detail"),
+    path("gjennomgang/<int:pk>/endre/", follow_up.review_edit, name="review_edit"),
+    path("milepel/<int:pk>/endre/", corrections.milestone_edit, name="milestone_edit"),
+    path("milepel/<int:pk>/slett/", corrections.milestone_delete, name="milestone_delete"),
+    path("indikator/<int:pk>/endre/", corrections.indicator_edit, name="indicator_edit"),
+    path("indikator/<int:pk>/slett/", corrections.indicator_delete, name="indicator_delete"),
+    path("maling/<int:pk>/endre/", corrections.measurement_edit, name="measurement_edit"),
+    path("maling/<int:pk>/slett/", corrections.measurement_delete, name="measurement_delete"),
+    path("notat/<int:pk>/endre/", corrections.note_edit, name="note_edit"),
+    path("notat/<int:pk>/slett/", corrections.note_delete, name="note_delete"),
+    path("dekning/<int:pk>/slett/", corrections.coverage_delete, name="coverage_delete"),
 ]

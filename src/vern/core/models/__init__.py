@@ -1,4 +1,5 @@
 from vern.core.models.municipality import Municipality, Unit
+from vern.core.models.records import AccessListed, RecordAccess, UnitRecord
 from vern.core.models.routines import (
     Notification,
     RetentionCount,
@@ -15,15 +16,18 @@ from vern.core.models.users import (
     Role,
     User,
 )
+from vern.core.models.versioned import VersionedRecord
 
 __all__ = [
     "MUNICIPAL_ROLES",
     "STAFF_ROLES",
+    "AccessListed",
     "Invitation",
     "Membership",
     "MunicipalRecord",
     "Municipality",
     "Notification",
+    "RecordAccess",
     "RetentionCount",
     "RetentionPeriod",
     "Role",
@@ -31,5 +35,7 @@ __all__ = [
     "ScopedQuerySet",
     "Step",
     "Unit",
+    "UnitRecord",
     "User",
+    "VersionedRecord",
 ]

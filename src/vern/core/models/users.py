@@ -36,6 +36,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # When the last e-mail with a link for choosing a first password was sent
+    # (core/tokens.py: the link lasts VERN_INVITATION_HOURS).
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
 
     objects = UserManager()
 

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vern.audit.services import log_action
 from vern.core import services
 from vern.core.forms import LoginForm, PasswordResetForm, TokenForm
 from vern.core.middleware import SESSION_KEY
+from vern.core.tokens import invitation_token_generator
 
 
 class LoginView(auth_views.LoginView):
@@ -31,7 +31,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        log_action(actor=form.get_user(), action="login", code="core.user.login")
+        services.record_login(user=form.get_user())
         return response
 
 
@@ -71,7 +71,9 @@ def otp(request: HttpRequest) -> HttpResponse:
             if enrolling:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
-                log_action(actor=user, action="create", code="core.user.otp_enrolled")
+                services.record_login(
+                    user=user, audit_code="core.user.otp_enrolled", action="create"
+                )
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error("token", _("The code is wrong or too old. Try the newest code."))
@@ -106,6 +108,20 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "core/auth/password_reset_confirm.html"
     success_url = reverse_lazy("account:password_reset_complete")
+
+
+class InvitationPasswordView(PasswordResetConfirmView):
+    """The invitation's link for choosing a first password (core/tokens.py).
+
+    Django's reset page with the invitation's own token generator, so the
+    link lasts VERN_INVITATION_HOURS while a forgotten-password link lasts an
+    hour.
+    """
+
+    token_generator = invitation_token_generator
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(invitation_hours=settings.VERN_INVITATION_HOURS, **kwargs)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

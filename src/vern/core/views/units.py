@@ -52,8 +52,13 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(personal_data=None, roles={Role.ADMIN})
 def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_scoped_or_404(request, Unit, pk=pk)
+    errors = []
     if request.method == "POST":
-        services.unit_delete(unit=unit, actor=request.user)
-        messages.success(request, _("The unit was deleted."))
-        return redirect("core:unit_list")
-    return render(request, "core/units/delete.html", {"unit": unit})
+        try:
+            services.unit_delete(unit=unit, actor=request.user)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("The unit was deleted."))
+            return redirect("core:unit_list")
+    return render(request, "core/units/delete.html", {"unit": unit, "errors": errors})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import F
+
 from vern.directory.importer.service_rows import TRANSLATION_FIELDS
 from vern.directory.models import (
     Phone,
@@ -108,3 +110,6 @@ def record_related_changes(service: Service, before: dict, last_revision: int | 
         revision.save(update_fields=["changes"])
     else:
         ServiceRevision.objects.create(service=service, summary="Imported", changes=changes)
+        # ``service_save`` saw no change of its own and kept the version; the
+        # rows around it did change, so an editor's open form is now stale.
+        Service.objects.filter(pk=service.pk).update(version=F("version") + 1)

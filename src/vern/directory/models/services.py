@@ -21,6 +21,8 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vern.core.models import VersionedRecord
+
 DEFAULT_VERIFICATION_DAYS = 180
 
 phone_validator = RegexValidator(
@@ -142,7 +144,7 @@ class OrganizationEditor(models.Model):
         return f"{self.user} – {self.organization}"
 
 
-class Service(models.Model):
+class Service(VersionedRecord):
     class Status(models.TextChoices):
         # HSDS 3.0 status values.
         ACTIVE = "active", _("Active")

@@ -38,6 +38,7 @@ from vern.directory.services.entries import (
     service_update,
     service_verify,
     snapshot,
+    version_values,
 )
 from vern.directory.services.feedback import (
     error_report_create,
@@ -70,4 +71,5 @@ __all__ = [
     "service_verify",
     "snapshot",
     "synonyms_update",
+    "version_values",
 ]

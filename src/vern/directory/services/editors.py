@@ -397,7 +397,11 @@ def _decide(change: PendingChange, *, actor, state: str, note: str) -> None:
     log_action(
         actor=actor,
         action="update",
-        code="directory.pendingchange." + ("approve" if state == "approved" else "reject"),
+        code=(
+            "directory.pendingchange.approve"
+            if state == "approved"
+            else "directory.pendingchange.reject"
+        ),
         object_type="directory.pendingchange",
         object_id=change.pk,
         municipality=change.municipality_id,

@@ -17,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from vern.audit.selectors import saves_after
 from vern.audit.services import audited_transaction, log_action
+from vern.core import versioning
 from vern.core.models import Municipality
 from vern.directory.models import (
     Location,
@@ -44,8 +46,12 @@ TRACKED_FIELDS = [
         "updated_at",
         "reminded_for",
         "overdue_notified_for",
+        "version",
     }
 ]
+# What a refused save compares: what the edit form shows (the due date follows
+# from the last verification).
+COMPARED_FIELDS = [name for name in TRACKED_FIELDS if name != "verification_due"]
 
 
 def _plain(value):
@@ -111,6 +117,33 @@ def related_snapshot(service: Service) -> dict:
             ],
             "schedules": [str(s) for s in service.schedules.all()],
         }
+
+
+def _related_labels() -> dict[str, str]:
+    return {
+        "areas": str(Service._meta.get_field("areas").verbose_name),
+        "terms": _("Target groups and forms of violence"),
+        "editors": str(Service._meta.get_field("editors").verbose_name),
+        "languages": _("Languages offered"),
+        "locations": _("Where it is offered"),
+        "phones": _("Phone numbers"),
+        "schedules": _("Weekly opening hours"),
+    }
+
+
+def version_values(service: Service) -> dict[str, versioning.Value]:
+    """What a person editing ``service`` is shown, for telling them what changed."""
+    values = versioning.field_values(service, COMPARED_FIELDS)
+    labels = _related_labels()
+    for name, items in related_snapshot(service).items():
+        values[name] = versioning.listed(labels[name], items)
+    return values
+
+
+def _saves_after(service_id):
+    return lambda version: saves_after(
+        object_type="directory.service", object_id=service_id, version=version
+    )
 
 
 def _check_rules(service: Service) -> None:
@@ -201,7 +234,8 @@ def service_save(
     related: ServiceRelated | None = None,
     audit_code: str = "",
     index: bool = True,
-    seen_version: str = "",
+    seen_version: int | None = None,
+    seen_values: str = "",
 ) -> Service:
     """Validate and save ``service`` as changed in memory; record what changed.
 
@@ -209,9 +243,12 @@ def service_save(
     rows in the same transaction, so a bad row leaves nothing half-saved.
     ``index=False`` leaves the search text and the stored card to the caller
     (the importer saves the related rows itself and indexes once after them).
-    ``seen_version`` is the entry's ``updated_at`` (ISO 8601) when the person
-    opened it; if someone saved it since, nothing is saved and a
-    ``ValidationError`` says so.
+    ``seen_version`` is the entry's ``version`` when the person opened it and
+    ``seen_values`` the signed values they were shown: if someone saved it
+    since, nothing is saved and ``versioning.StaleVersion`` lists what changed.
+    ``None`` (imports, verification, approvals, the demo) saves on top of
+    whatever is saved. A save that changes something moves the version on by
+    one.
 
     The audit chain's lock is taken first (``audited_transaction``), then the
     entry's row, so simultaneous saves wait in turn instead of deadlocking.
@@ -221,14 +258,22 @@ def service_save(
         before = {}
     else:
         current = Service.objects.select_for_update().get(pk=service.pk)
-        if seen_version and current.updated_at.isoformat() != seen_version:
-            raise ValidationError(
-                _(
-                    "Someone else saved this entry while you were editing it. Open it "
-                    "again to see their changes, then make yours."
-                )
-            )
+        versioning.check_version(
+            current,
+            seen_version=seen_version,
+            seen_values=seen_values,
+            values=version_values,
+            history=_saves_after(service.pk),
+        )
         before = {**snapshot(current), **related_snapshot(current)}
+    if not creating and seen_version is not None:
+        # A person's edit never writes back what ``vern tick`` keeps: the copy
+        # in memory was read before the row lock, and a reminder claimed since
+        # would otherwise be unclaimed and go out twice.
+        service.reminded_for = current.reminded_for
+        service.overdue_notified_for = current.overdue_notified_for
+    # A save that changes nothing keeps the version, so it refuses nobody.
+    service.version = 1 if creating else current.version
     if service.assured_date:
         service.verification_due = service.next_due()
     service.full_clean()
@@ -242,6 +287,9 @@ def service_save(
         for name, value in after.items()
         if before.get(name) != value and not (creating and value == [])
     }
+    if changes and not creating:
+        service.version = versioning.next_version(current)
+        Service.objects.filter(pk=service.pk).update(version=service.version)
     if changes or creating:
         ServiceRevision.objects.create(
             service=service,
@@ -258,7 +306,7 @@ def service_save(
         object_type="directory.service",
         object_id=service.pk,
         municipality=service.owner_id,
-        detail={"fields": sorted(changes)},
+        detail={"fields": sorted(changes), "version": service.version},
     )
     return service
 
@@ -270,7 +318,8 @@ def _service_write(
     related: ServiceRelated | None,
     new_organization: dict | None,
     creating: bool,
-    seen_version: str = "",
+    seen_version: int | None = None,
+    seen_values: str = "",
 ) -> Service:
     """What ``service_create`` and ``service_update`` share: a new organisation
     if asked, then ``service_save``."""
@@ -291,7 +340,13 @@ def _service_write(
                 for sal in service.service_at_locations.select_related("location")
                 if sal.location.organization_id == service.organization_id
             ]
-    return service_save(service=service, actor=actor, related=related, seen_version=seen_version)
+    return service_save(
+        service=service,
+        actor=actor,
+        related=related,
+        seen_version=seen_version,
+        seen_values=seen_values,
+    )
 
 
 @audited_transaction
@@ -320,10 +375,11 @@ def service_update(
     actor,
     related: ServiceRelated | None = None,
     new_organization: dict | None = None,
-    seen_version: str = "",
+    seen_version: int | None = None,
+    seen_values: str = "",
 ) -> Service:
-    """Save a changed entry, with a new organisation if asked. ``seen_version``:
-    as for ``service_save``."""
+    """Save a changed entry, with a new organisation if asked. ``seen_version``
+    and ``seen_values``: as for ``service_save``."""
     return _service_write(
         service=service,
         actor=actor,
@@ -331,6 +387,7 @@ def service_update(
         new_organization=new_organization,
         creating=False,
         seen_version=seen_version,
+        seen_values=seen_values,
     )
 
 
@@ -367,7 +424,7 @@ def organization_save(*, organization: Organization, actor) -> Organization:
     log_action(
         actor=actor,
         action="create" if creating else "update",
-        code="directory.organization." + ("create" if creating else "update"),
+        code="directory.organization.create" if creating else "directory.organization.update",
         object_type="directory.organization",
         object_id=organization.pk,
         municipality=organization.owner_id,
@@ -407,7 +464,7 @@ def location_save(*, location: Location, actor) -> Location:
     log_action(
         actor=actor,
         action="create" if creating else "update",
-        code="directory.location." + ("create" if creating else "update"),
+        code="directory.location.create" if creating else "directory.location.update",
         object_type="directory.location",
         object_id=location.pk,
         municipality=location.organization.owner_id,

@@ -116,7 +116,7 @@ def synonyms_update(*, actor, rows: list[dict], delete: list[int]) -> int:
         log_action(
             actor=actor,
             action="create" if creating else "update",
-            code="directory.synonym." + ("create" if creating else "update"),
+            code="directory.synonym.create" if creating else "directory.synonym.update",
             object_type="directory.synonym",
             object_id=synonym.pk,
             detail={"term": term, "expands_to": expands_to},

@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from vern.core import versioning
 from vern.core.access import staff_view
 from vern.core.forms import add_errors
 from vern.core.models import Membership, Role
@@ -123,6 +124,7 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
     )
     phones = PhoneFormSet(data, prefix="phones", initial=phone_initial(service))
     schedules = ScheduleFormSet(data, prefix="schedules", initial=schedule_initial(service))
+    stale_changes = None
     if adding_row is not None:
         unchecked(form, phones, schedules)
         rows = (phones if adding_row is PhoneFormSet else schedules).forms
@@ -144,7 +146,7 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
                         None if service.is_national else (service.owner or request.municipality)
                     )
                 write = services.service_create if creating else services.service_update
-                seen = {} if creating else {"seen_version": form.cleaned_data["seen_version"]}
+                seen = {} if creating else versioning.seen_from(form)
                 write(
                     service=service,
                     actor=request.user,
@@ -152,6 +154,9 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
                     new_organization=form.new_organization(),
                     **seen,
                 )
+        except versioning.StaleVersion as stale:
+            # Shown again on top of the version saved now; nothing was saved.
+            stale_changes = versioning.renew_form(form, stale)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -180,6 +185,7 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
             "schedules": schedules,
             "service": None if creating else service,
             "mode": mode,
+            "stale_changes": stale_changes,
         },
     )
 

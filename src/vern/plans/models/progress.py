@@ -8,10 +8,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vern.core.models import MunicipalRecord
+from vern.core.models import MunicipalRecord, VersionedRecord
 
 
-class PlanMeasure(MunicipalRecord):
+class PlanMeasure(VersionedRecord, MunicipalRecord):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from vern.core.access import get_scoped_or_404, staff_view
 from vern.core.forms import add_errors
 from vern.plans import charts, pdf, selectors, services
-from vern.plans.forms import CoverageForm, ReviewForm
+from vern.plans.forms import CoverageForm, ReviewForm, ReviewItemForm, review_prefill
 from vern.plans.models import Level, Measure, Plan, Review
 from vern.plans.views.plans import EDITORS
 
@@ -25,7 +25,9 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not request.roles & EDITORS:
             raise PermissionDenied
-        form = CoverageForm(request.POST)
+        # Field ids as the page writes them for this measure ("reason-F3"), so the
+        # error summary's links reach the right box.
+        form = CoverageForm(request.POST, auto_id=f"%s-{request.POST.get('measure', '')}")
         if form.is_valid():
             measure = get_object_or_404(
                 Measure.objects.catalogue(), code=form.cleaned_data["measure"]
@@ -81,40 +83,125 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _review_rows(plan_measures, forms) -> list[dict]:
+    return [{"pm": pm, "form": form} for pm, form in zip(plan_measures, forms, strict=True)]
+
+
+def _review_errors(forms: list[ReviewItemForm], exc: ValidationError) -> list[str]:
+    """Put a service's per-measure errors on the measures' forms; return the rest."""
+    by_key = {
+        services.review_item_error_key(form.plan_measure, name): (form, name)
+        for form in forms
+        for name in form.fields
+    }
+    rest = []
+    for key, errors in getattr(exc, "message_dict", {"": exc.messages}).items():
+        if key in by_key:
+            form, name = by_key[key]
+            form.add_error(name, errors)
+        else:
+            rest.extend(errors)
+    return rest
+
+
 @staff_view(personal_data=None, roles=EDITORS)
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_scoped_or_404(request, Plan, pk=pk)
-    post = request.POST
-    rows = [
-        {
-            "pm": pm,
-            "started": post.get(f"started-{pm.pk}") == "on",
-            "as_planned": post.get(f"as_planned-{pm.pk}") == "on",
-            "not_done": post.get(f"not_done-{pm.pk}", "").strip(),
-            "why": post.get(f"why-{pm.pk}", "").strip(),
-        }
-        for pm in plan.measures.select_related("measure")
+    today = timezone.localdate()
+    plan_measures = list(
+        plan.measures.select_related("measure", "responsible_unit", "responsible_person")
+    )
+    data = request.POST if request.method == "POST" else None
+    form = ReviewForm(data, initial={"kind": Review.Kind.HALF_YEAR, "held_on": today})
+    item_forms = [
+        ReviewItemForm(data, plan_measure=pm, initial=review_prefill(pm, today=today))
+        for pm in plan_measures
     ]
-    form = ReviewForm(post or None, initial={"held_on": timezone.localdate()})
-    item_errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        items = [
-            {"plan_measure": row["pm"], **{k: v for k, v in row.items() if k != "pm"}}
-            for row in rows
-        ]
+    if data is not None and all([form.is_valid(), *(f.is_valid() for f in item_forms)]):
         try:
             review = services.review_record(
-                plan=plan, actor=request.user, items=items, **form.cleaned_data
+                plan=plan,
+                actor=request.user,
+                items=[f.answer() for f in item_forms],
+                **form.cleaned_data,
             )
         except ValidationError as exc:
-            item_errors = exc.messages
+            for error in _review_errors(item_forms, exc):
+                form.add_error(None, error)
         else:
             messages.success(request, _("The review was recorded."))
             return redirect("plans:review_detail", pk=review.pk)
     return render(
         request,
         "plans/review_form.html",
-        {"plan": plan, "form": form, "rows": rows, "item_errors": item_errors},
+        {
+            "plan": plan,
+            "form": form,
+            "rows": _review_rows(plan_measures, item_forms),
+            "forms": [form, *item_forms],
+            "today": today,
+            "editing": None,
+        },
+    )
+
+
+@staff_view(personal_data="plans.review", roles=EDITORS)
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_scoped_or_404(request, Review.objects.select_related("plan"), pk=pk)
+    plan = review.plan
+    if not services.review_is_editable(review):
+        messages.info(
+            request,
+            _(
+                "A later review of the plan has been recorded, so this one can no longer be changed."
+            ),
+        )
+        return redirect("plans:review_detail", pk=review.pk)
+    items = list(
+        review.items.select_related(
+            "plan_measure__measure",
+            "plan_measure__responsible_unit",
+            "plan_measure__responsible_person",
+        )
+    )
+    data = request.POST if request.method == "POST" else None
+    form = ReviewForm(
+        data, initial={"kind": review.kind, "held_on": review.held_on, "summary": review.summary}
+    )
+    item_forms = [
+        ReviewItemForm(
+            data,
+            plan_measure=item.plan_measure,
+            saved=item,
+            initial={name: getattr(item, name) for name in services.REVIEW_ITEM_FIELDS},
+        )
+        for item in items
+    ]
+    if data is not None and all([form.is_valid(), *(f.is_valid() for f in item_forms)]):
+        try:
+            services.review_update(
+                review=review,
+                actor=request.user,
+                items=[f.answer() for f in item_forms],
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            for error in _review_errors(item_forms, exc):
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("The review was saved."))
+            return redirect("plans:review_detail", pk=review.pk)
+    return render(
+        request,
+        "plans/review_form.html",
+        {
+            "plan": plan,
+            "form": form,
+            "rows": _review_rows([item.plan_measure for item in items], item_forms),
+            "forms": [form, *item_forms],
+            "today": timezone.localdate(),
+            "editing": review,
+        },
     )
 
 
@@ -123,7 +210,15 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_scoped_or_404(request, Review.objects.select_related("plan", "created_by"), pk=pk)
     items = review.items.select_related("plan_measure__measure")
     return render(
-        request, "plans/review_detail.html", {"review": review, "plan": review.plan, "items": items}
+        request,
+        "plans/review_detail.html",
+        {
+            "review": review,
+            "plan": review.plan,
+            "items": items,
+            "editable": services.review_is_editable(review),
+            "can_edit": bool(request.roles & EDITORS),
+        },
     )
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vern.core import versioning
 from vern.core.access import get_scoped_or_404, staff_view
 from vern.core.forms import add_errors
 from vern.plans import services
@@ -96,15 +97,24 @@ def _handle_action(request, plan_measure: PlanMeasure):
             instance=PlanMeasure.objects.get(pk=plan_measure.pk),
             municipality=request.municipality,
         )
-        failed = _submit(
-            form,
-            lambda data: services.plan_measure_update(
+        saved = _("The measure was saved.")
+        if not form.is_valid():
+            return form, saved
+        try:
+            services.plan_measure_update(
                 plan_measure=plan_measure,
                 actor=actor,
-                **{name: data[name] for name in services.PLAN_MEASURE_FIELDS},
-            ),
-        )
-        return failed, _("The measure was saved.")
+                **versioning.seen_from(form),
+                **{name: form.cleaned_data[name] for name in services.PLAN_MEASURE_FIELDS},
+            )
+        except versioning.StaleVersion as stale:
+            # Shown again on top of the version saved now; nothing was saved.
+            form.stale_changes = versioning.renew_form(form, stale)
+            return form, saved
+        except ValidationError as exc:
+            add_errors(form, exc)
+            return form, saved
+        return None, saved
     if action == "milestone":
         form = MilestoneForm(request.POST, prefix="milestone")
         failed = _submit(
@@ -173,6 +183,7 @@ def plan_measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "milestones": plan_measure.milestones.all(),
             "notes": plan_measure.notes.select_related("author"),
             "can_edit": can_edit,
+            "stale_changes": getattr(forms["update"], "stale_changes", None),
         },
     )
 

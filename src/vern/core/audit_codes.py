@@ -1,0 +1,34 @@
+"""Core's audit codes and the detail keys its entries use (see audit/codes.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from vern.audit.codes import register, register_detail_key
+
+register("core.unit.create", _("Unit created"))
+register("core.unit.update", _("Unit changed"))
+register("core.unit.delete", _("Unit deleted"))
+register("core.membership.create", _("Role given"))
+register("core.membership.update", _("Role changed"))
+register("core.membership.delete", _("Role removed"))
+register("core.membership.reinvite", _("Invitation sent again"))
+register("core.membership.read", _("Viewed users and roles"), reads="core.membership")
+register("core.invitation.create", _("Invitation sent"))
+register("core.invitation.accept", _("Invitation accepted"))
+register("core.invitation.decline", _("Invitation declined"))
+register("core.invitation.withdraw", _("Invitation withdrawn"))
+register("core.invitation.read", _("Viewed an invitation"), reads="core.invitation")
+register("core.user.login", _("Logged in"))
+register("core.user.otp_enrolled", _("Two-factor login set up"))
+register("core.user.otp_reset", _("Two-factor login reset"))
+
+register_detail_key("role", _("Role"), kind="role")
+register_detail_key("roles", _("Roles"), kind="role")
+register_detail_key("unit", _("Unit"), kind="unit")
+register_detail_key("user", _("Person"), kind="user")
+register_detail_key("invited_by", _("Invited by"), kind="user")
+register_detail_key("new_account", _("New account"), kind="bool")
+register_detail_key("name", _("Name"))
+register_detail_key("before", _("Before"))
+register_detail_key("after", _("After"))
+register_detail_key("devices", _("Devices removed"))
+register_detail_key("fields", _("Fields"))
