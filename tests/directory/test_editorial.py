@@ -403,7 +403,7 @@ def test_history_shows_each_field_before_and_after(home, coordinator, service, l
     _revision, rows = response.context["entries"][0]
     by_label = {row.label: (row.before, row.after) for row in rows}
     assert by_label["name"] == ("Krisesenteret", "Krisesenteret i Heimby")
-    assert by_label["languages"] == ("–", "ar; nb")
+    assert by_label["languages"] == ("–", "Arabic; Norwegian Bokmål")
     assert by_label["open day and night"] == ("No", "Yes")
     assert "08:00" in by_label["opening hours"][1]
 

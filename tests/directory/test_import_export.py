@@ -571,7 +571,9 @@ def test_progress_bar_for_large_files(db, tmp_path, monkeypatch):
     path.write_text(json.dumps({"organizations": [organization]}), encoding="utf-8")
     _out, err = run_import(path)
     bars = [line for line in err.splitlines() if line.startswith("Importing [")]
-    assert bars and bars[-1].endswith("20/20") and "#" * Progress.WIDTH in bars[-1]
+    assert bars and bars[-1].endswith("20 of 20 services (100%)")
+    assert "#" * Progress.WIDTH in bars[-1]
+    assert "Importing [###" in bars[0] and bars[0].endswith("2 of 20 services (10%)")
     assert Service.objects.filter(organization_id=org_id).count() == 20
 
 
@@ -585,7 +587,8 @@ def test_progress_draws_in_place_on_a_terminal():
     for done in range(1, 401):
         progress(done)
     text = stream.getvalue()
-    assert text.count("\r") == 50 and text.endswith("400/400\n")
+    assert text.count("\r") == 50 and text.endswith("400 of 400 services (100%)\n")
+    assert "\rImporting [###.." in text and "200 of 400 services (50%)" in text
 
 
 def test_municipalities_used_by_the_tests_exist(db):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from vern.core import versioning
 from vern.core.models import Membership, Municipality, Role, User
 from vern.core.validators import single_line_inputs
+from vern.directory.languages import language_choices
 from vern.directory.models import (
     Location,
     Organization,
@@ -24,33 +24,14 @@ from vern.directory.models import (
 from vern.directory.models.services import phone_validator
 from vern.directory.services import PROPOSABLE_FIELDS, ServiceRelated, version_values
 
-# ISO 639-1; three-letter ISO 639-3 codes (for languages without one) are
-# accepted by form alone.
-_ISO_639_1 = """
-aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy
-da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu
-hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb
-lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om
-or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw
-ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
-"""
-ISO_639_1 = frozenset(_ISO_639_1.split())
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
-
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 CHECKS = forms.CheckboxSelectMultiple
 
 
-def parse_languages(text: str) -> list[str]:
-    """Comma- or space-separated ISO 639 codes, checked; raises ValidationError."""
-    codes = [c.strip().lower() for c in re.split(r"[,;\s]+", text or "") if c.strip()]
-    bad = [c for c in codes if not LANGUAGE_CODE.match(c) or (len(c) == 2 and c not in ISO_639_1)]
-    if bad:
-        raise ValidationError(
-            _("Not a language code: %(codes)s. Use ISO 639 codes such as nb, en, ar, so, uk."),
-            params={"codes": ", ".join(bad)},
-        )
-    return list(dict.fromkeys(codes))
+class ColumnChecks(forms.CheckboxSelectMultiple):
+    """Checkboxes in as many columns as the width allows (a long list of short names)."""
+
+    template_name = "directory/widgets/column_checks.html"
 
 
 class TermChoiceField(forms.ModelMultipleChoiceField):
@@ -96,11 +77,11 @@ class ServiceForm(forms.ModelForm):
     violence_forms = TermChoiceField(
         label=_("Forms of violence"), queryset=TaxonomyTerm.objects.none(), required=False
     )
-    languages_offered = forms.CharField(
+    languages_offered = forms.MultipleChoiceField(
         label=_("Languages offered"),
         required=False,
-        max_length=300,
-        help_text=_("ISO 639 codes separated by commas, for example nb, en, ar, so, uk."),
+        widget=ColumnChecks,
+        help_text=_("Tick every language people can be helped in, with or without an interpreter."),
     )
     locations = forms.ModelMultipleChoiceField(
         label=_("Where it is offered"),
@@ -233,6 +214,10 @@ class ServiceForm(forms.ModelForm):
         self.fields["violence_forms"].queryset = TaxonomyTerm.objects.filter(
             taxonomy__code="violence"
         )
+        # Vern's languages, and any other code the entry has (from an import, say).
+        self.fields["languages_offered"].choices = language_choices(
+            [] if service._state.adding else list(service.languages.values_list("code", flat=True))
+        )
         self.fields["verification_days"].widget.attrs.update({"inputmode": "numeric", "min": 7})
         for name in ("organization", "is_national", "areas", "editors", "verification_days"):
             self.fields[name].required = False
@@ -246,7 +231,7 @@ class ServiceForm(forms.ModelForm):
                 "violence_forms", [t.pk for t in terms if t.taxonomy.code == "violence"]
             )
             self.initial.setdefault(
-                "languages_offered", ", ".join(service.languages.values_list("code", flat=True))
+                "languages_offered", list(service.languages.values_list("code", flat=True))
             )
             self.initial.setdefault(
                 "locations", list(service.service_at_locations.values_list("location", flat=True))
@@ -304,9 +289,6 @@ class ServiceForm(forms.ModelForm):
             for key, legend, names in self.GROUPS
             if any(name in self.fields for name in names)
         ]
-
-    def clean_languages_offered(self) -> list[str]:
-        return parse_languages(self.cleaned_data.get("languages_offered", ""))
 
     def clean(self):
         data = super().clean()
@@ -404,7 +386,16 @@ class ScheduleForm(forms.Form):
 
 
 class _RowsFormSet(forms.BaseFormSet):
+    """Rows of an entry (phones, opening hours): a row is kept when its ``key``
+    field is filled in and its "remove" box is not ticked."""
+
     key = ""
+    remove_label = _("Remove")
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if forms.formsets.DELETION_FIELD_NAME in form.fields:
+            form.fields[forms.formsets.DELETION_FIELD_NAME].label = self.remove_label
 
     def rows(self) -> list[dict]:
         return [
@@ -413,26 +404,74 @@ class _RowsFormSet(forms.BaseFormSet):
             if form.cleaned_data.get(self.key) and not self._should_delete_form(form)
         ]
 
+    @classmethod
+    def with_one_more_row(cls, data, prefix: str):
+        """``data`` (a submitted form) with one more empty row for this formset,
+        its fields at their defaults; the same ``data`` when it has all the rows
+        it may have (or a management form that cannot be read)."""
+        key = f"{prefix}-{forms.formsets.TOTAL_FORM_COUNT}"
+        try:
+            total = int(data.get(key, ""))
+        except ValueError:
+            return data
+        if not 0 <= total < cls.max_num:
+            return data
+        data = data.copy()
+        data[key] = str(total + 1)
+        for name, field in cls.form.base_fields.items():
+            if field.initial is True:
+                data[f"{prefix}-{total}-{name}"] = "on"
+            elif field.initial not in (None, False, ""):
+                data[f"{prefix}-{total}-{name}"] = str(field.initial)
+        return data
+
 
 class _PhoneFormSet(_RowsFormSet):
     key = "number"
+    remove_label = _("Remove this number")
 
 
 class _ScheduleFormSet(_RowsFormSet):
     key = "opens_at"
+    remove_label = _("Remove these opening hours")
 
 
+# One empty row to fill in; "Add phone number" and "Add opening hours" give more
+# (the form is sent and shown again with one more row, nothing is saved).
 PhoneFormSet = forms.formset_factory(
-    PhoneForm, formset=_PhoneFormSet, extra=2, max_num=20, validate_max=True, absolute_max=40
+    PhoneForm,
+    formset=_PhoneFormSet,
+    extra=1,
+    max_num=20,
+    validate_max=True,
+    absolute_max=40,
+    can_delete=True,
+    can_delete_extra=False,
 )
 ScheduleFormSet = forms.formset_factory(
     ScheduleForm,
     formset=_ScheduleFormSet,
-    extra=2,
+    extra=1,
     max_num=30,
     validate_max=True,
     absolute_max=60,
+    can_delete=True,
+    can_delete_extra=False,
 )
+
+
+def unchecked(*forms_and_formsets) -> None:
+    """Show bound forms again as they were typed, without checking them: the
+    person asked for another row, not to save, so nothing is marked as wrong yet."""
+    for item in forms_and_formsets:
+        if isinstance(item, forms.BaseFormSet):
+            item._non_form_errors = item.error_class(renderer=item.renderer)
+            item._errors = []
+            for form in item.forms:
+                form._errors = ErrorDict(renderer=form.renderer)
+                item._errors.append(form._errors)
+        else:
+            item._errors = ErrorDict(renderer=item.renderer)
 
 
 def phone_initial(service: Service | None) -> list[dict]:
@@ -452,8 +491,7 @@ def phone_initial(service: Service | None) -> list[dict]:
 
 def schedule_initial(service: Service | None) -> list[dict]:
     if service is None or service._state.adding:
-        # One row per weekday to fill in; rows left without times are ignored.
-        return [{"weekday": day} for day in Schedule.Day.values]
+        return []
     return [
         {"weekday": s.weekday, "opens_at": s.opens_at, "closes_at": s.closes_at}
         for s in service.schedules.all()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from vern.core.access import scoped
 from vern.core.models import Municipality, Role
+from vern.directory.languages import language_label
 from vern.directory.models import (
     ErrorReport,
     Location,
@@ -284,6 +285,8 @@ def show_value(name: str, value, *, ids: bool = False) -> str:
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, list):
+        if name == "languages":  # codes, both in the history and in proposals
+            return "; ".join(language_label(str(code)) for code in value)
         return "; ".join(_show_item(name, item) if ids else str(item) for item in value)
     try:
         field = Service._meta.get_field(name)

@@ -22,6 +22,12 @@ def read_file(path: str | Path) -> Any:
         raise FileProblem(f"{path}: cannot read the file: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise FileProblem(f"{path}: not UTF-8 text") from None
+    if looks_like_csv(path, text):
+        raise FileProblem(
+            f"{path}: this is a CSV file, and import reads HSDS JSON only. Import the "
+            "directory as HSDS JSON (`vern directory export --format hsds-json` writes it); "
+            "the CSV export is for spreadsheets and cannot be imported."
+        )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -34,6 +40,24 @@ def read_file(path: str | Path) -> Any:
     if problem:
         raise FileProblem(f"{path}: {problem}")
     return data
+
+
+def looks_like_csv(path: str | Path, text: str) -> bool:
+    """Whether ``text`` is a CSV (or tab-separated) file rather than JSON: it does
+    not start as a JSON document does, and it is named .csv or .tsv or its first
+    line is a row of comma-, semicolon- or tab-separated column names."""
+    start = text.lstrip()
+    if (
+        not start
+        or start[0] in '{["'
+        or start[0].isdigit()
+        or start.startswith(("true", "false", "null", "-"))
+    ):
+        return False
+    if Path(path).suffix.lower() in {".csv", ".tsv"}:
+        return True
+    first = start.splitlines()[0]
+    return any(first.count(delimiter) >= 2 for delimiter in (",", ";", "\t"))
 
 
 def check_values(data: Any) -> str | None:

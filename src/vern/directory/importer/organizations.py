@@ -9,6 +9,7 @@ from django.db import DatabaseError, transaction
 
 from vern.audit.services import log_action
 from vern.directory.importer.authority import IMPORT
+from vern.directory.importer.compare import field_values
 from vern.directory.importer.records import Record
 from vern.directory.models import Location, Organization
 
@@ -47,6 +48,7 @@ class OrganizationImport:
         org = Organization.objects.filter(pk=ident).first()
         created = org is None
         stored_owner = None if created else org.owner_id
+        stored = None if created else field_values(org)
         org = org or Organization(id=ident)
         for name in ("name", "alternate_name", "description", "email"):
             setattr(org, name, record.text(data, name, f"{base}{name}"))
@@ -67,11 +69,20 @@ class OrganizationImport:
         if len(self.report.problems) > problems_before:
             self.organizations[ident] = None
             return None
+        editors = None
+        if self.authoritative:
+            editors = [u for u in (self._editor(record, email) for email in vern.editors) if u]
+        if stored is not None and stored == field_values(org):
+            have = set(org.editors.values_list("user_id", flat=True))
+            if editors is None or have == {user.pk for user in editors}:
+                self.report.count("organizations", False, changed=False)
+                self.organizations[ident] = org
+                return org
         try:
             with transaction.atomic():
                 org.save()
-                if self.authoritative:
-                    self._set_org_editors(record, org, vern.editors)
+                if editors is not None:
+                    self._set_org_editors(org, editors)
                 log_action(
                     actor=None,
                     action="create" if created else "update",
@@ -86,9 +97,7 @@ class OrganizationImport:
         self.organizations[ident] = org
         return org
 
-    def _set_org_editors(self, record: Record, org: Organization, emails: list[str]) -> None:
-        users = [self._editor(record, email) for email in emails]
-        users = [u for u in users if u is not None]
+    def _set_org_editors(self, org: Organization, users: list) -> None:
         dropped = org.editors.exclude(user__in=users)
         if org.owner_id is not None:
             # Checked once the whole file is read (``drop_unused_org_editor_roles``).
@@ -150,6 +159,7 @@ class OrganizationImport:
             self.check_owner(
                 record, f"{path}.id", kind="location", created=False, stored=owner, new=owner
             )
+        stored = None if created else field_values(loc)
         loc = loc or Location(id=ident)
         loc.organization = org
         loc.name = record.text(data, "name", f"{path}.name", required=True)
@@ -191,6 +201,10 @@ class OrganizationImport:
         if len(self.report.problems) > problems_before:
             self.locations[ident] = None
             return None
+        if stored is not None and stored == field_values(loc):
+            self.report.count("locations", False, changed=False)
+            self.locations[ident] = loc
+            return loc
         try:
             with transaction.atomic():
                 loc.save()

@@ -28,23 +28,26 @@ from vern.directory.services import org_editor_role_drop_if_unused
 
 @dataclass
 class ImportReport:
-    """What an import did: records created and updated, problems and warnings."""
+    """What an import did: records created, updated and found unchanged,
+    problems and warnings."""
 
     dry_run: bool = False
     saved: bool = False
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def count(self, kind: str, created: bool) -> None:
-        target = self.created if created else self.updated
+    def count(self, kind: str, created: bool, *, changed: bool = True) -> None:
+        target = self.created if created else self.updated if changed else self.unchanged
         target[kind] = target.get(kind, 0) + 1
 
     def summary(self) -> str:
-        kinds = sorted(set(self.created) | set(self.updated))
+        kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
         return ", ".join(
-            f"{kind}: {self.created.get(kind, 0)} new, {self.updated.get(kind, 0)} updated"
+            f"{kind}: {self.created.get(kind, 0)} new, {self.updated.get(kind, 0)} updated, "
+            f"{self.unchanged.get(kind, 0)} unchanged"
             for kind in kinds
         )
 
@@ -225,6 +228,7 @@ def import_data(
                     "for": str(authority),
                     "created": report.created,
                     "updated": report.updated,
+                    "unchanged": report.unchanged,
                 },
             )
             report.saved = True

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from vern.directory import hsds
+from vern.directory.importer.compare import service_state
 from vern.directory.importer.records import Record
 from vern.directory.importer.related import (
     last_revision_id,
@@ -30,6 +31,10 @@ SERVICE_PATHS = {
 
 class _Rollback(Exception):
     """Undoes a service's savepoint when saving its rows found a problem."""
+
+
+class _Unchanged(Exception):
+    """Undoes a service's savepoint when the file changed nothing in it."""
 
 
 class ServiceImport:
@@ -138,6 +143,10 @@ class ServiceImport:
             record.validation(error, "", SERVICE_PATHS)
         if not record.ok:
             return
+        # What is stored now, to tell whether the file changes anything: the
+        # service is saved in a savepoint, compared, and the savepoint undone
+        # when nothing differs, so an unchanged record is left as it was.
+        stored = None if created else service_state(service.pk)
         try:
             with transaction.atomic():
                 before = {} if created else related_state(service)
@@ -158,10 +167,15 @@ class ServiceImport:
                 )
                 if not record.ok:
                     raise _Rollback
+                if stored is not None and service_state(service.pk) == stored:
+                    raise _Unchanged
                 index_service(service)
                 if not created:
                     record_related_changes(service, before, last_revision)
         except _Rollback:
+            return
+        except _Unchanged:
+            self.report.count("services", False, changed=False)
             return
         except ValidationError as error:
             record.validation(error, "", SERVICE_PATHS)

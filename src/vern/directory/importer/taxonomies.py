@@ -10,6 +10,7 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 from vern.directory import hsds
+from vern.directory.importer.compare import field_values
 from vern.directory.importer.records import Record
 from vern.directory.models import Taxonomy, TaxonomyTerm
 
@@ -43,10 +44,15 @@ class TaxonomyImport:
             record, "", (tax.code, tax.name, tax.description), (code, name, description)
         ):
             return None
+        stored = None if created else field_values(tax)
         tax = tax or Taxonomy(id=ident)
         tax.code, tax.name, tax.description = code, name, description
         try:
             tax.full_clean()
+            if stored is not None and stored == field_values(tax):
+                self.report.count("taxonomies", False, changed=False)
+                self.taxonomies[str(ident)] = tax
+                return tax
             with transaction.atomic():
                 tax.save()
         except ValidationError as error:
@@ -87,6 +93,7 @@ class TaxonomyImport:
             return None
         if not created and (term.name_nb, term.name_en) != (name, name_en):
             self.renamed_terms.add(term.pk)
+        stored = None if created else field_values(term)
         term = term or TaxonomyTerm(id=ident, sort_key=sort_key or 0)
         term.taxonomy, term.code, term.name_nb, term.name_en = tax, code, name, name_en
         term.description = description
@@ -94,6 +101,10 @@ class TaxonomyImport:
             term.sort_key = sort_key
         try:
             term.full_clean()
+            if stored is not None and stored == field_values(term):
+                self.report.count("taxonomy terms", False, changed=False)
+                self.terms[str(ident)] = term
+                return term
             with transaction.atomic():
                 term.save()
         except ValidationError as error:

@@ -35,7 +35,9 @@ from vern.directory.forms import (
     SynonymFormSet,
     phone_initial,
     schedule_initial,
+    unchecked,
 )
+from vern.directory.languages import language_label
 from vern.directory.models import (
     Location,
     Organization,
@@ -103,6 +105,15 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
     creating = service._state.adding
     local_owner = request.municipality is not None and bool(request.roles & sel.OWNER_ROLES)
     data = request.POST if request.method == "POST" else None
+    # "Add phone number" / "Add opening hours": show the form again as typed,
+    # with one more empty row in that list, and save nothing.
+    adding_row = {"phones": PhoneFormSet, "schedules": ScheduleFormSet}.get(
+        data.get("add_row", "") if data is not None else ""
+    )
+    grown = False
+    if adding_row is not None:
+        data = adding_row.with_one_more_row(data, request.POST["add_row"])
+        grown = data is not request.POST
     form = ServiceForm(
         data,
         instance=service,
@@ -114,7 +125,12 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
     phones = PhoneFormSet(data, prefix="phones", initial=phone_initial(service))
     schedules = ScheduleFormSet(data, prefix="schedules", initial=schedule_initial(service))
     stale_changes = None
-    if data is not None and all([form.is_valid(), phones.is_valid(), schedules.is_valid()]):
+    if adding_row is not None:
+        unchecked(form, phones, schedules)
+        rows = (phones if adding_row is PhoneFormSet else schedules).forms
+        if grown and rows:  # the new row's first field takes the focus
+            rows[-1].visible_fields()[0].field.widget.attrs["autofocus"] = True
+    elif data is not None and all([form.is_valid(), phones.is_valid(), schedules.is_valid()]):
         related = form.related(phones=phones, schedules=schedules)
         try:
             if mode == "propose":
@@ -207,7 +223,7 @@ def service_detail(request: HttpRequest, pk) -> HttpResponse:
             "terms": service.terms.select_related("taxonomy"),
             "phones": service.phones.order_by("pk"),
             "schedules": service.schedules.all(),
-            "service_languages": service.languages.all(),
+            "service_languages": [language_label(lang.code) for lang in service.languages.all()],
             "areas": service.areas.all(),
             "editors": service.editors.all(),
             "locations": [

@@ -17,6 +17,7 @@ changes who owns a record.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import tempfile
@@ -28,7 +29,8 @@ from django.core.management.base import (
     OutputWrapper,
     no_translations,
 )
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from vern.audit.services import log_action
 from vern.core.models import Municipality
@@ -52,30 +54,41 @@ CONFIDENTIAL_WARNING = (
 
 
 class Progress:
-    """A textual progress bar on stderr, redrawn every ``step`` records."""
+    """Progress on stderr: "Importing [#####.....] 1200 of 2000 services (60%)".
+
+    On a terminal the line is redrawn in place every ``step`` records; when
+    stderr is a file or a pipe, a plain line is written every tenth of the way.
+    Files smaller than ``MINIMUM`` are done before it would help, so they get
+    none, unless ``force`` is true (``--progress``); ``force`` false
+    (``--no-progress``) never draws it.
+    """
 
     WIDTH = 30
     MINIMUM = 200  # smaller files are done before a bar would help
 
-    def __init__(self, stream, total: int, label: str):
+    def __init__(self, stream, total: int, label: str, *, force: bool | None = None):
         self.stream = stream
         self.total = total
         self.label = label
-        self.enabled = total >= self.MINIMUM
+        self.enabled = total > 0 and (total >= self.MINIMUM if force is None else force)
         self.step = max(1, total // 50)
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self.drawn = 0
         if self.enabled and not self.tty:
             self.step = max(1, total // 10)
 
+    def line(self, done: int) -> str:
+        filled = self.WIDTH * done // max(1, self.total)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        percent = 100 * done // max(1, self.total)
+        return f"{self.label} [{bar}] {done} of {self.total} services ({percent}%)"
+
     def __call__(self, done: int) -> None:
         # ``done`` may jump (the export counts an organisation's services at once).
         if not self.enabled or (done // self.step == self.drawn // self.step and done < self.total):
             return
         self.drawn = done
-        filled = self.WIDTH * done // max(1, self.total)
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        line = f"{self.label} [{bar}] {done}/{self.total}"
+        line = self.line(done)
         text = ("\r" + line) if self.tty else line + "\n"
         if self.tty and done >= self.total:
             text += "\n"
@@ -84,6 +97,26 @@ class Progress:
         else:
             self.stream.write(text)
         self.stream.flush()
+
+
+def migration_problem() -> str | None:
+    """Why the database cannot be used yet, or ``None`` when it is migrated.
+
+    Asked only after a query failed, so a database that works costs nothing:
+    a new, empty database has none of Vern's tables, and one an upgrade has
+    not been applied to lacks a migration.
+    """
+    try:
+        if not {Service._meta.db_table, "django_migrations"} <= set(
+            connection.introspection.table_names()
+        ):
+            return "The database is not set up: run `vern migrate` first."
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            return "The database is not up to date: run `vern migrate` first."
+    except DatabaseError:
+        return None
+    return None
 
 
 class _Raw:
@@ -140,7 +173,10 @@ class Command(BaseCommand):
             ),
         )
         importer = sub.add_parser("import", help="Read an HSDS JSON file into the directory.")
-        importer.add_argument("file", help="HSDS JSON file (Vern's export or an HSDS package).")
+        importer.add_argument(
+            "file",
+            help="HSDS JSON file (Vern's export or an HSDS package); CSV cannot be imported.",
+        )
         importer.add_argument(
             "--dry-run", action="store_true", help="Check and report; save nothing."
         )
@@ -162,28 +198,44 @@ class Command(BaseCommand):
             help="Restore a full copy: records of every owner may be created or changed "
             "(an owner is still never changed).",
         )
-        sub.add_parser(
+        reindex = sub.add_parser(
             "reindex",
             help="Rebuild every service's search text and index entry (after an upgrade "
             "that changes how search text is built, or after changing rows with SQL).",
         )
+        for parser_ in (export, importer, reindex):
+            parser_.add_argument(
+                "--progress",
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help="Show progress on standard error (default: for 200 services or more).",
+            )
 
     @no_translations  # messages in English, like the rest of the command line
     def handle(self, *args, subcommand: str, **options):
-        if subcommand == "export":
-            self.export(options)
-        elif subcommand == "reindex":
-            self.reindex()
-        else:
-            self.import_(options)
+        try:
+            if subcommand == "export":
+                self.export(options)
+            elif subcommand == "reindex":
+                self.reindex(options)
+            else:
+                self.import_(options)
+        except DatabaseError as error:
+            problem = migration_problem()
+            if problem is None:
+                raise
+            done = "Nothing was written." if subcommand == "export" else "Nothing was saved."
+            raise CommandError(f"{problem} {done}") from error
 
     # --- reindex ---
 
-    def reindex(self) -> None:
+    def reindex(self, options) -> None:
         services = Service.objects.select_related("organization").prefetch_related(
             "terms", "translations"
         )
-        progress = Progress(self.stderr, services.count(), "Indexing")
+        progress = Progress(
+            self.stderr, services.count(), "Indexing", force=options.get("progress")
+        )
         done = 0
         batch: list = []
         with transaction.atomic():
@@ -209,7 +261,7 @@ class Command(BaseCommand):
         fmt = options["format"]
         writer = hsds.write_json_export if fmt == "hsds-json" else hsds.write_csv_export
         total = Service.objects.count() if full else public_services().count()
-        progress = Progress(self.stderr, total, "Exporting")
+        progress = Progress(self.stderr, total, "Exporting", force=options.get("progress"))
         if output:
             try:
                 count = _write_file(Path(output), writer, full=full, progress=progress)
@@ -256,7 +308,9 @@ class Command(BaseCommand):
             data = read_file(path)
         except FileProblem as problem:
             raise CommandError(f"{problem}\nNothing was saved.") from None
-        progress = Progress(self.stderr, count_services(data), "Importing")
+        progress = Progress(
+            self.stderr, count_services(data), "Importing", force=options.get("progress")
+        )
         report = import_data(
             data, authority=authority, dry_run=options["dry_run"], progress=progress
         )
