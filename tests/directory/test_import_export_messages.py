@@ -51,8 +51,8 @@ def test_a_reimport_of_unchanged_data_reports_every_record_unchanged(db, tmp_pat
     services = Service.objects.count()
     organizations = Organization.objects.count()
     stamps = dict(Service.objects.values_list("pk", "updated_at"))
-    revisions = ServiceRevision.objects.count()
-    audit = AuditEntry.objects.count()
+    revisions = ServiceRevision.objects.for_system("test").count()
+    audit = AuditEntry.objects.for_system("test").count()
     out, _err = run_import(path)
     found = counts(out)
     assert found["services"] == (0, 0, services)
@@ -62,11 +62,14 @@ def test_a_reimport_of_unchanged_data_reports_every_record_unchanged(db, tmp_pat
     assert found["taxonomy terms"][:2] == (0, 0)
     # Nothing was written: no new time stamps, history or audit entries but the import's own.
     assert dict(Service.objects.values_list("pk", "updated_at")) == stamps
-    assert ServiceRevision.objects.count() == revisions
-    assert list(AuditEntry.objects.order_by("pk").values_list("code", flat=True)[audit:]) == [
-        "directory.import"
-    ]
-    assert AuditEntry.objects.latest("pk").detail["unchanged"]["services"] == services
+    assert ServiceRevision.objects.for_system("test").count() == revisions
+    assert list(
+        AuditEntry.objects.for_system("test").order_by("pk").values_list("code", flat=True)[audit:]
+    ) == ["directory.import"]
+    assert (
+        AuditEntry.objects.for_system("test").latest("pk").detail["unchanged"]["services"]
+        == services
+    )
 
 
 def test_a_reimport_counts_changed_and_unchanged_records_apart(db, tmp_path):

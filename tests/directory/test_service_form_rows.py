@@ -38,7 +38,7 @@ def service(home, organization):
 def org_editor(home, organization):
     user = UserFactory(email="kari@krisesenter.example.test", full_name="Kari Krisesenter")
     MembershipFactory(user=user, municipality=home, role=Role.ORG_EDITOR)
-    OrganizationEditor.objects.create(organization=organization, user=user)
+    OrganizationEditor.objects.for_system("test").create(organization=organization, user=user)
     return user
 
 
@@ -177,7 +177,10 @@ def test_ticking_remove_deletes_that_phone_only(coordinator, organization, servi
     response = login(coordinator).post(reverse("directory:service_edit", args=[service.pk]), data)
     assert response.status_code == 302
     assert list(service.phones.values_list("pk", flat=True)) == [kept.pk]
-    assert "phones" in ServiceRevision.objects.filter(service=service).first().changes
+    assert (
+        "phones"
+        in ServiceRevision.objects.for_system("test").filter(service=service).first().changes
+    )
 
 
 def test_a_removed_row_is_not_checked(coordinator, organization, service, login):
@@ -326,7 +329,7 @@ def test_the_proposal_form_adds_rows_and_picks_languages_too(
     assert response.status_code == 200
     assert response.context["mode"] == "propose"
     assert len(response.context["phones"].forms) == 2
-    assert not PendingChange.objects.exists()
+    assert not PendingChange.objects.for_system("test").exists()
     # The editor fills in the new row, removes the old one and picks languages.
     data.pop("add_row")
     data |= {
@@ -338,7 +341,7 @@ def test_the_proposal_form_adds_rows_and_picks_languages_too(
         "languages_offered": ["pl", "uk"],
     }
     assert client.post(url, data).status_code == 302
-    change = PendingChange.objects.get()
+    change = PendingChange.objects.for_system("test").get()
     assert change.proposed["languages"] == ["pl", "uk"]
     assert [row["number"] for row in change.proposed["phones"]] == ["116 006"]
     # Nothing is live until the owner approves.
@@ -357,7 +360,7 @@ def test_the_owner_reads_proposed_languages_and_history_by_name(
         .status_code
         == 302
     )
-    change = PendingChange.objects.get()
+    change = PendingChange.objects.for_system("test").get()
     with translation.override("nb"):
         page = (
             login(coordinator)
