@@ -37,8 +37,6 @@ from vern.audit.services import lock_chain, log_action
 from vern.core.jobs import ItemFailures
 from vern.core.models import RetentionCount, RetentionPeriod, TenantQuerySet
 
-AUDIT_CODES = {"delete": "core.retention.deleted", "anonymise": "core.retention.anonymised"}
-
 
 @dataclass(frozen=True)
 class RetentionType:
