@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files come precompressed), before everything that
+    # reads or writes the body.
+    "vern.core.middleware.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vern.core.middleware.StaffLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",

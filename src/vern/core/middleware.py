@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
+from django.middleware.gzip import GZipMiddleware
 
 from vern.core.models import Membership
 
@@ -130,3 +131,23 @@ class StaffNoStoreMiddleware:
         if in_staff_area(request.path_info):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compress what anyone may read, never a page that mixes a secret with user input.
+
+    BREACH recovers a secret from the size of a compressed response that also
+    reflects text the attacker chose (a search query, say). The public guide holds
+    no secret unless a form on it asked for a CSRF token, and staff pages hold
+    personal data and tokens, so only responses to requests without a session
+    cookie, that used no CSRF token and set no cookie, are compressed.
+    """
+
+    def process_response(self, request, response):
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            or response.cookies
+        ):
+            return response
+        return super().process_response(request, response)
