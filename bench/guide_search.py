@@ -66,6 +66,7 @@ def configure(db: str, workdir: Path) -> None:
             "SECRET_KEY": "bench-" + Fernet.generate_key().decode(),
             "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
             "VERN_FERNET_KEYS": Fernet.generate_key().decode(),
+            "VERN_AUDIT_KEYS": "bench-audit-" + Fernet.generate_key().decode(),
             "SECURE_SSL_REDIRECT": "false",
             "VERN_DATA_DIR": str(workdir),
             "STATIC_ROOT": str(workdir / "static"),
@@ -580,8 +581,12 @@ class Builder:
                 eligibility_description=f"For {rng.choice(GROUP_WORDS)} som {rng.choice(SITUATIONS)}.",
                 how_it_works=self._text(rng.choice(kind.sentences), municipality),
                 how_to_contact="Ring oss eller send e-post.",
-                referral="required" if rng.random() < 0.15 else "none",
-                referral_from="fastlegen" if rng.random() < 0.15 else "",
+                # The app's own rule: a service that needs a referral says who refers.
+                **(
+                    {"referral": "required", "referral_from": "fastlegen"}
+                    if rng.random() < 0.15
+                    else {"referral": "none", "referral_from": ""}
+                ),
                 is_free=rng.random() < 0.85,
                 assured_date=assured,
                 verification_due=assured + timedelta(days=180),

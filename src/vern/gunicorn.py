@@ -1,0 +1,92 @@
+"""gunicorn settings for Vern: ``gunicorn -c python:vern.gunicorn vern.wsgi``.
+
+The app is loaded once in the master (``preload_app``), which then answers one
+guide search itself before the first worker is forked: the guide's index, its
+vocabulary and the other per-process values (``directory/snapshot.py``) are
+built once and every worker starts with them (copy-on-write), instead of each
+worker spending seconds on its first search while people wait.
+
+Settings from the environment: ``VERN_BIND`` (default 127.0.0.1:8000) and
+``WEB_CONCURRENCY`` (workers, default 4); command-line options override both.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import time
+
+bind = os.environ.get("VERN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+preload_app = True
+# A slow PDF or import request is cut off instead of holding a worker forever.
+timeout = 60
+graceful_timeout = 30
+
+logger = logging.getLogger("vern.gunicorn")
+
+WARM_PATHS = ("/sok/?q=vold", "/")
+
+
+def _host() -> str:
+    from django.conf import settings
+
+    for host in settings.ALLOWED_HOSTS:
+        if host and host != "*" and not host.startswith("."):
+            return host
+    return "localhost"
+
+
+def warm(paths=WARM_PATHS) -> dict[str, int]:
+    """Answer ``paths`` in this process through the whole app (middleware
+    included) and return their status codes; then close the database
+    connections, which must not be shared with forked workers."""
+    from django.db import connections
+
+    from vern.wsgi import application
+
+    statuses: dict[str, int] = {}
+    host = _host()
+    for path in paths:
+        target, _, query = path.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": target,
+            "QUERY_STRING": query,
+            "SERVER_NAME": host,
+            "SERVER_PORT": "443",
+            "HTTP_HOST": host,
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "https",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        status = []
+        body = application(environ, lambda s, headers, exc_info=None: status.append(s))
+        for _chunk in body:
+            pass
+        if hasattr(body, "close"):
+            body.close()
+        statuses[path] = int(status[0].split()[0]) if status else 0
+    connections.close_all()
+    return statuses
+
+
+def when_ready(server) -> None:
+    started = time.perf_counter()
+    try:
+        statuses = warm()
+    except Exception:
+        # A cold start is slower, not broken: serve anyway.
+        server.log.exception("Vern: warming the guide before forking failed")
+        return
+    server.log.info(
+        "Vern: guide warmed in %.1f s before forking (%s)",
+        time.perf_counter() - started,
+        ", ".join(f"{path} {code}" for path, code in statuses.items()),
+    )
