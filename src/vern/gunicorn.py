@@ -66,8 +66,12 @@ def warm(paths=WARM_PATHS) -> dict[str, int]:
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
         }
-        status = []
-        body = application(environ, lambda s, headers, exc_info=None: status.append(s))
+        status: list[str] = []
+
+        def start_response(line, headers, exc_info=None, status=status):
+            status.append(line)
+
+        body = application(environ, start_response)
         for _chunk in body:
             pass
         if hasattr(body, "close"):
