@@ -26,6 +26,16 @@ def _fresh_directory_snapshot():
     snapshot.clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (kept pages, rate-limit counters)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def home(db):
     return MunicipalityFactory(number="9801", name="Heimby")

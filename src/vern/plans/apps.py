@@ -8,6 +8,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self) -> None:
-        from vern.plans import shell
+        from vern.plans import shell, signals
 
         shell.register()
+        signals.connect()

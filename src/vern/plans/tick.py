@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vern.audit.services import audited_transaction, log_action
 from vern.core.models import Role, User
+from vern.core.page_cache import bump
 from vern.core.routines import Notice, compose, members, run_notices
 from vern.plans import selectors
 from vern.plans.models import Plan, PlanMeasure
@@ -119,6 +120,7 @@ def expire_plans(*, today: date) -> int:
         status__in=Plan.IN_FORCE, end_year__lt=today.year
     ):
         Plan.objects.for_system(reason=TICK).filter(pk=plan.pk).update(status=Plan.Status.EXPIRED)
+        bump("plans")  # an update() sends no post_save
         log_action(actor=None, action="update", code="plans.plan.expired", target=plan)
         expired += 1
     return expired

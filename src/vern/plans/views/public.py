@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from vern.core.models import Municipality
+from vern.core.page_cache import public_page
 from vern.plans import pdf, selectors
 from vern.plans.models import Level
 
 
+@public_page("plans")
 def overview(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sorter", "navn")
     if sort not in selectors.OVERVIEW_SORTS:
@@ -29,6 +31,7 @@ def _public_plan(number: str):
     return municipality, plan
 
 
+@public_page("plans")
 def plan_page(request: HttpRequest, number: str) -> HttpResponse:
     municipality, plan = _public_plan(number)
     coverage = selectors.coverage_for_plan(plan)

@@ -1,0 +1,76 @@
+"""Public plan pages kept whole until what they show changes (core/page_cache.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.plans.factories import PlanFactory
+from vern.core.models import Municipality
+from vern.plans import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fixed_day(clock):
+    return clock(date(2026, 5, 4))
+
+
+@pytest.fixture
+def plan(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return PlanFactory(municipality=Municipality.objects.get(number="0301"), adopted=True)
+
+
+def get(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_a_kept_plan_page_costs_no_query(client, plan):
+    first, asked = get(client, "/handlingsplaner/0301/")
+    again, asked_again = get(client, "/handlingsplaner/0301/")
+
+    assert asked > 0
+    assert asked_again == 0
+    assert again.content == first.content
+
+
+def test_a_change_to_the_plan_retires_the_kept_page(
+    client, plan, coordinator, django_capture_on_commit_callbacks
+):
+    get(client, "/handlingsplaner/0301/")
+    get(client, "/handlingsplaner/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_update(plan=plan, actor=coordinator, title="Ny tittel på planen")
+
+    page, _ = get(client, "/handlingsplaner/0301/")
+    _, overview_asked = get(client, "/handlingsplaner/")
+    assert "Ny tittel på planen" in page.content.decode()
+    assert overview_asked > 0, "the overview was served from before the change"
+
+
+def test_each_language_and_sort_order_is_kept_apart(client, plan):
+    norwegian, _ = get(client, "/handlingsplaner/")
+    english, _ = get(client, "/en/handlingsplaner/")
+    by_county, _ = get(client, "/handlingsplaner/?sorter=fylke")
+
+    assert 'lang="nb"' in norwegian.content.decode()
+    assert 'lang="en"' in english.content.decode()
+    assert by_county.content != norwegian.content
+
+
+def test_a_visitor_with_a_session_is_never_served_a_kept_page(client, plan):
+    get(client, "/handlingsplaner/0301/")
+    client.cookies["sessionid"] = "someone"
+
+    _, asked = get(client, "/handlingsplaner/0301/")
+
+    assert asked > 0
