@@ -30,7 +30,7 @@ from vern.consultations.models import (
     TeamAction,
     TeamMember,
 )
-from vern.core.models import Municipality, Role, Unit, User
+from vern.core.models import Membership, Municipality, Role, Unit, User
 
 TEAM_READ = "consultations: a team member reading their own team's records"
 
@@ -53,11 +53,31 @@ def seat(user: User, team: Team) -> TeamMember | None:
     return TeamMember.objects.for_self(user).filter(team=team).select_related("team").first()
 
 
+def holds_member_role(user: User, municipality: Municipality | None) -> bool:
+    """Does the person hold the team-member role here? A seat counts only with it."""
+    if municipality is None:
+        return False
+    return (
+        Membership.objects.for_self(user)
+        .filter(municipality=municipality, role=Role.TEAM_MEMBER)
+        .exists()
+    )
+
+
 def my_teams(user: User, municipality: Municipality | None) -> QuerySet[Team]:
-    """Teams visible here on which the person sits."""
+    """Teams visible here on which the person sits, holding the team-member role here."""
+    if not holds_member_role(user, municipality):
+        return Team.objects.none()
     return teams_visible(municipality).filter(
         pk__in=TeamMember.objects.for_self(user).values("team_id")
     )
+
+
+def seat_here(user: User, municipality: Municipality | None, team: Team) -> TeamMember | None:
+    """The person's seat on ``team`` if it counts here (see ``my_teams``)."""
+    if not my_teams(user, municipality).filter(pk=team.pk).exists():
+        return None
+    return seat(user, team)
 
 
 def team_or_404(municipality: Municipality | None, pk: int) -> Team:
@@ -76,8 +96,8 @@ def hosted_team_or_404(municipality: Municipality | None, pk: int) -> Team:
 
 def member_team_or_404(user: User, municipality: Municipality | None, pk: int) -> Team:
     """A team visible here that the person sits on; otherwise 404."""
-    team = team_or_404(municipality, pk)
-    if seat(user, team) is None:
+    team = my_teams(user, municipality).filter(pk=pk).first()
+    if team is None:
         raise Http404
     return team
 
@@ -123,10 +143,8 @@ def concern_for_viewer(user: User, municipality: Municipality | None, pk: int) -
     """The concern, for its submitter or for a member of its team here; otherwise 404."""
     own = Concern.objects.for_self(user).filter(pk=pk).select_related("team").first()
     if own is not None:
-        is_member = own.team is not None and (
-            municipality is not None
-            and teams_visible(municipality).filter(pk=own.team_id).exists()
-            and seat(user, own.team) is not None
+        is_member = (
+            own.team is not None and my_teams(user, municipality).filter(pk=own.team_id).exists()
         )
         return ConcernAccess(own, True, is_member)
     for team in my_teams(user, municipality):
@@ -213,8 +231,6 @@ def meeting_choices(team: Team, *, today: datetime.date) -> QuerySet[Meeting]:
 
 def team_member_candidates(municipality: Municipality, user: User) -> QuerySet[User]:
     """People of the active municipality who hold the team-member role."""
-    from vern.core.models import Membership
-
     holders = Membership.objects.for_user(user, municipality=municipality).filter(
         role=Role.TEAM_MEMBER
     )

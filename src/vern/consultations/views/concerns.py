@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from vern.consultations import selectors, services
 from vern.consultations.forms import AdviceForm, ConcernForm, SharedForm, default_follow_up
 from vern.consultations.models import Concern, Recommendation
+from vern.consultations.views.teams import TEAM_VIEWERS
 from vern.core.access import staff_view
 from vern.core.forms import add_errors
 from vern.core.models import STAFF_ROLES, Role
@@ -34,7 +35,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "concerns": selectors.my_concerns(request.user)[:50],
             "teams": teams,
             "can_submit": selectors.teams_visible(request.municipality).exists(),
-            "team_viewer": bool(request.roles & {Role.TEAM_MEMBER, Role.COORDINATOR, Role.ADMIN}),
+            "team_viewer": bool(request.roles & TEAM_VIEWERS),
         },
     )
 
@@ -158,7 +159,7 @@ def _member_concern(request: HttpRequest, pk: int) -> Concern:
     return access.concern
 
 
-@staff_view(personal_data="consultations.concern", roles={Role.TEAM_MEMBER})
+@staff_view(personal_data="consultations.concern", roles=TEAM_VIEWERS)
 def advice_create(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _member_concern(request, pk)
     today = timezone.localdate()
@@ -203,7 +204,7 @@ def advice_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_view(personal_data="consultations.concern", roles={Role.TEAM_MEMBER})
+@staff_view(personal_data="consultations.concern", roles=TEAM_VIEWERS)
 def shared_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Information the police or another agency shares with the team, and on what legal basis."""
     concern = _member_concern(request, pk)

@@ -16,7 +16,6 @@ from vern.consultations.forms import ActionForm
 from vern.consultations.views.teams import TEAM_VIEWERS
 from vern.core.access import staff_view
 from vern.core.forms import add_errors
-from vern.core.models import Role
 
 
 def _action_form(request, meeting):
@@ -25,7 +24,7 @@ def _action_form(request, meeting):
     )
 
 
-@staff_view(personal_data="consultations.concern", roles={Role.TEAM_MEMBER})
+@staff_view(personal_data="consultations.concern", roles=TEAM_VIEWERS)
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_for_member_or_404(request.user, request.municipality, pk)
     return render(
@@ -39,7 +38,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_view(personal_data=None, roles={Role.TEAM_MEMBER})
+@staff_view(personal_data=None, roles=TEAM_VIEWERS)
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_for_member_or_404(request.user, request.municipality, pk)
     form = _action_form(request, meeting)
@@ -54,7 +53,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/action_form.html", {"form": form, "meeting": meeting})
 
 
-@staff_view(personal_data=None, roles={Role.TEAM_MEMBER})
+@staff_view(personal_data=None, roles=TEAM_VIEWERS)
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_for_member_or_404(request.user, request.municipality, pk)
     if request.method == "POST":

@@ -63,7 +63,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 @staff_view(personal_data="consultations.teammember", roles=TEAM_VIEWERS)
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = selectors.team_or_404(request.municipality, pk)
-    own_seat = selectors.seat(request.user, team)
+    own_seat = selectors.seat_here(request.user, request.municipality, team)
     return render(
         request,
         "consultations/team_detail.html",
@@ -156,7 +156,7 @@ def feed_url(request: HttpRequest, token: str) -> str:
     return settings.VERN_BASE_URL.rstrip("/") + path
 
 
-@staff_view(personal_data=None, roles={Role.TEAM_MEMBER})
+@staff_view(personal_data=None, roles=TEAM_VIEWERS)
 def calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """The person's private calendar address for the team's meetings: make, renew or revoke it.
 
