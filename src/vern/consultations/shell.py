@@ -68,7 +68,7 @@ def register() -> None:
         label=gettext_lazy("Consultation team"),
         url_name="consultations:overview",
         roles=STAFF_ROLES,
-        order=45,
+        order=47,
         active_prefix="consultations:overview",
     )
     shell.register_card(
@@ -79,6 +79,6 @@ def register() -> None:
         ),
         url_name="consultations:overview",
         roles=STAFF_ROLES,
-        order=45,
+        order=47,
     )
     shell.register_needs(needs)
