@@ -278,7 +278,7 @@ def team_statistics(team: Team, *, year: int) -> Statistics:
         team_concerns(team).filter(submitted_at__year=year).select_related("source_unit")
     )
     units = Counter(
-        (c.source_unit.name if c.source_unit else "") + f"|{c.municipality.name}" for c in concerns
+        c.source_unit.name if c.source_unit else f"– ({c.municipality.name})" for c in concerns
     )
     settings = Counter(c.get_setting_display() for c in concerns)
     statuses = Counter(c.get_status_display() for c in concerns)
@@ -302,13 +302,9 @@ def team_statistics(team: Team, *, year: int) -> Statistics:
     def rows(counter: Counter) -> list[tuple[str, int]]:
         return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
-    def unit_label(key: str) -> str:
-        unit, municipality = key.split("|", 1)
-        return unit or f"– ({municipality})"
-
     return Statistics(
         total=len(concerns),
-        by_unit=[(unit_label(k), n) for k, n in rows(units)],
+        by_unit=rows(units),
         by_setting=rows(settings),
         by_status=rows(statuses),
         by_level=rows(levels),
