@@ -49,7 +49,10 @@ VERN_TICK_JOBS = [
 # raise (development, demo, tests) or, off, log an error and find no rows (production).
 VERN_TENANCY_STRICT = env_bool("VERN_TENANCY_STRICT", default=DEBUG)
 # Record types `vern.core.retention` removes after their period (each a RetentionType).
-VERN_RETENTION_TYPES = ["vern.directory.retention.ERROR_REPORTS"]
+VERN_RETENTION_TYPES = [
+    "vern.directory.retention.ERROR_REPORTS",
+    "vern.consultations.retention.CONCERNS",
+]
 # Demo mode is switched on by `vern demo` (see vern.manage): banner on, no 2FA.
 VERN_DEMO = env_bool("VERN_DEMO", default=False)
 

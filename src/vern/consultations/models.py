@@ -228,8 +228,10 @@ class Concern(PersonalData, MunicipalRecord):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Waiting for advice")
-        ADVISED = "advised", _("Advised")
-        CLOSED = "closed", _("Closed")
+        # Advice given and a follow-up date set: the concern comes back to the team.
+        ADVISED = "advised", _("Advised, follow-up planned")
+        # Advice given and nothing more planned; kept until retention deletes it.
+        CLOSED = "closed", _("Advised, closed")
 
     class Origin(models.TextChoices):
         FORM = "form", _("Concern form")
@@ -259,6 +261,8 @@ class Concern(PersonalData, MunicipalRecord):
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     first_advised_at = models.DateTimeField(null=True, blank=True)
+    # Set while the concern is closed; retention deletes it a set time after.
+    closed_at = models.DateTimeField(null=True, blank=True)
     follow_up_on = models.DateField(null=True, blank=True)
     # The follow-up date the submitter was last reminded of (the tick's claim).
     follow_up_reminded_for = models.DateField(null=True, blank=True)
@@ -380,8 +384,9 @@ class TeamAction(PersonalData):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="actions")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
+    # An action outlives the concern it came from: the team's own follow-up.
     concern = models.ForeignKey(
-        Concern, on_delete=models.CASCADE, null=True, blank=True, related_name="actions"
+        Concern, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
     description = models.CharField(_("action"), max_length=300)
     agency = models.CharField(_("responsible agency"), max_length=30, choices=Agency.choices)

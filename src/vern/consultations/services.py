@@ -502,9 +502,10 @@ def advice_record(
     """Record the team's advice. The same ``form_key`` twice returns the first advice.
 
     "Consult again" needs a follow-up date; a follow-up date is on or after
-    today. Advice of "no further action" alone, with no follow-up, closes the
-    concern; otherwise it is advised, and comes back on the agenda on its
-    follow-up date, when the submitter is reminded (``tick``).
+    today. With a follow-up date the concern is advised, comes back on the
+    agenda on that date, and the submitter is reminded (``tick``); without one
+    nothing more is planned and it is closed (``closed_at``, which retention
+    counts from). New advice on a closed concern opens it again.
     """
     earlier = Advice.objects.for_system(reason="the same advice form sent twice?").filter(
         form_key=form_key
@@ -553,11 +554,12 @@ def advice_record(
     except IntegrityError:  # the same form, sent at the same moment
         return Advice.objects.for_system(reason=SYSTEM).get(form_key=form_key), False
     now = timezone.now()
-    closes = recommendations == [Recommendation.NO_FURTHER_ACTION] and follow_up_on is None
+    closes = follow_up_on is None
     concern.status = Concern.Status.CLOSED if closes else Concern.Status.ADVISED
+    concern.closed_at = now if closes else None
     concern.first_advised_at = concern.first_advised_at or now
     concern.follow_up_on = follow_up_on
-    concern.save(update_fields=["status", "first_advised_at", "follow_up_on"])
+    concern.save(update_fields=["status", "closed_at", "first_advised_at", "follow_up_on"])
     log_action(
         actor=actor,
         action="create",
