@@ -2,7 +2,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
 # The HSDS API has no language prefix: it serves data, not pages.
-urlpatterns = [path("api/hsds/", include("vern.directory.urls_api"))]
+urlpatterns = [
+    path("api/hsds/", include("vern.directory.urls_api")),
+    # A consultation team member's private calendar address: no page, no language.
+    path("kalender/konsultasjonsteam/", include("vern.consultations.urls_feed")),
+]
 
 # Language is chosen by URL prefix (/nn/, /en/; bokmål has none), so switching
 # language needs no cookie: the public site must set none.
@@ -14,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("ansatt/logg/", include("vern.audit.urls")),
     path("ansatt/planer/", include("vern.plans.urls")),
     path("ansatt/tjenester/", include("vern.directory.urls")),
+    path("ansatt/konsultasjon/", include("vern.consultations.urls")),
     path("handlingsplaner/", include("vern.plans.urls_public")),
     prefix_default_language=False,
 )

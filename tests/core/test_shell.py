@@ -16,6 +16,7 @@ from vern.core.models import Role
 PLANS = reverse("plans:plan_list")
 SERVICES = reverse("directory:service_list")
 UNITS = reverse("core:unit_list")
+CONSULTATIONS = reverse("consultations:overview")
 USERS = reverse("core:member_list")
 AUDIT = reverse("audit:entry_list")
 NOTIFICATIONS = reverse("core:notification_list")
@@ -39,8 +40,15 @@ def _dashboard(client) -> str:
 
 def test_a_coordinator_sees_plans_services_and_units(coordinator, login):
     page = _dashboard(login(coordinator))
-    assert _nav(page) == [reverse("core:dashboard"), PLANS, SERVICES, UNITS, NOTIFICATIONS]
-    assert _cards(page) == [PLANS, SERVICES, UNITS]
+    assert _nav(page) == [
+        reverse("core:dashboard"),
+        PLANS,
+        SERVICES,
+        UNITS,
+        CONSULTATIONS,
+        NOTIFICATIONS,
+    ]
+    assert _cards(page) == [PLANS, SERVICES, UNITS, CONSULTATIONS]
 
 
 def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
@@ -50,11 +58,12 @@ def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
         PLANS,
         SERVICES,
         UNITS,
+        CONSULTATIONS,
         USERS,
         AUDIT,
         NOTIFICATIONS,
     ]
-    assert _cards(page) == [PLANS, SERVICES, UNITS, USERS, AUDIT]
+    assert _cards(page) == [PLANS, SERVICES, UNITS, CONSULTATIONS, USERS, AUDIT]
 
 
 def test_an_outside_organisation_editor_sees_only_the_directory(home, login):

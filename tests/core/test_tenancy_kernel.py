@@ -41,6 +41,11 @@ PERSONAL_DATA_MODELS = {
     "core.Step",
     "core.Notification",
     "core.RecordAccess",
+    "consultations.TeamMember",
+    "consultations.Concern",
+    "consultations.Advice",
+    "consultations.SharedInformation",
+    "consultations.TeamAction",
 }
 
 

@@ -268,3 +268,139 @@ def kernel_case(municipality):
 @builds_in_unit("kernel:case_detail", "kernel:case_summary", "kernel:case_contacts")
 def kernel_case_in_unit(municipality, unit, users=()):
     return {"pk": _case(municipality, unit, users).pk}
+
+
+# The consultation team (vern.consultations). Its pages are for the people sitting on
+# the team, so the team built here seats everyone holding the team-member role in the
+# municipality (the tests' "every role" person among them); concerns are submitted by
+# someone else, drafts by that person (a draft is its writer's alone).
+
+
+def _consultation_team(municipality):
+    import datetime
+
+    from vern.consultations.models import Agency, Team, TeamMember
+    from vern.core.models import Membership
+
+    team = Team.objects.create(
+        municipality=municipality,
+        name="Konsultasjonsteam",
+        first_meeting_on=datetime.date.today() + datetime.timedelta(days=1),
+        meeting_time=datetime.time(9),
+    )
+    holders = Membership.objects.for_system(reason="test: seat the team-member role holders")
+    for membership in holders.filter(municipality=municipality, role=Role.TEAM_MEMBER):
+        TeamMember.objects.create(
+            team=team, user=membership.user, municipality=municipality, agency=Agency.POLICE
+        )
+    return team
+
+
+def _meeting(team):
+    import datetime
+
+    from django.utils import timezone
+
+    from vern.consultations.models import Meeting
+
+    start = timezone.now() + datetime.timedelta(days=2)
+    return Meeting.objects.create(
+        team=team, starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+    )
+
+
+def _concern(municipality, **fields):
+    from django.utils import timezone
+
+    from vern.consultations.models import Concern
+
+    values = {
+        "municipality": municipality,
+        "submitted_by": UserFactory(),
+        "age_band": "6-9",
+        "setting": "school",
+        "worry": "Barnet virker redd.",
+        "team": _consultation_team(municipality),
+        "submitted_at": timezone.now(),
+    }
+    values.update(fields)
+    return Concern.objects.create(**values)
+
+
+@builds(
+    "consultations:concern_detail",
+    "consultations:advice_create",
+    "consultations:shared_create",
+)
+def consultation_concern(municipality):
+    return {"pk": _concern(municipality).pk}
+
+
+@builds("consultations:concern_draft")
+def consultation_draft(municipality):
+    from vern.consultations.models import Concern
+    from vern.core.models import Membership
+
+    # The person holding the most roles here (the tests' "every role" person) writes it.
+    holders = Membership.objects.for_system(reason="test: who writes the draft").filter(
+        municipality=municipality
+    )
+    counts = {}
+    for membership in holders:
+        counts[membership.user] = counts.get(membership.user, 0) + 1
+    writer = max(counts, key=counts.get) if counts else UserFactory()
+    return {
+        "pk": _concern(
+            municipality,
+            submitted_by=writer,
+            team=None,
+            submitted_at=None,
+            status=Concern.Status.DRAFT,
+        ).pk
+    }
+
+
+@builds(
+    "consultations:team_detail",
+    "consultations:team_edit",
+    "consultations:member_add",
+    "consultations:calendar",
+)
+def consultation_team(municipality):
+    return {"pk": _consultation_team(municipality).pk}
+
+
+@builds("consultations:member_remove")
+def consultation_member(municipality):
+    from vern.consultations.models import Agency, TeamMember
+
+    team = _consultation_team(municipality)
+    user = UserFactory()
+    MembershipFactory(user=user, municipality=municipality, role=Role.TEAM_MEMBER)
+    member = TeamMember.objects.create(
+        team=team,
+        user=user,
+        municipality=municipality,
+        agency=Agency.PPT,
+    )
+    return {"pk": member.pk}
+
+
+@builds("consultations:meeting_detail", "consultations:action_create")
+def consultation_meeting(municipality):
+    return {"pk": _meeting(_consultation_team(municipality)).pk}
+
+
+@builds("consultations:action_done")
+def consultation_action(municipality):
+    from vern.consultations.models import TeamAction
+
+    team = _consultation_team(municipality)
+    action = TeamAction.objects.create(
+        team=team,
+        meeting=_meeting(team),
+        description="Lage rutine",
+        agency="police",
+        created_by=UserFactory(),
+    )
+    return {"pk": action.pk}

@@ -1,0 +1,111 @@
+"""Staff pages for meetings (the agenda), the team's actions and the statistics, and the
+public calendar feed (private token, no personal data)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from vern.consultations import ical, selectors, services
+from vern.consultations.forms import ActionForm
+from vern.consultations.views.teams import TEAM_VIEWERS
+from vern.core.access import staff_view
+from vern.core.forms import add_errors
+
+
+def _action_form(request, meeting):
+    return ActionForm(
+        request.POST or None, concerns=selectors.team_concerns(meeting.team).order_by("-pk")
+    )
+
+
+@staff_view(personal_data="consultations.concern", roles=TEAM_VIEWERS)
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_for_member_or_404(request.user, request.municipality, pk)
+    return render(
+        request,
+        "consultations/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "agenda": selectors.agenda(meeting),
+            "form": _action_form(request, meeting),
+        },
+    )
+
+
+@staff_view(personal_data=None, roles=TEAM_VIEWERS)
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_for_member_or_404(request.user, request.municipality, pk)
+    form = _action_form(request, meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_add(meeting=meeting, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The action was added to the meeting."))
+            return redirect("consultations:meeting_detail", pk=meeting.pk)
+    return render(request, "consultations/action_form.html", {"form": form, "meeting": meeting})
+
+
+@staff_view(personal_data=None, roles=TEAM_VIEWERS)
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_for_member_or_404(request.user, request.municipality, pk)
+    if request.method == "POST":
+        if services.action_done(action=action, actor=request.user):
+            messages.success(request, _("The action was marked as done."))
+        next_meeting = selectors.next_meeting(action.team)
+        target = next_meeting or action.meeting
+        return redirect("consultations:meeting_detail", pk=target.pk)
+    return render(request, "consultations/action_done.html", {"action": action})
+
+
+@staff_view(personal_data=None, roles=TEAM_VIEWERS)
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Anonymous figures per team and year: sources, settings, outcomes, time to advice."""
+    teams = list(selectors.teams_visible(request.municipality))
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("ar", today.year))
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= today.year + 1:
+        year = today.year
+    chosen = next((t for t in teams if str(t.pk) == request.GET.get("team")), None)
+    if chosen is None and teams:
+        chosen = teams[0]
+    return render(
+        request,
+        "consultations/statistics.html",
+        {
+            "teams": teams,
+            "team": chosen,
+            "year": year,
+            "years": range(today.year, today.year - 5, -1),
+            "stats": selectors.team_statistics(chosen, year=year) if chosen else None,
+        },
+    )
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's meetings as iCalendar, found by the private token only.
+
+    Holds the team's name, the times and the meeting place: no concern, no
+    person. A revoked or unknown token, or a member who has left, is 404.
+    """
+    found = selectors.feed_meetings(services.token_hash(token))
+    if found is None:
+        raise Http404
+    member, meetings = found
+    response = HttpResponse(
+        ical.calendar(member.team, meetings), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = 'inline; filename="konsultasjonsteam.ics"'
+    return response
