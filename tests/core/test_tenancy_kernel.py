@@ -41,6 +41,9 @@ PERSONAL_DATA_MODELS = {
     "core.Step",
     "core.Notification",
     "core.RecordAccess",
+    "schools.NoShowCase",
+    "schools.StepRecord",
+    "schools.Signal",
 }
 
 
