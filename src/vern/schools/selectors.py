@@ -12,7 +12,7 @@ from datetime import date
 
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from vern.core.models import Municipality, Step, Unit
 from vern.schools import routine
@@ -136,11 +136,11 @@ def yearly_statistics(municipality: Municipality) -> list[YearFigures]:
 BAR_HEIGHT = 24
 # Short names for the chart's axis; the table beside it has the full ones.
 SHORT_LABELS = {
-    NoShowCase.Reason.ARRIVED: _lazy("Arrived"),
-    NoShowCase.Reason.MOVED: _lazy("Moved"),
-    NoShowCase.Reason.ILLNESS: _lazy("Illness"),
-    NoShowCase.Reason.TRAVEL: _lazy("Travel"),
-    NoShowCase.Reason.REPORTED: _lazy("Reported"),
+    NoShowCase.Reason.ARRIVED: gettext_lazy("Arrived"),
+    NoShowCase.Reason.MOVED: gettext_lazy("Moved"),
+    NoShowCase.Reason.ILLNESS: gettext_lazy("Illness"),
+    NoShowCase.Reason.TRAVEL: gettext_lazy("Travel"),
+    NoShowCase.Reason.REPORTED: gettext_lazy("Reported"),
 }
 LABEL_WIDTH = 110
 CHART_WIDTH = 520
