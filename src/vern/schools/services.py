@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from vern.audit.services import audited_transaction, log_action
+from vern.core.identifiers import find_personal_identifiers
 from vern.core.models import Municipality, Step, Unit, User
 from vern.core.routines import routine_start, step_complete, steps_for
 from vern.schools import routine
@@ -79,6 +80,40 @@ def _no_earlier_than_school_start(municipality: Municipality, day: date, field: 
 def _not_in_future(day: date, today: date, field: str) -> None:
     if day > today:
         raise ValidationError({field: _("The date cannot be in the future.")})
+
+
+def _refused_identifier(kind: str, found: str) -> str:
+    messages = {
+        "fodselsnummer": _(
+            "The text holds what looks like a national identity number (%(found)s). Remove it: "
+            "this text must not hold fødselsnummer."
+        ),
+        "d_number": _(
+            "The text holds what looks like a D-number (%(found)s). Remove it: this text must not "
+            "hold D-numbers."
+        ),
+        "phone": _(
+            "The text holds what looks like a phone number (%(found)s). Remove it: this text must "
+            "not hold phone numbers."
+        ),
+        "email": _(
+            "The text holds an e-mail address (%(found)s). Remove it: this text must not hold "
+            "e-mail addresses."
+        ),
+    }
+    return messages[kind] % {"found": found}
+
+
+def _without_identifiers(value: str, field: str) -> str:
+    """Refuse a note holding a national identity number, D-number, phone number or
+    e-mail address (``core.identifiers``): notes are kept apart from the contact
+    details and must not identify anyone further."""
+    findings = find_personal_identifiers(value or "")
+    if findings:
+        raise ValidationError(
+            {field: [_refused_identifier(finding.kind, finding.text) for finding in findings]}
+        )
+    return value
 
 
 def _required_text(value: str, field: str, message: str) -> str:
@@ -292,7 +327,10 @@ def step_record(
         case=case,
         step_code=step_code,
         done_on=done_on,
-        outcome=_required_text(outcome, "outcome", _("Write what was done and the result.")),
+        outcome=_without_identifiers(
+            _required_text(outcome, "outcome", _("Write what was done and the result.")),
+            "outcome",
+        ),
         recorded_by=actor,
     )
     record.full_clean()
@@ -385,7 +423,7 @@ def case_close(
     case.new_school_confirmed_on = new_school_confirmed_on
     case.child_welfare_reported_on = child_welfare_reported_on
     case.police_reported_on = police_reported_on
-    case.closing_note = note.strip()
+    case.closing_note = _without_identifiers(note.strip(), "note")
     case.closed_at = timezone.now()
     case.closed_by = actor
     case.full_clean()
@@ -442,8 +480,11 @@ def signal_create(
         pupil_class=_required_text(pupil_class, "pupil_class", _("Write the pupil's class.")),
         activity=activity,
         observed_on=observed_on,
-        description=_required_text(
-            description, "description", _("Write what happened and how you learnt of it.")
+        description=_without_identifiers(
+            _required_text(
+                description, "description", _("Write what happened and how you learnt of it.")
+            ),
+            "description",
         ),
         registered_by=actor,
         submission=submission,
@@ -490,7 +531,9 @@ def signal_talk(
     setattr(
         signal,
         f"{talk}_talk_note",
-        _required_text(note, "note", _("Write what came out of the conversation.")),
+        _without_identifiers(
+            _required_text(note, "note", _("Write what came out of the conversation.")), "note"
+        ),
     )
     if signal.pupil_talk_on and signal.parents_talk_on:
         signal.closed_at = timezone.now()
