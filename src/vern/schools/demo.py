@@ -50,7 +50,9 @@ def load(municipality: Municipality) -> None:
         return
     today = timezone.localdate()
     year = today.year
-    if school_start(year) > today:  # before this year's school start: last August
+    # Before this year's school start, or so soon after it that no step can be
+    # overdue yet: last August's school year.
+    if calendar.add_working_days(school_start(year), 3) > today:
         year -= 1
     starts_on = school_start(year)
     if not SchoolYear.objects.filter(municipality=municipality, year=year).exists():
