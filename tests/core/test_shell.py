@@ -19,6 +19,8 @@ UNITS = reverse("core:unit_list")
 USERS = reverse("core:member_list")
 AUDIT = reverse("audit:entry_list")
 NOTIFICATIONS = reverse("core:notification_list")
+SCHOOLS = reverse("schools:case_list")
+SIGNAL = reverse("schools:signal_create")
 
 
 def _nav(page: str) -> list[str]:
@@ -39,8 +41,15 @@ def _dashboard(client) -> str:
 
 def test_a_coordinator_sees_plans_services_and_units(coordinator, login):
     page = _dashboard(login(coordinator))
-    assert _nav(page) == [reverse("core:dashboard"), PLANS, SERVICES, UNITS, NOTIFICATIONS]
-    assert _cards(page) == [PLANS, SERVICES, UNITS]
+    assert _nav(page) == [
+        reverse("core:dashboard"),
+        PLANS,
+        SERVICES,
+        UNITS,
+        SCHOOLS,
+        NOTIFICATIONS,
+    ]
+    assert _cards(page) == [PLANS, SERVICES, UNITS, SCHOOLS, SIGNAL]
 
 
 def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
@@ -50,11 +59,12 @@ def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
         PLANS,
         SERVICES,
         UNITS,
+        SCHOOLS,
         USERS,
         AUDIT,
         NOTIFICATIONS,
     ]
-    assert _cards(page) == [PLANS, SERVICES, UNITS, USERS, AUDIT]
+    assert _cards(page) == [PLANS, SERVICES, UNITS, SCHOOLS, SIGNAL, USERS, AUDIT]
 
 
 def test_an_outside_organisation_editor_sees_only_the_directory(home, login):
