@@ -247,3 +247,15 @@ def test_a_school_contact_sees_the_signal_but_does_not_lead_the_conversations(
     assert client.get(reverse("schools:signal_detail", args=[created.pk])).status_code == 200
     url = reverse("schools:signal_talk", args=[created.pk, "pupil"])
     assert client.get(url).status_code == 403
+
+
+def test_the_front_page_lists_the_case_count_and_the_signals_waiting_for_leadership(
+    home, bakken, opened, principal, contact, login
+):
+    signal(home, bakken)
+    page = login(principal).get(reverse("core:dashboard"))
+    labels = [item.label for item in page.context["needs"]]
+    assert "Samtaler om et signal fra Bakken skole" in labels
+    contact_page = login(contact).get(reverse("core:dashboard")).content.decode()
+    assert "1 åpen sak" in contact_page
+    assert "Samtaler om et signal" not in contact_page

@@ -47,6 +47,10 @@ class Dashboard:
             total.outcomes.update(row.outcomes)
         return total
 
+    def total_counts(self) -> list[int]:
+        total = self.total
+        return [total.outcomes.get(code, 0) for code, _label in self.outcome_labels]
+
     def outcome_table(self) -> list[dict]:
         return [
             {
