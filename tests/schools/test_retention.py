@@ -5,7 +5,7 @@ from datetime import date
 
 from tests.schools.factories import START, case, signal
 from vern.audit.models import AuditEntry
-from vern.core.models import RetentionCount, RetentionPeriod
+from vern.core.models import RetentionCount, RetentionPeriod, Step
 from vern.core.retention import apply_retention
 from vern.schools import selectors, services
 from vern.schools.models import NoShowCase, NoShowStatistic, Signal, StepRecord
@@ -39,6 +39,8 @@ def test_a_closed_case_is_deleted_after_twelve_months_and_its_outcome_stays_coun
         open_case.pk
     ]
     assert not StepRecord.objects.for_system("test").filter(case_id=closed.pk).exists()
+    assert not Step.objects.for_system("test").filter(subject_id=str(closed.pk)).exists()
+    assert Step.objects.for_system("test").filter(subject_id=str(open_case.pk)).count() == 3
     assert (
         AuditEntry.objects.for_system("test")
         .filter(

@@ -162,6 +162,15 @@ class NoShowCase(PersonalData, UnitRecord):
         return self.closed_at is not None
 
 
+def drop_routine_steps(sender, instance: NoShowCase, **kwargs) -> None:
+    """Delete the routine engine's steps of a deleted case (they name who did them)."""
+    from vern.core.models import Step
+
+    Step.objects.for_system(reason="the steps of a no-show case being deleted").filter(
+        subject_type=instance._meta.label_lower, subject_id=str(instance.pk)
+    ).delete()
+
+
 class StepRecordQuerySet(TenantQuerySet):
     tenant_field = "case__municipality"
 
