@@ -32,6 +32,7 @@ VERN_DEMO_LOADERS = [
     "vern.plans.demo.load",
     "vern.directory.demo.load",
     "vern.consultations.demo.load",
+    "vern.schools.demo.load",
 ]
 # Jobs `vern tick` runs, in order; each takes `today` and returns a count.
 VERN_TICK_JOBS = [
@@ -52,6 +53,8 @@ VERN_TENANCY_STRICT = env_bool("VERN_TENANCY_STRICT", default=DEBUG)
 VERN_RETENTION_TYPES = [
     "vern.directory.retention.ERROR_REPORTS",
     "vern.consultations.retention.CONCERNS",
+    "vern.schools.retention.NO_SHOW_CASES",
+    "vern.schools.retention.SIGNALS",
 ]
 # Demo mode is switched on by `vern demo` (see vern.manage): banner on, no 2FA.
 VERN_DEMO = env_bool("VERN_DEMO", default=False)
@@ -100,6 +103,7 @@ INSTALLED_APPS = [
     "vern.plans",
     "vern.directory",
     "vern.consultations",
+    "vern.schools",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("ansatt/planer/", include("vern.plans.urls")),
     path("ansatt/tjenester/", include("vern.directory.urls")),
     path("ansatt/konsultasjon/", include("vern.consultations.urls")),
+    path("ansatt/skoler/", include("vern.schools.urls")),
     path("handlingsplaner/", include("vern.plans.urls_public")),
     prefix_default_language=False,
 )

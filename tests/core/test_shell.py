@@ -20,6 +20,8 @@ CONSULTATIONS = reverse("consultations:overview")
 USERS = reverse("core:member_list")
 AUDIT = reverse("audit:entry_list")
 NOTIFICATIONS = reverse("core:notification_list")
+SCHOOLS = reverse("schools:case_list")
+SIGNAL = reverse("schools:signal_create")
 
 
 def _nav(page: str) -> list[str]:
@@ -49,6 +51,10 @@ def test_a_coordinator_sees_plans_services_and_units(coordinator, login):
         NOTIFICATIONS,
     ]
     assert _cards(page) == [PLANS, SERVICES, UNITS, CONSULTATIONS]
+        SCHOOLS,
+        NOTIFICATIONS,
+    ]
+    assert _cards(page) == [PLANS, SERVICES, UNITS, SCHOOLS, SIGNAL]
 
 
 def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
@@ -59,11 +65,12 @@ def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
         SERVICES,
         UNITS,
         CONSULTATIONS,
+        SCHOOLS,
         USERS,
         AUDIT,
         NOTIFICATIONS,
     ]
-    assert _cards(page) == [PLANS, SERVICES, UNITS, CONSULTATIONS, USERS, AUDIT]
+    assert _cards(page) == [PLANS, SERVICES, UNITS, CONSULTATIONS, USERS, AUDIT, SCHOOLS, SIGNAL]
 
 
 def test_an_outside_organisation_editor_sees_only_the_directory(home, login):

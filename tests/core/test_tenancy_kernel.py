@@ -46,6 +46,9 @@ PERSONAL_DATA_MODELS = {
     "consultations.Advice",
     "consultations.SharedInformation",
     "consultations.TeamAction",
+    "schools.NoShowCase",
+    "schools.StepRecord",
+    "schools.Signal",
 }
 
 

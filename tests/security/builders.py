@@ -404,3 +404,57 @@ def consultation_action(municipality):
         created_by=UserFactory(),
     )
     return {"pk": action.pk}
+@builds("schools:case_detail", "schools:case_close")
+def school_case(municipality):
+    from tests.schools.factories import case
+
+    return {"pk": case(municipality).pk}
+
+
+@builds_in_unit("schools:case_detail", "schools:case_close")
+def school_case_in_unit(municipality, unit, users=()):
+    from tests.schools.factories import case
+
+    return {"pk": case(municipality, unit).pk}
+
+
+@builds("schools:case_step")
+def school_case_step(municipality):
+    from tests.schools.factories import case
+
+    return {"pk": case(municipality).pk, "step_code": "step-1"}
+
+
+@builds_in_unit("schools:case_step")
+def school_case_step_in_unit(municipality, unit, users=()):
+    from tests.schools.factories import case
+
+    return {"pk": case(municipality, unit).pk, "step_code": "step-1"}
+
+
+@builds("schools:signal_detail")
+def school_signal(municipality):
+    from tests.schools.factories import signal
+
+    return {"pk": signal(municipality).pk}
+
+
+@builds_in_unit("schools:signal_detail")
+def school_signal_in_unit(municipality, unit, users=()):
+    from tests.schools.factories import signal
+
+    return {"pk": signal(municipality, unit).pk}
+
+
+@builds("schools:signal_talk")
+def school_signal_talk(municipality):
+    from tests.schools.factories import signal
+
+    return {"pk": signal(municipality).pk, "talk": "pupil"}
+
+
+@builds_in_unit("schools:signal_talk")
+def school_signal_talk_in_unit(municipality, unit, users=()):
+    from tests.schools.factories import signal
+
+    return {"pk": signal(municipality, unit).pk, "talk": "pupil"}

@@ -31,11 +31,14 @@ DEMO_UNITS = [
 # role, local part of the e-mail, full name, unit name (or None)
 DEMO_USERS = [
     (Role.ADMIN, "admin", "Ada Admin", "Kommunedirektørens stab"),
-    (Role.COORDINATOR, "koordinator", "Kari Koordinator", "Kommunedirektørens stab"),
+    # The coordinator answers for the whole municipality (school routines included).
+    (Role.COORDINATOR, "koordinator", "Kari Koordinator", None),
     (Role.EDITOR, "redaktor", "Rune Redaktør", None),
     (Role.CASE_WORKER, "saksbehandler", "Siri Saksbehandler", "NAV Eksempelby"),
     (Role.TEAM_MEMBER, "team", "Tor Teammedlem", "Barnevernstjenesten"),
     (Role.SCHOOL_CONTACT, "skole", "Sara Skolekontakt", "Bakken skole"),
+    # A school's principal: the administrator role held for the school.
+    (Role.ADMIN, "rektor", "Rolf Rektor", "Bakken skole"),
     (Role.READER, "leser", "Lars Leser", None),
     (Role.NATIONAL, "nasjonal", "Nina Nasjonal", None),
 ]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SchoolsConfig(AppConfig):
+    name = "vern.schools"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
+        from vern.schools import shell
+        from vern.schools.models import NoShowCase, drop_routine_steps
+
+        shell.register()
+        # A case deleted (by retention) takes its routine steps with it.
+        post_delete.connect(drop_routine_steps, sender=NoShowCase, dispatch_uid="schools_steps")
