@@ -47,14 +47,11 @@ def test_a_coordinator_sees_plans_services_and_units(coordinator, login):
         PLANS,
         SERVICES,
         UNITS,
+        SCHOOLS,
         CONSULTATIONS,
         NOTIFICATIONS,
     ]
-    assert _cards(page) == [PLANS, SERVICES, UNITS, CONSULTATIONS]
-        SCHOOLS,
-        NOTIFICATIONS,
-    ]
-    assert _cards(page) == [PLANS, SERVICES, UNITS, SCHOOLS, SIGNAL]
+    assert _cards(page) == [PLANS, SERVICES, UNITS, SCHOOLS, SIGNAL, CONSULTATIONS]
 
 
 def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
@@ -64,13 +61,13 @@ def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
         PLANS,
         SERVICES,
         UNITS,
-        CONSULTATIONS,
         SCHOOLS,
+        CONSULTATIONS,
         USERS,
         AUDIT,
         NOTIFICATIONS,
     ]
-    assert _cards(page) == [PLANS, SERVICES, UNITS, CONSULTATIONS, USERS, AUDIT, SCHOOLS, SIGNAL]
+    assert _cards(page) == [PLANS, SERVICES, UNITS, SCHOOLS, SIGNAL, CONSULTATIONS, USERS, AUDIT]
 
 
 def test_an_outside_organisation_editor_sees_only_the_directory(home, login):

@@ -404,6 +404,8 @@ def consultation_action(municipality):
         created_by=UserFactory(),
     )
     return {"pk": action.pk}
+
+
 @builds("schools:case_detail", "schools:case_close")
 def school_case(municipality):
     from tests.schools.factories import case

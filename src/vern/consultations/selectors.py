@@ -358,3 +358,10 @@ def my_drafts_and_follow_ups(user: User, *, today: datetime.date) -> QuerySet[Co
 
 def units_for(municipality: Municipality) -> QuerySet[Unit]:
     return Unit.objects.filter(municipality=municipality).order_by("name")
+
+
+def age_band_choices() -> list[tuple[str, str]]:
+    """The age bands a concern may give (for other apps' forms that start a draft)."""
+    from vern.consultations.models import AgeBand
+
+    return list(AgeBand.choices)

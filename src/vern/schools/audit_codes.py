@@ -12,6 +12,7 @@ register("schools.noshowcase.close", _("No-show case closed"))
 register("schools.noshowcase.read", _("Viewed a no-show case"), reads="schools.noshowcase")
 register("schools.signal.create", _("Negative social control signal registered"))
 register("schools.signal.talk", _("Conversation about a signal documented"))
+register("schools.signal.to_team", _("Signal brought to the consultation team anonymously"))
 register(
     "schools.signal.read", _("Viewed a negative social control signal"), reads="schools.signal"
 )

@@ -155,3 +155,28 @@ class BaseTemplateFormSet(forms.BaseFormSet):
 TemplateFormSet = forms.formset_factory(
     TemplateStepForm, formset=BaseTemplateFormSet, extra=2, max_num=10, absolute_max=10
 )
+
+
+@single_line_inputs
+class SignalToTeamForm(forms.Form):
+    """What goes to the consultation team: no name, no class, no school."""
+
+    age_band = forms.ChoiceField(label=_("The pupil's age"))
+    text = forms.CharField(
+        label=_("What worries you"),
+        widget=NOTE,
+        max_length=4000,
+        help_text=_(
+            "The team must not be able to tell who the pupil is. Write without names, class, "
+            "school or family details that identify anyone."
+        ),
+    )
+    tried = forms.CharField(
+        label=_("What has been tried"), widget=NOTE, max_length=4000, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from vern.consultations.selectors import age_band_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["age_band"].choices = [("", "—"), *age_band_choices()]

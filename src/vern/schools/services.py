@@ -547,3 +547,31 @@ def signal_talk(
         detail={"talk": talk, "held_on": held_on.isoformat()},
     )
     return signal
+
+
+@audited_transaction
+def signal_to_team(
+    *, signal: Signal, actor: User, age_band: str, text: str, tried: str = ""
+) -> int:
+    """Bring a signal to the consultation team anonymously (F9 → F8).
+
+    Makes an anonymised draft concern for ``actor`` to complete and send from
+    their front page: only the age band, the setting (school) and the texts the
+    person wrote for the team go over, with identifiers masked by the
+    consultation app. No name, class or school is passed, and the audit entry
+    on the signal does not name the draft, so the two cannot be linked in Vern.
+    Returns the draft's id, for the redirect.
+    """
+    from vern.consultations.services import concern_draft_from
+
+    text = _required_text(text, "text", _("Describe the worry without names."))
+    concern = concern_draft_from(
+        municipality=signal.municipality,
+        submitted_by=actor,
+        age_band=age_band,
+        setting="school",
+        text=text,
+        tried=tried,
+    )
+    log_action(actor=actor, action="update", code="schools.signal.to_team", target=signal)
+    return concern.pk

@@ -16,4 +16,5 @@ urlpatterns = [
     path("signaler/ny/", views.signal_create, name="signal_create"),
     path("signaler/<int:pk>/", views.signal_detail, name="signal_detail"),
     path("signaler/<int:pk>/samtale/<slug:talk>/", views.signal_talk, name="signal_talk"),
+    path("signaler/<int:pk>/til-teamet/", views.signal_to_team, name="signal_to_team"),
 ]

@@ -33,6 +33,7 @@ from vern.schools.forms import (
     CloseForm,
     SchoolYearForm,
     SignalForm,
+    SignalToTeamForm,
     StepForm,
     TalkForm,
     TemplateFormSet,
@@ -366,6 +367,34 @@ def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "schools/signal_detail.html",
         {"signal": signal, "can_lead": leads is None or signal.unit_id in leads},
     )
+
+
+@staff_view(personal_data="schools.signal", roles=CASE_ROLES, unit_scoped=True)
+def signal_to_team(request: HttpRequest, pk: int) -> HttpResponse:
+    """Bring the signal to the consultation team as an anonymous draft concern."""
+    signal = get_in_schools_or_404(request, Signal, pk=pk)
+    activity = signal.get_activity_display().lower()
+    form = SignalToTeamForm(
+        request.POST or None,
+        initial={"text": _("A pupil is being kept from %(activity)s.") % {"activity": activity}},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern_id = services.signal_to_team(
+                signal=signal, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "A draft concern without names was made for you. Choose the team, read it "
+                    "through and send it."
+                ),
+            )
+            return redirect("consultations:concern_draft", pk=concern_id)
+    return render(request, "schools/signal_to_team.html", {"signal": signal, "form": form})
 
 
 @staff_view(personal_data="schools.signal", roles=LEADERSHIP, unit_scoped=True)
