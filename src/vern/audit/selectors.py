@@ -156,3 +156,17 @@ def saves_after(*, object_type: str, object_id, version: int, limit: int = 50) -
             )
         )
     return saves
+
+
+def record_reads(*, user, municipality, record_type: str, record_id) -> QuerySet[AuditEntry]:
+    """Every audited read of one record that ``user`` may see, newest first.
+
+    core's "who has opened this" list (``record_access.record_openers``) reads
+    it through ``core.audit_port``.
+    """
+    return (
+        AuditEntry.objects.for_user(user, municipality=municipality)
+        .filter(action="read", object_type=record_type, object_id=str(record_id))
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )

@@ -7,9 +7,7 @@ together or not at all.
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +16,10 @@ from django.utils import timezone
 
 from vern.audit import codes, signing
 from vern.audit.models import GENESIS_HASH, AuditEntry
+from vern.core.audit_port import audited_transaction
 from vern.core.models.scoping import tenant_of
+
+__all__ = ["audited_transaction", "lock_chain", "log_action"]
 
 # Any constant works; it only has to be the same for every writer.
 _PG_CHAIN_LOCK = 7_301_994
@@ -150,13 +151,5 @@ def lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
 
 
-def audited_transaction[F: Callable[..., Any]](func: F) -> F:
-    """``transaction.atomic`` whose first step is ``lock_chain``."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with transaction.atomic():
-            lock_chain()
-            return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
+# ``audited_transaction`` (``transaction.atomic`` whose first step is ``lock_chain``)
+# lives in ``core.audit_port`` so core's services can use it; it is imported above.

@@ -33,7 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from vern.audit.services import lock_chain, log_action
+from vern.core.audit_port import lock_chain, log_action
 from vern.core.jobs import ItemFailures
 from vern.core.models import RetentionCount, RetentionPeriod, TenantQuerySet
 

@@ -41,8 +41,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from vern.audit.services import audited_transaction, lock_chain, log_action
 from vern.core import calendar
+from vern.core.audit_port import audited_transaction, is_registered, lock_chain, log_action
 from vern.core.jobs import ItemFailures
 from vern.core.mail import subject_line
 from vern.core.models import (
@@ -189,11 +189,7 @@ class Notice:
     def __post_init__(self) -> None:
         # The code reaches log_action only after the mail has gone out: refuse an
         # unregistered one before anything is claimed (tests and development).
-        from vern.audit import codes
-
-        if getattr(settings, "VERN_AUDIT_STRICT_CODES", False) and not codes.is_registered(
-            self.code
-        ):
+        if getattr(settings, "VERN_AUDIT_STRICT_CODES", False) and not is_registered(self.code):
             raise ValueError(f"unregistered audit code {self.code!r} (see audit/codes.py)")
 
 
