@@ -21,8 +21,11 @@ from vern.core.models.scoping import tenant_of
 
 __all__ = ["audited_transaction", "lock_chain", "log_action"]
 
-# Any constant works; it only has to be the same for every writer.
+# Advisory lock keys on PostgreSQL, two int4: (_PG_CHAIN_LOCK, chain) for one
+# chain, (_PG_CHAIN_LOCK, _ALL_CHAINS) for the whole log. Any constant works; it
+# only has to be the same for every writer.
 _PG_CHAIN_LOCK = 7_301_994
+_ALL_CHAINS = -1
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +71,14 @@ def log_action(
     has no tenant column (a user, for a login); passing one that differs from
     the target's is a ``ValueError``.
 
-    Writers are serialised (an advisory lock on PostgreSQL, IMMEDIATE
-    transactions on SQLite) so each entry links to the one before it.
+    Each municipality has its own chain, and national and system entries one
+    more (``AuditEntry.chain``); the entry links to the one before it in its
+    chain. Writers of a chain are serialised (an advisory lock on PostgreSQL,
+    IMMEDIATE transactions on SQLite). A call on its own (a staff view's read
+    entry, in autocommit) locks only its chain, so offices of different
+    municipalities do not wait for each other; a call inside a larger
+    transaction takes the whole log's lock, as ``lock_chain`` does (see the
+    lock order note below).
 
     ``code`` must be registered (``audit/codes.py``): with
     ``VERN_AUDIT_STRICT_CODES`` on an unregistered code raises
@@ -96,13 +105,15 @@ def log_action(
                 )
             municipality_id = tenant_id
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    chain = AuditEntry.chain_of(municipality_id)
+    on_its_own = not connection.in_atomic_block
 
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
+            _lock(chain if on_its_own else None)
         last = (
             AuditEntry.objects.for_system(reason="the entry the new one links to")
+            .filter(chain=chain)
             .order_by("-id")
             .values_list("hash", "created_at")
             .first()
@@ -119,6 +130,7 @@ def log_action(
             object_type=object_type,
             object_id=str(object_id) if object_id != "" else "",
             municipality_id=municipality_id,
+            chain=chain,
             reason=reason,
             detail=_mask(detail or {}),
             prev_hash=last_hash,
@@ -138,17 +150,36 @@ def log_action(
 # write that records an audit entry takes the chain lock before any row lock,
 # through ``lock_chain`` or ``audited_transaction``. On SQLite a writer holds
 # the whole database already, so there is nothing to order.
+#
+# Such a transaction may log to several chains (a national entry and a
+# municipality's), and two taking one chain each and then the other's would
+# deadlock too; so it takes the whole log's lock (exclusive). Only a
+# ``log_action`` on its own, which writes one entry and commits, takes its
+# chain alone: the whole log's lock shared, then its chain's, so it waits for
+# transactions holding the whole log and for nothing else.
+
+
+def _lock(chain: int | None) -> None:
+    """Take the lock of one chain (``chain``), or of the whole log (``None``)."""
+    with connection.cursor() as cursor:
+        if chain is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_PG_CHAIN_LOCK, _ALL_CHAINS])
+        else:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock_shared(%s, %s), pg_advisory_xact_lock(%s, %s)",
+                [_PG_CHAIN_LOCK, _ALL_CHAINS, _PG_CHAIN_LOCK, chain],
+            )
 
 
 def lock_chain() -> None:
-    """Take the audit chain's lock now, until the current transaction ends.
+    """Take the audit log's lock now, until the current transaction ends.
 
     Call it first in a transaction that will log, before touching any row. It
-    may be taken again (``log_action`` does); the lock is re-entrant.
+    covers every chain, and may be taken again (``log_action`` does); the lock
+    is re-entrant.
     """
     if connection.vendor == "postgresql" and connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
+        _lock(None)
 
 
 # ``audited_transaction`` (``transaction.atomic`` whose first step is ``lock_chain``)
