@@ -95,8 +95,6 @@ def log_action(
         object_type = object_type or target._meta.label_lower
         object_id = object_id or target.pk
         has_tenant, tenant_id = tenant_of(target)
-        if not has_tenant and hasattr(target, "municipality_id"):
-            has_tenant, tenant_id = True, target.municipality_id
         if has_tenant:
             if municipality is not None and municipality_id != tenant_id:
                 raise ValueError(

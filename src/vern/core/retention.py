@@ -151,9 +151,7 @@ def _remove(kind: RetentionType, record: models.Model, municipality_id: int | No
             code="core.retention.deleted"
             if kind.action == "delete"
             else "core.retention.anonymised",
-            object_type=model._meta.label_lower,
-            object_id=record.pk,
-            municipality=municipality_id,
+            target=record,
             detail={
                 "record_type": kind.code,
                 "closed": str(getattr(record, kind.closed_field)),
