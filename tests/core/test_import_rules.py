@@ -56,6 +56,8 @@ def contract_gaps(configured: list[dict], apps: set[str]) -> list[str]:
     acyclic = by_id.get("acyclic-apps", {})
     if acyclic.get("ancestors") != ["vern"] or acyclic.get("type") != "acyclic_siblings":
         gaps.append("acyclic-apps: does not check the children of vern for cycles")
+    if acyclic.get("ignore_imports"):
+        gaps.append(f"acyclic-apps: ignores {acyclic['ignore_imports']}")
     return gaps
 
 
@@ -69,6 +71,16 @@ def test_a_new_app_missing_from_the_rules_is_reported():
     assert "kernel: may import vern.prevention" in gaps
     assert "prevention: no prevention-entry-points contract" in gaps
     assert "plans-entry-points: vern.prevention may import all of it" in gaps
+
+
+def test_a_cycle_let_through_is_reported():
+    configured = [dict(c) for c in contracts()]
+    for contract in configured:
+        if contract.get("id") == "acyclic-apps":
+            contract["ignore_imports"] = ["vern.core.** -> vern.audit.**"]
+    assert contract_gaps(configured, apps_on_disk()) == [
+        "acyclic-apps: ignores ['vern.core.** -> vern.audit.**']"
+    ]
 
 
 def test_the_emergency_lines_are_shared_from_core():

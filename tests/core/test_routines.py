@@ -701,3 +701,36 @@ def test_two_ticks_at_once_send_each_notice_once(time_machine):
         == 15
     )
     assert Notification.objects.for_system("test").count() == 15 * 3 + 15
+
+
+# --- The tenant of a notice ------------------------------------------------------
+
+
+def _notice(target, **kwargs):
+    return routines.Notice(
+        target=target,
+        code="core.step.reminded",
+        recipients=[],
+        subject="s",
+        body="b",
+        claim=lambda: 1,
+        release=lambda: 1,
+        **kwargs,
+    )
+
+
+def test_a_notice_reads_its_municipality_from_the_target(home, other, school, contact):
+    [step, *_] = start(home, school, school)
+    assert _notice(step).municipality_id == home.pk
+    with pytest.raises(ValueError, match="leave it out"):
+        _notice(step, municipality_id=other.pk)
+
+
+def test_the_reminder_entry_and_notifications_carry_the_steps_municipality(home, school, contact):
+    start(home, school, school)
+    assert send_step_notices(today=date(2026, 5, 12)) >= 1
+    entry = AuditEntry.objects.for_system("test").filter(code="core.step.reminded").first()
+    assert entry.municipality_id == home.pk
+    assert set(
+        Notification.objects.for_system("test").values_list("municipality_id", flat=True)
+    ) == {home.pk}

@@ -8,9 +8,19 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
-        from vern.audit import codes
-        from vern.core import shell
+        from vern.audit import codes, selectors, services
+        from vern.core import audit_port, shell
 
+        # core writes entries through its port (imports point audit -> core only).
+        audit_port.install(
+            log_action=services.log_action,
+            lock_chain=services.lock_chain,
+            is_registered=codes.is_registered,
+            read_code=codes.read_code,
+            register=codes.register,
+            register_detail_key=codes.register_detail_key,
+            record_reads=selectors.record_reads,
+        )
         # Every app's audit_codes.py: the labels of the codes it writes.
         codes.autodiscover()
         from vern.core.models import Role

@@ -2,7 +2,10 @@
 
 Each entry stores ``hash = sha256(previous hash + canonical content)``, so a
 changed or removed row breaks the chain at that point and ``vern audit verify``
-names it. The ORM refuses updates and deletes; on PostgreSQL a trigger
+names it. Since issue 10 there is one chain per municipality and one for national and
+system entries (``chain``), so writers for different municipalities do not
+wait for each other; entries written before that form one chain of their own
+(``chain`` empty). The ORM refuses updates and deletes; on PostgreSQL a trigger
 (migration 0002) refuses them too. Each entry also carries an HMAC of its hash
 with a key the database does not hold (``audit/signing.py``), so an entry
 inserted by someone with only database access does not verify.
@@ -70,6 +73,11 @@ class AuditEntry(PersonalData):
     )
     reason = models.TextField(_("reason"), blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # The chain the entry is linked into: its municipality's id, or 0 for a
+    # national or system entry. Empty on entries from before chains per
+    # municipality, which form one chain in id order. Not part of the hash:
+    # verify checks it against the (hashed) municipality instead.
+    chain = models.IntegerField(null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
     # HMAC of the hash with a key from VERN_AUDIT_KEYS (audit/signing.py), and
@@ -83,7 +91,11 @@ class AuditEntry(PersonalData):
         ordering = ["-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["municipality", "-created_at"])]
+        indexes = [
+            models.Index(fields=["municipality", "-created_at"]),
+            # The head of a chain: the newest entry with that chain.
+            models.Index(fields=["chain", "-id"], name="audit_chain_head"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.code}"
@@ -118,6 +130,10 @@ class AuditEntry(PersonalData):
             ensure_ascii=False,
             separators=(",", ":"),
         )
+
+    @staticmethod
+    def chain_of(municipality_id: int | None) -> int:
+        return municipality_id or 0
 
     def compute_hash(self) -> str:
         return hashlib.sha256((self.prev_hash + self.canonical()).encode()).hexdigest()

@@ -19,27 +19,50 @@ CHAIN = "vern audit verify walks the whole chain"
 class ChainProblem:
     entry_id: int
     reason: str
+    # The chain the entry is in (AuditEntry.chain): a municipality's id, 0 for
+    # national and system entries, None for entries from before chains per
+    # municipality.
+    chain: int | None = None
+
+    def chain_name(self) -> str:
+        if self.chain is None:
+            return "the chain from before chains per municipality"
+        if self.chain == 0:
+            return "the chain of national and system entries"
+        return f"the chain of municipality id {self.chain}"
+
+
+@dataclass
+class _Chain:
+    expected_prev: str = GENESIS_HASH
+    previous_time: object = None
+    signed_seen: bool = False
 
 
 def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
-    """Walk the whole chain in id order.
+    """Walk every chain, in one pass over the log in id order.
+
+    Each municipality's entries form a chain, national and system entries one
+    more, and entries from before chains per municipality one more
+    (``AuditEntry.chain``); each is followed on its own.
 
     Returns the number of entries checked and the first problem found: an entry
     whose stored hash does not match its content (it was changed), whose
-    ``prev_hash`` does not match the entry before it (something before it was
-    removed or changed), whose time is before the entry it follows (entries
-    are only ever appended, so a backdated one was put there some other way),
-    or whose MAC is missing or wrong (it was not written by Vern with a key
-    from ``VERN_AUDIT_KEYS``).
+    ``prev_hash`` does not match the entry before it in its chain (something
+    before it was removed or changed), whose time is before the entry it
+    follows (entries are only ever appended, so a backdated one was put there
+    some other way), whose chain is not its municipality's (moved), or whose
+    MAC is missing or wrong (it was not written by Vern with a key from
+    ``VERN_AUDIT_KEYS``).
 
-    Entries without a MAC are accepted only before the first signed entry:
-    those are the ones written before signing was introduced
-    (``unsigned_legacy_entries`` counts them). After that, a missing MAC is as
-    bad as a wrong one.
+    Entries without a MAC are accepted only in the old single chain, before
+    its first signed entry: those are the ones written before signing was
+    introduced (``unsigned_legacy_entries`` counts them). After that, and in
+    every chain per municipality, a missing MAC is as bad as a wrong one. No
+    entry may join the old chain once chains per municipality have begun.
     """
-    expected_prev = GENESIS_HASH
-    previous_time = None
-    signed_seen = False
+    chains: dict[int | None, _Chain] = {}
+    per_municipality_began = False
     checked = 0
     last_id = 0
     while True:
@@ -51,26 +74,39 @@ def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
         if not batch:
             return checked, None
         for entry in batch:
-            problem = _entry_problem(entry, expected_prev, previous_time, signed_seen)
+            chain = chains.setdefault(entry.chain, _Chain())
+            problem = _entry_problem(entry, chain, per_municipality_began=per_municipality_began)
             if problem:
-                return checked, ChainProblem(entry.pk, problem)
-            signed_seen = signed_seen or bool(entry.mac)
-            expected_prev = entry.hash
-            previous_time = entry.created_at
+                return checked, ChainProblem(entry.pk, problem, entry.chain)
+            per_municipality_began = per_municipality_began or entry.chain is not None
+            chain.signed_seen = chain.signed_seen or bool(entry.mac)
+            chain.expected_prev = entry.hash
+            chain.previous_time = entry.created_at
             checked += 1
             last_id = entry.pk
 
 
-def _entry_problem(entry, expected_prev, previous_time, signed_seen) -> str | None:
-    if entry.prev_hash != expected_prev:
+def chains_in_log() -> int:
+    """How many chains the log holds (verify checks each)."""
+    return AuditEntry.objects.for_system(reason=CHAIN).values("chain").distinct().count()
+
+
+def _entry_problem(entry, chain: _Chain, *, per_municipality_began: bool) -> str | None:
+    if entry.chain is None and per_municipality_began:
+        return "it joins the old single chain after chains per municipality began (forged)"
+    if entry.prev_hash != chain.expected_prev:
         return "it does not link to the entry before it (an entry was removed or changed)"
     entry_hash = entry.compute_hash()
     if entry_hash != entry.hash:
         return "its content does not match its hash (it was changed)"
-    if previous_time is not None and entry.created_at < previous_time:
+    if entry.chain is not None and entry.chain != AuditEntry.chain_of(entry.municipality_id):
+        return "it is in another municipality's chain than its own (it was moved)"
+    if chain.previous_time is not None and entry.created_at < chain.previous_time:
         return "its time is before the entry it follows (it was not appended by Vern)"
     if not entry.mac:
-        if signed_seen:
+        if entry.chain is not None:
+            return "it has no MAC (it was not written by Vern)"
+        if chain.signed_seen:
             return "it has no MAC, but entries before it are signed (it was not written by Vern)"
         return None
     valid = signing.check(entry_hash=entry_hash, entry_key_id=entry.key_id, mac=entry.mac)
@@ -156,3 +192,17 @@ def saves_after(*, object_type: str, object_id, version: int, limit: int = 50) -
             )
         )
     return saves
+
+
+def record_reads(*, user, municipality, record_type: str, record_id) -> QuerySet[AuditEntry]:
+    """Every audited read of one record that ``user`` may see, newest first.
+
+    core's "who has opened this" list (``record_access.record_openers``) reads
+    it through ``core.audit_port``.
+    """
+    return (
+        AuditEntry.objects.for_user(user, municipality=municipality)
+        .filter(action="read", object_type=record_type, object_id=str(record_id))
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )

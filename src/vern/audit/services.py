@@ -7,9 +7,7 @@ together or not at all.
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -18,10 +16,16 @@ from django.utils import timezone
 
 from vern.audit import codes, signing
 from vern.audit.models import GENESIS_HASH, AuditEntry
+from vern.core.audit_port import audited_transaction
 from vern.core.models.scoping import tenant_of
 
-# Any constant works; it only has to be the same for every writer.
+__all__ = ["audited_transaction", "lock_chain", "log_action"]
+
+# Advisory lock keys on PostgreSQL, two int4: (_PG_CHAIN_LOCK, chain) for one
+# chain, (_PG_CHAIN_LOCK, _ALL_CHAINS) for the whole log. Any constant works; it
+# only has to be the same for every writer.
 _PG_CHAIN_LOCK = 7_301_994
+_ALL_CHAINS = -1
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +71,14 @@ def log_action(
     has no tenant column (a user, for a login); passing one that differs from
     the target's is a ``ValueError``.
 
-    Writers are serialised (an advisory lock on PostgreSQL, IMMEDIATE
-    transactions on SQLite) so each entry links to the one before it.
+    Each municipality has its own chain, and national and system entries one
+    more (``AuditEntry.chain``); the entry links to the one before it in its
+    chain. Writers of a chain are serialised (an advisory lock on PostgreSQL,
+    IMMEDIATE transactions on SQLite). A call on its own (a staff view's read
+    entry, in autocommit) locks only its chain, so offices of different
+    municipalities do not wait for each other; a call inside a larger
+    transaction takes the whole log's lock, as ``lock_chain`` does (see the
+    lock order note below).
 
     ``code`` must be registered (``audit/codes.py``): with
     ``VERN_AUDIT_STRICT_CODES`` on an unregistered code raises
@@ -85,8 +95,6 @@ def log_action(
         object_type = object_type or target._meta.label_lower
         object_id = object_id or target.pk
         has_tenant, tenant_id = tenant_of(target)
-        if not has_tenant and hasattr(target, "municipality_id"):
-            has_tenant, tenant_id = True, target.municipality_id
         if has_tenant:
             if municipality is not None and municipality_id != tenant_id:
                 raise ValueError(
@@ -95,13 +103,15 @@ def log_action(
                 )
             municipality_id = tenant_id
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    chain = AuditEntry.chain_of(municipality_id)
+    on_its_own = not connection.in_atomic_block
 
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
+            _lock(chain if on_its_own else None)
         last = (
             AuditEntry.objects.for_system(reason="the entry the new one links to")
+            .filter(chain=chain)
             .order_by("-id")
             .values_list("hash", "created_at")
             .first()
@@ -118,6 +128,7 @@ def log_action(
             object_type=object_type,
             object_id=str(object_id) if object_id != "" else "",
             municipality_id=municipality_id,
+            chain=chain,
             reason=reason,
             detail=_mask(detail or {}),
             prev_hash=last_hash,
@@ -137,26 +148,37 @@ def log_action(
 # write that records an audit entry takes the chain lock before any row lock,
 # through ``lock_chain`` or ``audited_transaction``. On SQLite a writer holds
 # the whole database already, so there is nothing to order.
+#
+# Such a transaction may log to several chains (a national entry and a
+# municipality's), and two taking one chain each and then the other's would
+# deadlock too; so it takes the whole log's lock (exclusive). Only a
+# ``log_action`` on its own, which writes one entry and commits, takes its
+# chain alone: the whole log's lock shared, then its chain's, so it waits for
+# transactions holding the whole log and for nothing else.
+
+
+def _lock(chain: int | None) -> None:
+    """Take the lock of one chain (``chain``), or of the whole log (``None``)."""
+    with connection.cursor() as cursor:
+        if chain is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_PG_CHAIN_LOCK, _ALL_CHAINS])
+        else:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock_shared(%s, %s), pg_advisory_xact_lock(%s, %s)",
+                [_PG_CHAIN_LOCK, _ALL_CHAINS, _PG_CHAIN_LOCK, chain],
+            )
 
 
 def lock_chain() -> None:
-    """Take the audit chain's lock now, until the current transaction ends.
+    """Take the audit log's lock now, until the current transaction ends.
 
     Call it first in a transaction that will log, before touching any row. It
-    may be taken again (``log_action`` does); the lock is re-entrant.
+    covers every chain, and may be taken again (``log_action`` does); the lock
+    is re-entrant.
     """
     if connection.vendor == "postgresql" and connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
+        _lock(None)
 
 
-def audited_transaction[F: Callable[..., Any]](func: F) -> F:
-    """``transaction.atomic`` whose first step is ``lock_chain``."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with transaction.atomic():
-            lock_chain()
-            return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
+# ``audited_transaction`` (``transaction.atomic`` whose first step is ``lock_chain``)
+# lives in ``core.audit_port`` so core's services can use it; it is imported above.

@@ -34,6 +34,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import Promise
 
 from vern.core import kept_forms
+from vern.core.audit_port import log_action, read_code
 from vern.core.models import STAFF_ROLES, Role, UnitRecord
 
 M = TypeVar("M", bound=models.Model)
@@ -224,9 +225,6 @@ def staff_view(
 
 
 def _log_read(request: HttpRequest, label: str, kwargs: dict) -> None:
-    from vern.audit.codes import read_code
-    from vern.audit.services import log_action
-
     # A view that has written its own, more telling read entry (the audit log's
     # search) says so, and no second entry is made.
     if getattr(request, "vern_read_logged", False):

@@ -1,8 +1,11 @@
-"""Core's audit codes and the detail keys its entries use (see audit/codes.py)."""
+"""Core's audit codes and the detail keys its entries use (see audit/codes.py).
+
+Through ``core.audit_port``: core does not import the audit app.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
-from vern.audit.codes import register, register_detail_key
+from vern.core.audit_port import register, register_detail_key
 
 register("core.unit.create", _("Unit created"))
 register("core.unit.update", _("Unit changed"))

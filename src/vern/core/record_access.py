@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vern.core.audit_port import log_action, record_reads
 from vern.core.models import AccessListed, Membership, RecordAccess, Role, User
 
 SESSION_REASONS = "vern_reasons"
@@ -91,8 +92,6 @@ def access_grant(
     *, record: models.Model, user: User, kind: str, actor: User | None
 ) -> RecordAccess:
     """Put ``user`` on the access list of ``record`` (or change their role on it)."""
-    from vern.audit.services import log_action
-
     if not isinstance(record, AccessListed):
         raise TypeError(f"{record_label(record)} has no access list (AccessListed)")
     if kind not in RecordAccess.Kind.values:
@@ -119,8 +118,6 @@ def access_grant(
 @transaction.atomic
 def access_revoke(*, record: models.Model, user: User, actor: User | None) -> None:
     """Take ``user`` off the access list of ``record``."""
-    from vern.audit.services import log_action
-
     deleted, _ = (
         RecordAccess.objects.for_system(reason=LIST)
         .filter(
@@ -213,17 +210,8 @@ class Opening:
 
 def record_openers(*, user, municipality, record_type: str, record_id) -> list[Opening]:
     """Every audited read of one record, newest first, as ``user`` may see them."""
-    from vern.audit.models import AuditEntry
-
-    entries = (
-        AuditEntry.objects.for_user(user, municipality=municipality)
-        .filter(
-            action="read",
-            object_type=record_type,
-            object_id=str(record_id),
-        )
-        .select_related("actor")
-        .order_by("-created_at", "-id")
+    entries = record_reads(
+        user=user, municipality=municipality, record_type=record_type, record_id=record_id
     )
     return [
         Opening(

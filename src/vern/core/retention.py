@@ -33,7 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from vern.audit.services import lock_chain, log_action
+from vern.core.audit_port import lock_chain, log_action
 from vern.core.jobs import ItemFailures
 from vern.core.models import RetentionCount, RetentionPeriod, TenantQuerySet
 
@@ -151,9 +151,7 @@ def _remove(kind: RetentionType, record: models.Model, municipality_id: int | No
             code="core.retention.deleted"
             if kind.action == "delete"
             else "core.retention.anonymised",
-            object_type=model._meta.label_lower,
-            object_id=record.pk,
-            municipality=municipality_id,
+            target=record,
             detail={
                 "record_type": kind.code,
                 "closed": str(getattr(record, kind.closed_field)),

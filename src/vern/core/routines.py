@@ -41,8 +41,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from vern.audit.services import audited_transaction, lock_chain, log_action
 from vern.core import calendar
+from vern.core.audit_port import audited_transaction, is_registered, lock_chain, log_action
 from vern.core.jobs import ItemFailures
 from vern.core.mail import subject_line
 from vern.core.models import (
@@ -55,6 +55,7 @@ from vern.core.models import (
     Unit,
     User,
 )
+from vern.core.models.scoping import tenant_of
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,8 @@ class Notice:
     body: str
     claim: Callable[[], int]
     release: Callable[[], int]
+    # Read from the target's tenant column, as log_action does; give it only
+    # for a target without one.
     municipality_id: int | None = None
     link: str = ""
     detail: dict[str, Any] = field(default_factory=dict)
@@ -189,12 +192,16 @@ class Notice:
     def __post_init__(self) -> None:
         # The code reaches log_action only after the mail has gone out: refuse an
         # unregistered one before anything is claimed (tests and development).
-        from vern.audit import codes
-
-        if getattr(settings, "VERN_AUDIT_STRICT_CODES", False) and not codes.is_registered(
-            self.code
-        ):
+        if getattr(settings, "VERN_AUDIT_STRICT_CODES", False) and not is_registered(self.code):
             raise ValueError(f"unregistered audit code {self.code!r} (see audit/codes.py)")
+        has_tenant, tenant_id = tenant_of(self.target)
+        if has_tenant:
+            if self.municipality_id is not None and self.municipality_id != tenant_id:
+                raise ValueError(
+                    f"Notice: municipality {self.municipality_id} given for a "
+                    f"{self.target._meta.label} of municipality {tenant_id}; leave it out."
+                )
+            self.municipality_id = tenant_id
 
 
 class NotSent(Exception):
@@ -265,7 +272,6 @@ def deliver(notice: Notice) -> bool:
             action="update",
             code=notice.code,
             target=notice.target,
-            municipality=notice.municipality_id,
             detail={**notice.detail, "recipients": len(recipients), "mailed": mailed},
         )
     return True
@@ -496,7 +502,6 @@ def _step_notice(step: Step, rung: int, today: date) -> Notice:
         subject=subject,
         body=body,
         link=link,
-        municipality_id=step.municipality_id,
         claim=lambda: (
             Step.objects.for_system(reason=TICK)
             .filter(pk=step.pk, rung__lt=rung, done_at__isnull=True)

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vern.audit.services import audited_transaction, log_action
 from vern.core.accounts import awaits_first_password
+from vern.core.audit_port import audited_transaction, log_action
 from vern.core.models import Invitation, Membership, Municipality, Role, Unit, User
 from vern.core.tokens import invitation_token_generator
 

@@ -69,7 +69,6 @@ def _notice(*, service: Service, recipients: list[User], overdue: bool) -> Notic
         subject=subject,
         body=body,
         link=link,
-        municipality_id=service.owner_id,
         claim=lambda: (
             Service.objects.filter(pk=service.pk, verification_due=due)
             .exclude(**{column: due})

@@ -7,10 +7,14 @@ are audited like other personal data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from vern.audit.selectors import saves_after
@@ -639,150 +643,112 @@ def review_update(
 # --- corrections: milestones, indicators, measurements, notes, coverage -----
 
 
-def _changed(instance, values: dict) -> list[str]:
-    names = [name for name, value in values.items() if getattr(instance, name) != value]
-    for name in names:
-        setattr(instance, name, values[name])
-    return names
+@dataclass(frozen=True)
+class Correction:
+    """A kind of record on a plan measure that staff may correct or delete.
+
+    ``fields`` are the ones a correction may change (text is stripped);
+    ``rows`` gives the queryset its row is locked through; ``measure`` the
+    plan measure it belongs to, which is the audit entry's target; ``ids``
+    the detail naming the record, ``gone`` what a deletion's entry keeps of it.
+    The codes are written out in full (tests/audit/test_codes.py).
+    """
+
+    fields: tuple[str, ...]
+    update_code: str
+    delete_code: str
+    rows: Callable[[], QuerySet]
+    measure: Callable[[Any], PlanMeasure]
+    ids: Callable[[Any], dict]
+    gone: Callable[[Any], dict]
+
+
+MILESTONE = Correction(
+    fields=("title", "due_on", "done_on"),
+    update_code="plans.milestone.update",
+    delete_code="plans.milestone.delete",
+    rows=lambda: Milestone.objects.all(),
+    measure=attrgetter("plan_measure"),
+    ids=lambda milestone: {"milestone": milestone.pk},
+    gone=lambda milestone: {"title": milestone.title},
+)
+INDICATOR = Correction(
+    fields=("name", "unit", "baseline", "target"),
+    update_code="plans.indicator.update",
+    delete_code="plans.indicator.delete",
+    rows=lambda: Indicator.objects.all(),
+    measure=attrgetter("plan_measure"),
+    ids=lambda indicator: {"indicator": indicator.pk},
+    # Its measurements go with it.
+    gone=lambda indicator: {
+        "name": indicator.name,
+        "measurements": indicator.measurements.count(),
+    },
+)
+MEASUREMENT = Correction(
+    fields=("measured_on", "value", "note"),
+    update_code="plans.measurement.update",
+    delete_code="plans.measurement.delete",
+    rows=lambda: Measurement.objects.select_related("indicator__plan_measure"),
+    measure=attrgetter("indicator.plan_measure"),
+    ids=lambda measurement: {
+        "indicator": measurement.indicator_id,
+        "measurement": measurement.pk,
+    },
+    gone=lambda measurement: {
+        "measured_on": measurement.measured_on.isoformat(),
+        "value": str(measurement.value),
+    },
+)
+NOTE = Correction(
+    fields=("text",),
+    update_code="plans.note.update",
+    delete_code="plans.note.delete",
+    rows=lambda: ProgressNote.objects.for_system(reason=LOCKED),
+    measure=attrgetter("plan_measure"),
+    ids=lambda note: {"note": note.pk},
+    gone=lambda note: {"author": note.author_id},
+)
 
 
 @audited_transaction
-def milestone_update(
-    *, milestone: Milestone, actor: User, title: str, due_on: date, done_on: date | None
-) -> Milestone:
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    changed = _changed(milestone, {"title": title.strip(), "due_on": due_on, "done_on": done_on})
-    milestone.full_clean()
-    milestone.save()
+def correction_update(*, kind: Correction, record, actor: User, **values):
+    """Save a correction of one record of ``kind``; the entry names the fields changed."""
+    if unknown := values.keys() - set(kind.fields):
+        raise TypeError(f"not a field of this correction: {sorted(unknown)}")
+    record = kind.rows().select_for_update(of=("self",)).get(pk=record.pk)
+    changed = []
+    for name, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed.append(name)
+    record.full_clean()
+    record.save()
+    update_code = kind.update_code
     log_action(
         actor=actor,
         action="update",
-        code="plans.milestone.update",
-        target=milestone.plan_measure,
-        detail={"milestone": milestone.pk, "fields": changed},
+        code=update_code,
+        target=kind.measure(record),
+        detail={**kind.ids(record), "fields": changed},
     )
-    return milestone
+    return record
 
 
 @audited_transaction
-def milestone_delete(*, milestone: Milestone, actor: User) -> None:
+def correction_delete(*, kind: Correction, record, actor: User) -> None:
+    """Delete one record of ``kind``; the entry keeps what identifies it."""
+    delete_code = kind.delete_code
     log_action(
         actor=actor,
         action="delete",
-        code="plans.milestone.delete",
-        target=milestone.plan_measure,
-        detail={"milestone": milestone.pk, "title": milestone.title},
+        code=delete_code,
+        target=kind.measure(record),
+        detail={**kind.ids(record), **kind.gone(record)},
     )
-    milestone.delete()
-
-
-@audited_transaction
-def indicator_update(
-    *, indicator: Indicator, actor: User, name: str, unit: str, baseline, target
-) -> Indicator:
-    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
-    changed = _changed(
-        indicator,
-        {"name": name.strip(), "unit": unit.strip(), "baseline": baseline, "target": target},
-    )
-    indicator.full_clean()
-    indicator.save()
-    log_action(
-        actor=actor,
-        action="update",
-        code="plans.indicator.update",
-        target=indicator.plan_measure,
-        detail={"indicator": indicator.pk, "fields": changed},
-    )
-    return indicator
-
-
-@audited_transaction
-def indicator_delete(*, indicator: Indicator, actor: User) -> None:
-    """Remove an indicator and its measurements."""
-    log_action(
-        actor=actor,
-        action="delete",
-        code="plans.indicator.delete",
-        target=indicator.plan_measure,
-        detail={
-            "indicator": indicator.pk,
-            "name": indicator.name,
-            "measurements": indicator.measurements.count(),
-        },
-    )
-    indicator.delete()
-
-
-@audited_transaction
-def measurement_update(
-    *, measurement: Measurement, actor: User, measured_on: date, value, note: str = ""
-) -> Measurement:
-    measurement = Measurement.objects.select_related("indicator__plan_measure").get(
-        pk=measurement.pk
-    )
-    changed = _changed(
-        measurement, {"measured_on": measured_on, "value": value, "note": note.strip()}
-    )
-    measurement.full_clean()
-    measurement.save()
-    log_action(
-        actor=actor,
-        action="update",
-        code="plans.measurement.update",
-        target=measurement.indicator.plan_measure,
-        detail={
-            "indicator": measurement.indicator_id,
-            "measurement": measurement.pk,
-            "fields": changed,
-        },
-    )
-    return measurement
-
-
-@audited_transaction
-def measurement_delete(*, measurement: Measurement, actor: User) -> None:
-    log_action(
-        actor=actor,
-        action="delete",
-        code="plans.measurement.delete",
-        target=measurement.indicator.plan_measure,
-        detail={
-            "indicator": measurement.indicator_id,
-            "measurement": measurement.pk,
-            "measured_on": measurement.measured_on.isoformat(),
-            "value": str(measurement.value),
-        },
-    )
-    measurement.delete()
-
-
-@audited_transaction
-def note_update(*, note: ProgressNote, actor: User, text: str) -> ProgressNote:
-    note = ProgressNote.objects.for_system(reason=LOCKED).select_for_update().get(pk=note.pk)
-    changed = _changed(note, {"text": text.strip()})
-    note.full_clean()
-    note.save()
-    log_action(
-        actor=actor,
-        action="update",
-        code="plans.note.update",
-        target=note.plan_measure,
-        detail={"note": note.pk, "fields": changed},
-    )
-    return note
-
-
-@audited_transaction
-def note_delete(*, note: ProgressNote, actor: User) -> None:
-    log_action(
-        actor=actor,
-        action="delete",
-        code="plans.note.delete",
-        target=note.plan_measure,
-        detail={"note": note.pk, "author": note.author_id},
-    )
-    note.delete()
+    record.delete()
 
 
 @audited_transaction

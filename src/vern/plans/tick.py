@@ -58,7 +58,6 @@ def send_measure_reminders(*, today: date) -> int:
             subject=subject,
             body=body,
             link=link,
-            municipality_id=plan_measure.municipality_id,
             claim=lambda: (
                 PlanMeasure.objects.for_system(reason=TICK)
                 .filter(pk=plan_measure.pk, reminded_at__isnull=True)
@@ -94,7 +93,6 @@ def send_review_reminders(*, today: date) -> int:
             subject=subject,
             body=body,
             link=link,
-            municipality_id=plan.municipality_id,
             claim=lambda: (
                 Plan.objects.for_system(reason=TICK)
                 .filter(pk=plan.pk, next_review_on=due)

@@ -306,10 +306,13 @@ def tenant_of(instance: models.Model):
     """The tenant (municipality id) of a row, read through its declared column.
 
     Returns ``(True, id_or_None)`` for a model whose default queryset is a
-    ``TenantQuerySet`` (``None`` being a national row), else ``(False, None)``.
+    ``TenantQuerySet`` (``None`` being a national row) or that has a
+    ``municipality`` column all the same, else ``(False, None)``.
     """
     queryset = type(instance)._default_manager.get_queryset()
     if not isinstance(queryset, TenantQuerySet):
+        if hasattr(instance, "municipality_id"):
+            return True, instance.municipality_id
         return False, None
     *path, last = queryset.tenant_field.split("__")
     row = instance

@@ -196,9 +196,7 @@ def organization_editor_remove(*, editor: OrganizationEditor, actor) -> None:
             actor=actor,
             action="update",
             code="directory.service.editors_removed",
-            object_type="directory.organization",
-            object_id=editor.organization_id,
-            municipality=municipality_id,
+            target=editor.organization,
             detail={"user": user.pk, "services": [str(pk) for pk in entries]},
         )
     editor.delete()

@@ -10,6 +10,8 @@ POST deletes), and every write goes through a service that audits it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vern.core.access import get_scoped_or_404, staff_view
 from vern.core.forms import add_errors
@@ -98,163 +101,158 @@ def _delete(
     )
 
 
-@staff_view(personal_data=None, roles=EDITORS)
-def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan_measure = _plan_measure(request, milestones=pk)
-    milestone = plan_measure.milestones.get(pk=pk)
-    form = MilestoneEditForm(
-        request.POST or None,
-        initial={
-            "title": milestone.title,
-            "due_on": milestone.due_on,
-            "done_on": milestone.done_on,
-        },
-    )
-    return _edit(
-        request,
-        plan_measure=plan_measure,
-        form=form,
-        save=lambda data: services.milestone_update(
-            milestone=milestone, actor=request.user, **data
-        ),
-        heading=_("Change the milestone"),
-        done=_("The milestone was saved."),
+@dataclass(frozen=True)
+class _Kind:
+    """What the correction pages of one kind of record need besides its service.
+
+    ``lookup`` is the plan measure's relation to the record (for the scoped
+    fetch), ``find`` takes the record from the plan measure; the texts that
+    name the record are functions of it, the others fixed.
+    """
+
+    correction: services.Correction
+    personal_data: str | None
+    lookup: str
+    find: Callable[[PlanMeasure, int], Any]
+    form: type
+    anchor: str
+    edit_heading: Callable[[Any], str]
+    saved: str
+    delete_heading: str
+    what: Callable[[Any], str]
+    consequence: Callable[[Any], str]
+    deleted: str
+
+
+def _correction_views(name: str, kind: _Kind):
+    """The edit page and the delete page (asks first) of one kind of record."""
+
+    def edit(request: HttpRequest, pk: int) -> HttpResponse:
+        plan_measure = _plan_measure(request, **{kind.lookup: pk})
+        record = kind.find(plan_measure, pk)
+        form = kind.form(
+            request.POST or None,
+            initial={field: getattr(record, field) for field in kind.correction.fields},
+        )
+        return _edit(
+            request,
+            plan_measure=plan_measure,
+            form=form,
+            save=lambda data: services.correction_update(
+                kind=kind.correction, record=record, actor=request.user, **data
+            ),
+            heading=kind.edit_heading(record),
+            done=kind.saved,
+            anchor=kind.anchor,
+        )
+
+    def delete(request: HttpRequest, pk: int) -> HttpResponse:
+        plan_measure = _plan_measure(request, **{kind.lookup: pk})
+        record = kind.find(plan_measure, pk)
+        return _delete(
+            request,
+            plan_measure=plan_measure,
+            delete=lambda: services.correction_delete(
+                kind=kind.correction, record=record, actor=request.user
+            ),
+            heading=kind.delete_heading,
+            what=kind.what(record),
+            consequence=kind.consequence(record),
+            done=kind.deleted,
+            anchor=kind.anchor,
+        )
+
+    views = []
+    for view, verb in ((edit, "edit"), (delete, "delete")):
+        view.__name__ = view.__qualname__ = f"{name}_{verb}"
+        views.append(staff_view(personal_data=kind.personal_data, roles=EDITORS)(view))
+    return views
+
+
+milestone_edit, milestone_delete = _correction_views(
+    "milestone",
+    _Kind(
+        correction=services.MILESTONE,
+        personal_data=None,
+        lookup="milestones",
+        find=lambda plan_measure, pk: plan_measure.milestones.get(pk=pk),
+        form=MilestoneEditForm,
         anchor="milepaler",
-    )
+        edit_heading=lambda milestone: _("Change the milestone"),
+        saved=gettext_lazy("The milestone was saved."),
+        delete_heading=gettext_lazy("Delete the milestone?"),
+        what=lambda milestone: milestone.title,
+        consequence=lambda milestone: _("The milestone is removed from the measure."),
+        deleted=gettext_lazy("The milestone was deleted."),
+    ),
+)
 
-
-@staff_view(personal_data=None, roles=EDITORS)
-def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    plan_measure = _plan_measure(request, milestones=pk)
-    milestone = plan_measure.milestones.get(pk=pk)
-    return _delete(
-        request,
-        plan_measure=plan_measure,
-        delete=lambda: services.milestone_delete(milestone=milestone, actor=request.user),
-        heading=_("Delete the milestone?"),
-        what=milestone.title,
-        consequence=_("The milestone is removed from the measure."),
-        done=_("The milestone was deleted."),
-        anchor="milepaler",
-    )
-
-
-@staff_view(personal_data=None, roles=EDITORS)
-def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan_measure = _plan_measure(request, indicators=pk)
-    indicator = plan_measure.indicators.get(pk=pk)
-    form = IndicatorForm(
-        request.POST or None,
-        initial={
-            "name": indicator.name,
-            "unit": indicator.unit,
-            "baseline": indicator.baseline,
-            "target": indicator.target,
-        },
-    )
-    return _edit(
-        request,
-        plan_measure=plan_measure,
-        form=form,
-        save=lambda data: services.indicator_update(
-            indicator=indicator, actor=request.user, **data
+indicator_edit, indicator_delete = _correction_views(
+    "indicator",
+    _Kind(
+        correction=services.INDICATOR,
+        personal_data=None,
+        lookup="indicators",
+        find=lambda plan_measure, pk: plan_measure.indicators.get(pk=pk),
+        form=IndicatorForm,
+        anchor="indikatorer",
+        edit_heading=lambda indicator: _("Change the indicator"),
+        saved=gettext_lazy("The indicator was saved."),
+        delete_heading=gettext_lazy("Delete the indicator?"),
+        what=lambda indicator: indicator.name,
+        consequence=lambda indicator: _(
+            "Its measurements are deleted with it, and it leaves the progress charts."
         ),
-        heading=_("Change the indicator"),
-        done=_("The indicator was saved."),
-        anchor="indikatorer",
-    )
+        deleted=gettext_lazy("The indicator was deleted."),
+    ),
+)
 
-
-@staff_view(personal_data=None, roles=EDITORS)
-def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    plan_measure = _plan_measure(request, indicators=pk)
-    indicator = plan_measure.indicators.get(pk=pk)
-    return _delete(
-        request,
-        plan_measure=plan_measure,
-        delete=lambda: services.indicator_delete(indicator=indicator, actor=request.user),
-        heading=_("Delete the indicator?"),
-        what=indicator.name,
-        consequence=_("Its measurements are deleted with it, and it leaves the progress charts."),
-        done=_("The indicator was deleted."),
-        anchor="indikatorer",
-    )
-
-
-@staff_view(personal_data=None, roles=EDITORS)
-def measurement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan_measure = _plan_measure(request, indicators__measurements=pk)
-    measurement = plan_measure.indicators.get(measurements=pk).measurements.get(pk=pk)
-    form = MeasurementEditForm(
-        request.POST or None,
-        initial={
-            "measured_on": measurement.measured_on,
-            "value": measurement.value,
-            "note": measurement.note,
-        },
-    )
-    return _edit(
-        request,
-        plan_measure=plan_measure,
-        form=form,
-        save=lambda data: services.measurement_update(
-            measurement=measurement, actor=request.user, **data
+measurement_edit, measurement_delete = _correction_views(
+    "measurement",
+    _Kind(
+        correction=services.MEASUREMENT,
+        personal_data=None,
+        lookup="indicators__measurements",
+        find=lambda plan_measure, pk: plan_measure.indicators.get(measurements=pk).measurements.get(
+            pk=pk
         ),
-        heading=_("Change the measurement of %(indicator)s")
-        % {"indicator": measurement.indicator.name},
-        done=_("The measurement was saved."),
+        form=MeasurementEditForm,
         anchor="indikatorer",
-    )
+        edit_heading=lambda measurement: (
+            _("Change the measurement of %(indicator)s") % {"indicator": measurement.indicator.name}
+        ),
+        saved=gettext_lazy("The measurement was saved."),
+        delete_heading=gettext_lazy("Delete the measurement?"),
+        what=lambda measurement: (
+            f"{measurement.indicator.name}: "
+            f"{localize(measurement.value)} ({localize(measurement.measured_on)})"
+        ),
+        consequence=lambda measurement: _(
+            "The measurement is removed from the indicator and its chart."
+        ),
+        deleted=gettext_lazy("The measurement was deleted."),
+    ),
+)
 
-
-@staff_view(personal_data=None, roles=EDITORS)
-def measurement_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    plan_measure = _plan_measure(request, indicators__measurements=pk)
-    measurement = plan_measure.indicators.get(measurements=pk).measurements.get(pk=pk)
-    return _delete(
-        request,
-        plan_measure=plan_measure,
-        delete=lambda: services.measurement_delete(measurement=measurement, actor=request.user),
-        heading=_("Delete the measurement?"),
-        what=f"{measurement.indicator.name}: {localize(measurement.value)} "
-        f"({localize(measurement.measured_on)})",
-        consequence=_("The measurement is removed from the indicator and its chart."),
-        done=_("The measurement was deleted."),
-        anchor="indikatorer",
-    )
-
-
-@staff_view(personal_data="plans.progressnote", roles=EDITORS)
-def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan_measure = _plan_measure(request, notes=pk)
-    note = plan_measure.notes.get(pk=pk)
-    form = NoteForm(request.POST or None, initial={"text": note.text})
-    return _edit(
-        request,
-        plan_measure=plan_measure,
-        form=form,
-        save=lambda data: services.note_update(note=note, actor=request.user, **data),
-        heading=_("Change the progress note"),
-        done=_("The note was saved."),
+note_edit, note_delete = _correction_views(
+    "note",
+    _Kind(
+        correction=services.NOTE,
+        personal_data="plans.progressnote",
+        lookup="notes",
+        find=lambda plan_measure, pk: plan_measure.notes.select_related("author").get(pk=pk),
+        form=NoteForm,
         anchor="notater",
-    )
-
-
-@staff_view(personal_data="plans.progressnote", roles=EDITORS)
-def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    plan_measure = _plan_measure(request, notes=pk)
-    note = plan_measure.notes.select_related("author").get(pk=pk)
-    return _delete(
-        request,
-        plan_measure=plan_measure,
-        delete=lambda: services.note_delete(note=note, actor=request.user),
-        heading=_("Delete the progress note?"),
-        what=note.text,
-        consequence=_("The note by %(name)s is removed from the measure.")
-        % {"name": note.author.full_name},
-        done=_("The note was deleted."),
-        anchor="notater",
-    )
+        edit_heading=lambda note: _("Change the progress note"),
+        saved=gettext_lazy("The note was saved."),
+        delete_heading=gettext_lazy("Delete the progress note?"),
+        what=lambda note: note.text,
+        consequence=lambda note: (
+            _("The note by %(name)s is removed from the measure.") % {"name": note.author.full_name}
+        ),
+        deleted=gettext_lazy("The note was deleted."),
+    ),
+)
 
 
 @staff_view(personal_data=None, roles=EDITORS)
