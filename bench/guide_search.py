@@ -66,6 +66,7 @@ def configure(db: str, workdir: Path) -> None:
             "SECRET_KEY": "bench-" + Fernet.generate_key().decode(),
             "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
             "VERN_FERNET_KEYS": Fernet.generate_key().decode(),
+            "VERN_AUDIT_KEYS": "bench-audit-" + Fernet.generate_key().decode(),
             "SECURE_SSL_REDIRECT": "false",
             "VERN_DATA_DIR": str(workdir),
             "STATIC_ROOT": str(workdir / "static"),
