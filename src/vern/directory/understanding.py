@@ -273,8 +273,11 @@ class Lexicon:
             self.asker_search[position] = tuple(spec.get("search", ()))
             for language in LANGUAGES:
                 add(spec.get(language, ()), language, ("asker", position))
+        acute = data.get("acute", {})
+        self.acute_groups = frozenset(acute.get("groups", ()))
+        self.acute_search = tuple(acute.get("search", ()))
         for language in LANGUAGES:
-            add(data.get("acute", {}).get(language, ()), language, ("acute", ""))
+            add(acute.get(language, ()), language, ("acute", ""))
         for term, key in extra:  # the municipality's own words (synonyms marked #concept)
             if key in self.concepts:
                 add([term], "nb", ("concept", key))
@@ -368,12 +371,16 @@ class Lexicon:
         search: list[str] = []
         for concept in chosen:
             search += [w for w in concept.search if w not in search]
+        groups = frozenset().union(*(c.groups for c in chosen))
+        if acute:
+            search += [w for w in self.acute_search if w not in search]
+            groups |= self.acute_groups
         result = Understanding(
             concepts=tuple(concepts),
             asker=asker,
             acute=acute,
             violence=frozenset().union(*(c.violence for c in chosen)),
-            groups=frozenset().union(*(c.groups for c in chosen)),
+            groups=groups,
             search=tuple(search),
             known=frozenset(known),
             asker_search=self.asker_search.get(asker, ()),
