@@ -98,9 +98,9 @@ class GuideIndex:
         differs from the one seen, and those gone, are read again, so a change
         costs milliseconds where a build costs about a second at 20,000
         services. Words an edit removed from a public entry stay in the typo
-        vocabulary until the next build; when an entry stops being public (or
-        is deleted), the index is built again, so that typo correction never
-        suggests a word only a hidden entry has."""
+        vocabulary until the next build, as do a deleted entry's; when an entry
+        stops being public the index is built again, so that typo correction
+        never suggests a word only a hidden entry has."""
         from vern.directory.models import Service
 
         reader = _Reader()
@@ -115,9 +115,11 @@ class GuideIndex:
         for key in (*changed, *gone):
             entries.pop(reader.as_uuid(key), None)
         fresh = {entry.pk: entry for entry in reader.entries(changed)}
-        hidden = [key for key in (*changed, *gone) if reader.as_uuid(key) in self.entries]
-        if any(reader.as_uuid(key) not in fresh for key in hidden):
-            return self.build()
+        if any(
+            reader.as_uuid(key) in self.entries and reader.as_uuid(key) not in fresh
+            for key in changed
+        ):
+            return self.build()  # a public entry was hidden: forget its words
         entries.update(fresh)
         return GuideIndex(list(entries.values()), self.words | reader.public_words(), stamps)
 

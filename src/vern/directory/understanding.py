@@ -58,6 +58,8 @@ OPPOSED = {
 GAP = 3
 MAX_TOKENS = 40
 CONCEPT_MARK = re.compile(r"#([a-z_]+)")
+# The languages of the directory's own texts: their words may be typo-corrected.
+CORRECTABLE = ("nb", "nn", "en")
 STEMMED = {"nb": "norwegian", "nn": "norwegian", "en": "english", "pl": "polish", "ar": "arabic"}
 
 _BIDI = dict.fromkeys(
@@ -210,7 +212,8 @@ class Understanding:
     violence: frozenset[str] = frozenset()
     groups: frozenset[str] = frozenset()  # the concepts' target groups
     search: tuple[str, ...] = ()  # bokmål words to search for as well
-    known: frozenset[str] = field(default=frozenset())  # query words the lexicon recognised
+    # Query words the lexicon recognised in a language other than bokmål, nynorsk or English.
+    known: frozenset[str] = field(default=frozenset())
     asker_search: tuple[str, ...] = ()  # bokmål words of the services for the asker
 
     @property
@@ -305,10 +308,15 @@ class Lexicon:
         self.correctable = frozenset(
             w.text
             for phrase, language in zip(phrases, languages, strict=True)
-            if language in ("nb", "nn", "en")
+            if language in CORRECTABLE
             for w in phrase.words
-            if w.kind == "exact" and len(w.text) >= 4 and w.text.isalpha()
+            if (
+                (w.kind == "exact" and len(w.text) >= 4)
+                or (w.kind == "prefix" and len(w.text) >= 5)
+            )
+            and w.text.isalpha()
         )
+        self._language = dict(zip(phrases, languages, strict=True))
         self._cache: dict[str, Understanding] = {}
         self._lock = threading.Lock()
 
@@ -360,7 +368,9 @@ class Lexicon:
                 askers.add(value)
             elif kind == "acute":
                 acute = True
-            known.update(words[n] for n in positions)
+            if self._language[phrase] not in CORRECTABLE:
+                # A word of another language is never "corrected" into a bokmål one.
+                known.update(words[n] for n in positions)
         asker = next((a for a in ASKER_ORDER if a in askers), "")
         if not asker:
             asker = next(

@@ -198,7 +198,10 @@ def search(request: HttpRequest) -> HttpResponse:
 
     query = _clean(params.get("q"), 10_000)
     if len(query) > MAX_QUERY_CHARS:
-        query = query[:MAX_QUERY_CHARS].strip()
+        cut = query[:MAX_QUERY_CHARS]
+        if query[MAX_QUERY_CHARS].isalnum() and " " in cut:
+            cut = cut.rsplit(" ", 1)[0]  # not half a word
+        query = cut.strip()
         notices.append(
             _("Your search was very long, so only its first %(count)s characters were used.")
             % {"count": MAX_QUERY_CHARS}
