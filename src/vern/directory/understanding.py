@@ -57,7 +57,7 @@ OPPOSED = {
 # Words between two words of a phrase.
 GAP = 3
 MAX_TOKENS = 40
-CONCEPT_MARK = re.compile(r"#([a-z_]+)")
+CONCEPT_MARK = re.compile(r"#(\w+)")
 # The languages of the directory's own texts: their words may be typo-corrected.
 CORRECTABLE = ("nb", "nn", "en")
 STEMMED = {"nb": "norwegian", "nn": "norwegian", "en": "english", "pl": "polish", "ar": "arabic"}
@@ -406,6 +406,11 @@ class Lexicon:
 def _shipped() -> dict:
     with LEXICON.open("rb") as handle:
         return tomllib.load(handle)
+
+
+def concept_keys() -> tuple[str, ...]:
+    """The keys of the shipped situations, as a synonym names them ("#anger")."""
+    return tuple(_shipped().get("concepts", {}))
 
 
 def _build() -> Lexicon:
