@@ -35,14 +35,15 @@ def _search(municipality, query):
 
 def test_an_admin_adds_a_synonym_and_search_uses_it_at_once(home, admin, login):
     ServiceFactory(owner=home, name="Sinnemestring Heimby", description="Kurs for voksne.")
-    assert _search(home, "raseriet") == []
+    # A word neither the directory nor the guide's lexicon knows.
+    assert _search(home, "raseriutbrudd") == []
     existing = list(Synonym.objects.order_by("term"))
     response = login(admin).post(
-        reverse("directory:synonyms"), formset_data(existing, ("Raseriet", "sinnemestring"))
+        reverse("directory:synonyms"), formset_data(existing, ("Raseriutbrudd", "sinnemestring"))
     )
     assert response.status_code == 302
-    assert Synonym.objects.get(term="raseriet").expands_to == "sinnemestring"
-    assert _search(home, "raseriet") == ["Sinnemestring Heimby"]
+    assert Synonym.objects.get(term="raseriutbrudd").expands_to == "sinnemestring"
+    assert "Sinnemestring Heimby" in _search(home, "raseriutbrudd")
     assert AuditEntry.objects.for_system("test").filter(
         code="directory.synonym.create", actor=admin
     )
@@ -81,3 +82,31 @@ def test_a_national_editor_may_edit_synonyms(db, login):
 def test_other_roles_may_not(person, request, login):
     user = request.getfixturevalue(person)
     assert login(user).get(reverse("directory:synonyms")).status_code == 403
+
+
+def test_a_synonym_can_tie_a_word_to_a_situation_the_guide_knows(home, admin, login):
+    """Issue 13: the municipality extends the guide's lexicon through its synonyms."""
+    from vern.directory.snapshot import snapshot
+    from vern.directory.understanding import understand
+
+    assert "sexual_violence" not in understand("sextortion").concepts
+    existing = list(Synonym.objects.order_by("term"))
+    response = login(admin).post(
+        reverse("directory:synonyms"),
+        formset_data(existing, ("sextortion", "overgrep, #sexual_violence")),
+    )
+    assert response.status_code == 302
+    assert Synonym.objects.get(term="sextortion").expands_to == "overgrep #sexual_violence"
+    snapshot.check()  # as every guide page does
+    assert "sexual_violence" in understand("sextortion").concepts
+
+
+def test_an_unknown_situation_is_refused_with_the_known_ones(home, admin, login):
+    existing = list(Synonym.objects.order_by("term"))
+    response = login(admin).post(
+        reverse("directory:synonyms"), formset_data(existing, ("sextortion", "#sextortion"))
+    )
+    assert response.status_code == 200
+    assert not Synonym.objects.filter(term="sextortion").exists()
+    assert "#sextortion" in response.content.decode()
+    assert "#sexual_violence" in response.content.decode()

@@ -66,4 +66,5 @@ def test_a_word_people_use_finds_the_service(home):
         owner=home, name="Samtaletilbudet", description="Hjelp ved tvangsekteskap."
     )
     result = guide_search(municipality=home, query="tvangsgiftet", filters=Filters())
-    assert result.services[0].pk == service.pk
+    # The first of the municipality's own (a national team may come first as the best match).
+    assert next(s for s in result.services if s.owner_id == home.pk).pk == service.pk

@@ -579,7 +579,12 @@ class SynonymForm(forms.ModelForm):
     class Meta:
         model = Synonym
         fields = ["term", "expands_to"]
-        help_texts = {"expands_to": _("Words separated by spaces or commas.")}
+        help_texts = {
+            "expands_to": _(
+                "Words separated by spaces or commas. To tie the search word to a situation "
+                "the guide knows, add its key with a #, for example #sexual_violence."
+            )
+        }
 
     def clean_term(self) -> str:
         return self.cleaned_data["term"].strip().casefold()

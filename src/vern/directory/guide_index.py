@@ -35,9 +35,10 @@ BM25_K1, BM25_B = 1.2, 0.75
 
 
 class Tier:
-    """The order results are shown in: the municipality's own, shared, national."""
+    """The order results are shown in: the municipality's own, shared, national;
+    a shared or national service that fits best is shown first, as the best match."""
 
-    LOCAL, SHARED, NATIONAL = 0, 1, 2
+    BEST, LOCAL, SHARED, NATIONAL = -1, 0, 1, 2
 
 
 @dataclass(slots=True)
@@ -90,14 +91,16 @@ class GuideIndex:
     def build(cls) -> GuideIndex:
         """Read the whole directory (five plain queries)."""
         reader = _Reader()
-        return cls(reader.entries(), reader.stems.words(), reader.stamps)
+        return cls(reader.entries(), reader.public_words(), reader.stamps)
 
     def refreshed(self) -> GuideIndex:
         """This index brought up to date: only the services whose ``updated_at``
         differs from the one seen, and those gone, are read again, so a change
         costs milliseconds where a build costs about a second at 20,000
-        services. Words of changed or deleted entries stay in the typo
-        vocabulary until the next build."""
+        services. Words an edit removed from a public entry stay in the typo
+        vocabulary until the next build, as do a deleted entry's; when an entry
+        stops being public the index is built again, so that typo correction
+        never suggests a word only a hidden entry has."""
         from vern.directory.models import Service
 
         reader = _Reader()
@@ -111,9 +114,14 @@ class GuideIndex:
         entries = dict(self.entries)
         for key in (*changed, *gone):
             entries.pop(reader.as_uuid(key), None)
-        for entry in reader.entries(changed):
-            entries[entry.pk] = entry
-        return GuideIndex(list(entries.values()), self.words | reader.stems.words(), stamps)
+        fresh = {entry.pk: entry for entry in reader.entries(changed)}
+        if any(
+            reader.as_uuid(key) in self.entries and reader.as_uuid(key) not in fresh
+            for key in changed
+        ):
+            return self.build()  # a public entry was hidden: forget its words
+        entries.update(fresh)
+        return GuideIndex(list(entries.values()), self.words | reader.public_words(), stamps)
 
     # --- choosing ---------------------------------------------------------------
 
@@ -227,6 +235,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.stems = _Stems()
+        self.words_seen: set[str] = set()  # the words of the public entries read
         self.stamps: dict = {}
         self.as_uuid = _shared(lambda v: v if isinstance(v, uuid.UUID) else uuid.UUID(v))
         self.as_time = _shared(lambda v: v if isinstance(v, time) else time.fromisoformat(v))
@@ -292,13 +301,11 @@ class _Reader:
             key, name, owner_id, national, free, referral, acute, wheelchair, pets = row[:9]
             open_24_7, status, document, updated_at = row[9:]
             self.stamps[key] = updated_at
-            # Every entry's words count for typo correction; only public ones can be found.
-            found = filter(None, map(stems.__getitem__, search.WORD.findall(document.casefold())))
             if status not in public_statuses:
-                for _ in found:
-                    pass
-                continue
-            body = " ".join(found)
+                continue  # neither found nor suggested by typo correction
+            raw = search.WORD.findall(document.casefold())
+            self.words_seen.update(raw)
+            body = " ".join(filter(None, map(stems.__getitem__, raw)))
             entries.append(
                 Entry(
                     pk=as_uuid(key),
@@ -321,6 +328,10 @@ class _Reader:
                 )
             )
         return entries
+
+    def public_words(self) -> set[str]:
+        """The words of the public entries read, as ``search.words`` finds them."""
+        return {word for word in self.words_seen if not word.isdigit() or len(word) > 2}
 
 
 def _shared(convert):
@@ -348,10 +359,6 @@ class _Stems(dict):
             stemmed = sys.intern(search.stem(word))
         self[word] = stemmed
         return stemmed
-
-    def words(self) -> set[str]:
-        """The words seen, as ``search.words`` finds them (stop words included)."""
-        return {word for word in self if not word.isdigit() or len(word) > 2}
 
 
 def guide_index() -> GuideIndex:

@@ -186,15 +186,19 @@ class Vocabulary:
 
     @classmethod
     def build(cls) -> Vocabulary:
-        """The words of every entry (gathered by the guide's index in the same
-        pass over the directory) and of the synonym list."""
+        """The words of every public entry (gathered by the guide's index in the
+        same pass over the directory), of the synonym list and of the lexicon's
+        bokmål, nynorsk and English phrases. Never a word found only in an
+        entry the public cannot see: a suggestion would show it."""
         from vern.directory.guide_index import guide_index
         from vern.directory.models import Synonym
+        from vern.directory.understanding import lexicon
 
         found = set(guide_index().words)
         for term, expands in Synonym.objects.values_list("term", "expands_to"):
             found.update(words(term))
-            found.update(words(expands))
+            found.update(words(_without_concepts(expands)))
+        found.update(lexicon().correctable)
         return cls(found)
 
     def __contains__(self, word: str) -> bool:
@@ -215,16 +219,25 @@ def _build_synonyms() -> dict[str, list[str]]:
 
     mapping: dict[str, list[str]] = {}
     for term, expands in Synonym.objects.values_list("term", "expands_to"):
-        mapping.setdefault(term.casefold().strip(), []).extend(words(expands))
+        mapping.setdefault(term.casefold().strip(), []).extend(words(_without_concepts(expands)))
     return mapping
+
+
+def _without_concepts(expands: str) -> str:
+    """A synonym's words without the situations it names ("#sexual_violence"),
+    which the lexicon reads (``understanding.py``)."""
+    return re.sub(r"#\w+", " ", expands or "")
 
 
 def synonym_map() -> dict[str, list[str]]:
     return snapshot.get("synonyms", _build_synonyms)
 
 
-def plan_query(text: str) -> QueryPlan:
-    """The words to search for. Call ``snapshot.check()`` first in each request."""
+def plan_query(text: str, *, keep: frozenset[str] = frozenset()) -> QueryPlan:
+    """The words to search for. Call ``snapshot.check()`` first in each request.
+
+    Words in ``keep`` (the ones the lexicon recognised) are never read as
+    misspellings of something else."""
     plan = QueryPlan()
     text = (text or "")[:MAX_QUERY_CHARS]
     raw = [w for w in words(text) if w not in STOP_WORDS][:MAX_WORDS]
@@ -233,7 +246,7 @@ def plan_query(text: str) -> QueryPlan:
     known, synonyms = vocabulary(), synonym_map()
     for word in raw:
         group = [word]
-        if word not in known and word not in synonyms and len(word) >= 4:
+        if word not in known and word not in synonyms and word not in keep and len(word) >= 4:
             better = known.closest(word)
             if better:
                 plan.corrected[word] = better
@@ -243,6 +256,15 @@ def plan_query(text: str) -> QueryPlan:
                 if extra not in group:
                     group.append(extra)
         plan.groups.append(group)
+    return plan
+
+
+def with_words(plan: QueryPlan, extra) -> QueryPlan:
+    """``plan`` with more words to look for (what the lexicon read the query as)."""
+    present = set(plan.all_words())
+    added = [w for w in extra if w not in present]
+    if added:
+        plan.groups.append(added)
     return plan
 
 

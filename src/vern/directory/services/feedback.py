@@ -72,13 +72,28 @@ def error_report_handle(*, report: ErrorReport, actor) -> ErrorReport:
 
 
 def _synonym_clean(term: str, expands_to: str) -> tuple[str, str]:
+    """The word and what it finds, tidied; "#<situation key>" marks (the guide's
+    lexicon, ``understanding.py``) are kept after the words."""
+    from vern.directory.understanding import CONCEPT_MARK, concept_keys
+
     term = term.strip().casefold()
     if words(term) != [term]:
         raise ValidationError({"term": _("A search word is one word, without spaces.")})
-    found = words(expands_to)
-    if not found:
+    marks = list(dict.fromkeys(CONCEPT_MARK.findall(expands_to or "")))
+    unknown = [key for key in marks if key not in concept_keys()]
+    if unknown:
+        raise ValidationError(
+            {
+                "expands_to": _(
+                    "“#%(key)s” is not a situation the guide knows. It knows: %(keys)s."
+                )
+                % {"key": unknown[0], "keys": ", ".join(f"#{k}" for k in concept_keys())}
+            }
+        )
+    found = words(CONCEPT_MARK.sub(" ", expands_to or ""))
+    if not found and not marks:
         raise ValidationError({"expands_to": _("Write at least one word to search for.")})
-    return term, " ".join(dict.fromkeys(found))
+    return term, " ".join([*dict.fromkeys(found), *(f"#{key}" for key in marks)])
 
 
 @audited_transaction

@@ -49,7 +49,17 @@ from vern.directory.snapshot import snapshot
 NUMBER = re.compile(r"[0-9]{4}")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What a link to a service page may carry so that "back to results" works.
-SEARCH_KEYS = ("kommune", "q", "gruppe", "vold", "sprak", *selectors.Filters.FLAGS, "side")
+SEARCH_KEYS = ("kommune", "q", "hvem", "gruppe", "vold", "sprak", *selectors.Filters.FLAGS, "side")
+# "hvem=alle": rank without who the query says is asking (the notice's "show all").
+SHOW_ALL = "alle"
+# What the page says it understood about who is asking (understanding.ASKER_ORDER).
+ASKER_NOTICES = {
+    "exposed": gettext_lazy("Showing help for you who are exposed to violence."),
+    "child": gettext_lazy("Showing help for children and young people."),
+    "perpetrator": gettext_lazy("Showing help for you who use violence or fear you will."),
+    "relative": gettext_lazy("Showing help for you who are worried about someone."),
+    "professional": gettext_lazy("Showing help for you who meet violence in your work."),
+}
 KEY_SERVICES = 30  # on a municipality's guide page
 ERROR_REPORT_RATE = "5/h"
 ERROR_REPORT_GROUP = "guide.error_report"
@@ -188,7 +198,10 @@ def search(request: HttpRequest) -> HttpResponse:
 
     query = _clean(params.get("q"), 10_000)
     if len(query) > MAX_QUERY_CHARS:
-        query = query[:MAX_QUERY_CHARS].strip()
+        cut = query[:MAX_QUERY_CHARS]
+        if query[MAX_QUERY_CHARS].isalnum() and " " in cut:
+            cut = cut.rsplit(" ", 1)[0]  # not half a word
+        query = cut.strip()
         notices.append(
             _("Your search was very long, so only its first %(count)s characters were used.")
             % {"count": MAX_QUERY_CHARS}
@@ -219,9 +232,16 @@ def search(request: HttpRequest) -> HttpResponse:
         page = 1
         notices.append(_("That page number was not valid, so the first page is shown."))
 
+    use_asker = params.get("hvem") != SHOW_ALL
     now = timezone.now()
     result = selectors.guide_search(
-        municipality=municipality, query=query, filters=filters, page=page, now=now, checked=True
+        municipality=municipality,
+        query=query,
+        filters=filters,
+        page=page,
+        now=now,
+        checked=True,
+        use_asker=use_asker,
     )
     if raw_page and page > result.pages:
         notices.append(_("There are not that many pages, so the last page is shown."))
@@ -230,6 +250,7 @@ def search(request: HttpRequest) -> HttpResponse:
     clean = {
         "kommune": municipality.number if municipality else "",
         "q": query,
+        "hvem": "" if use_asker else SHOW_ALL,
         "gruppe": filters.target_group,
         "vold": filters.violence,
         "sprak": filters.language,
@@ -269,6 +290,13 @@ def search(request: HttpRequest) -> HttpResponse:
             "?" + search_query(clean, side=result.page + 1) if result.page < result.pages else ""
         ),
         without_filters_url="?" + search_query({"kommune": clean["kommune"], "q": query}),
+        asker_notice=ASKER_NOTICES.get(result.meaning.asker, ""),
+        show_all_url="?" + search_query(clean, hvem=SHOW_ALL),
+        all_services_url="?" + search_query({"kommune": clean["kommune"]}),
+        situation_links=[
+            (choice.label, "?" + search_query({"kommune": clean["kommune"], "vold": choice.value}))
+            for choice in violence
+        ],
     )
     return render(request, "directory/public/search.html", context)
 
