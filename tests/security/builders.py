@@ -434,14 +434,14 @@ def school_case_step_in_unit(municipality, unit, users=()):
     return {"pk": case(municipality, unit).pk, "step_code": "step-1"}
 
 
-@builds("schools:signal_detail")
+@builds("schools:signal_detail", "schools:signal_to_team")
 def school_signal(municipality):
     from tests.schools.factories import signal
 
     return {"pk": signal(municipality).pk}
 
 
-@builds_in_unit("schools:signal_detail")
+@builds_in_unit("schools:signal_detail", "schools:signal_to_team")
 def school_signal_in_unit(municipality, unit, users=()):
     from tests.schools.factories import signal
 
