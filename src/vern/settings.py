@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "vern.public",
     "vern.plans",
     "vern.directory",
+    "vern.competence",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

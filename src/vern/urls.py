@@ -15,5 +15,7 @@ urlpatterns += i18n_patterns(
     path("ansatt/planer/", include("vern.plans.urls")),
     path("ansatt/tjenester/", include("vern.directory.urls")),
     path("handlingsplaner/", include("vern.plans.urls_public")),
+    path("ansatt/kompetanse/", include("vern.competence.urls")),
+    path("pliktveileder/", include("vern.competence.urls_public")),
     prefix_default_language=False,
 )
