@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vern.competence import duty_guide
+from vern.competence import csv_import, duty_guide
+from vern.competence.models import Course, Employee, ProfessionalDay
+from vern.core.models import Unit
 from vern.core.validators import single_line, single_line_inputs
 
 LANGUAGE_NAMES = {"nb": _("bokmål"), "nn": _("nynorsk"), "en": _("English")}
@@ -104,3 +106,117 @@ class GuideReviewedForm(forms.Form):
         if value > timezone.localdate():
             raise ValidationError(_("The review date cannot be in the future."))
         return value
+
+
+@single_line_inputs
+class CourseForm(forms.ModelForm):
+    target_kinds = forms.MultipleChoiceField(
+        label=_("For units of kind"),
+        choices=Unit.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked if the course is for every unit."),
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "title",
+            "code",
+            "topic",
+            "description",
+            "validity_months",
+            "target_kinds",
+            "active",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+@single_line_inputs
+class EmployeeForm(forms.ModelForm):
+    class Meta:
+        model = Employee
+        fields = ["full_name", "employee_number", "email", "unit", "front_line", "active"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class CompletionForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
+    completed_on = forms.DateField(label=_("Completed on"), widget=DateInput)
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+
+    def clean_completed_on(self):
+        value = self.cleaned_data["completed_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "An export from the learning platform, with a header row. Comma or semicolon "
+            "separated, UTF-8 or Windows-1252 (Excel's “CSV”). At most 5 MB."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > csv_import.MAX_BYTES:
+            raise ValidationError(
+                _("The file is %(size)s MB; at most 5 MB can be imported. Export fewer rows.")
+                % {"size": round(upload.size / 1024 / 1024, 1)}
+            )
+        return upload
+
+
+class MappingForm(forms.Form):
+    """Which column holds which field."""
+
+    def __init__(self, *args, header: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Choose a column"))] + [
+            (str(index), title or _("Column %(number)s") % {"number": index + 1})
+            for index, title in enumerate(header)
+        ]
+        for name, label in csv_import.FIELDS.items():
+            self.fields[name] = forms.TypedChoiceField(label=label, choices=choices, coerce=int)
+
+    def clean(self):
+        data = super().clean()
+        chosen = [data.get(name) for name in csv_import.FIELDS if data.get(name) is not None]
+        if len(chosen) != len(set(chosen)):
+            raise ValidationError(_("Choose a different column for each field."))
+        return data
+
+
+@single_line_inputs
+class ProfessionalDayForm(forms.ModelForm):
+    class Meta:
+        model = ProfessionalDay
+        fields = ["title", "held_on", "programme", "course"]
+        widgets = {"held_on": DateInput, "programme": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+
+
+class AttendanceForm(forms.Form):
+    employees = forms.ModelMultipleChoiceField(
+        label=_("Who attended"),
+        queryset=Employee.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, employees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employees"].queryset = employees

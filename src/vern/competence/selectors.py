@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from vern.competence import duty_guide
-from vern.competence.models import DutyGuideVersion
-from vern.core.models import Municipality
+from django.db.models import Count, Max
+
+from vern.competence import csv_import, duty_guide
+from vern.competence.models import (
+    Completion,
+    CompletionImport,
+    Course,
+    DutyGuideVersion,
+    Employee,
+)
+from vern.core.models import Municipality, Unit
 
 # The duty guide is public: any municipality's current version may be shown to anyone.
 PUBLIC_GUIDE = "the duty guide is public: show a municipality's current version"
+TICK = "vern tick: course expiry reminders"
 
 
 @dataclass(frozen=True)
@@ -38,3 +47,175 @@ def current_guide(municipality: Municipality | None) -> Guide:
             return Guide(latest.content, latest.number, latest.reviewed_on, municipality)
     content = duty_guide.shipped()
     return Guide(content, content["version"], date.fromisoformat(content["reviewed_on"]), None)
+
+
+# --- Training records ------------------------------------------------------------
+
+# How many days before expiry a completion counts as "expiring soon".
+EXPIRING_DAYS = 60
+IMPORT_CHECK = "an import is checked against the municipality's employees and courses"
+
+
+def is_valid_on(completion, today: date) -> bool:
+    return completion.completed_on <= today and (
+        completion.expires_on is None or completion.expires_on >= today
+    )
+
+
+@dataclass(frozen=True)
+class Cell:
+    valid: int
+    total: int
+    expiring: int
+
+    @property
+    def share(self) -> float | None:
+        return self.valid / self.total if self.total else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.total == 0 else round(100 * self.valid / self.total)
+
+
+@dataclass
+class Coverage:
+    courses: list[Course]
+    units: list[Unit]
+    cells: dict[tuple[int, int], Cell | None]  # (unit id, course id); None: not a target
+    totals: dict[int, Cell]  # per course
+
+
+def coverage(*, user, municipality: Municipality, today: date) -> Coverage:
+    """Share of active front-line staff with valid training, per unit and course.
+
+    Only units of the kinds a course is meant for count towards it (every unit when
+    the course names none). An employee counts once per course however many valid
+    completions they have. Four queries, whatever the number of staff.
+    """
+    courses = list(
+        Course.objects.for_user(user, municipality=municipality)
+        .filter(active=True)
+        .order_by("title")
+    )
+    staff = (
+        Employee.objects.for_user(user, municipality=municipality)
+        .filter(active=True, front_line=True)
+        .values("unit")
+        .annotate(n=Count("pk"))
+    )
+    per_unit = {row["unit"]: row["n"] for row in staff}
+    units = [
+        unit
+        for unit in Unit.objects.for_user(user, municipality=municipality).order_by("name")
+        if unit.pk in per_unit
+    ]
+    latest = (
+        Completion.objects.for_user(user, municipality=municipality)
+        .filter(completed_on__lte=today, employee__active=True, employee__front_line=True)
+        .values("employee", "employee__unit", "course")
+        .annotate(last=Max("expires_on"))
+    )
+    horizon = today + timedelta(days=EXPIRING_DAYS)
+    valid: dict[tuple[int, int], int] = {}
+    soon: dict[tuple[int, int], int] = {}
+    for row in latest:
+        key = (row["employee__unit"], row["course"])
+        last = row["last"]  # None: a course that never has to be repeated
+        if last is None or last >= today:
+            valid[key] = valid.get(key, 0) + 1
+            if last is not None and last <= horizon:
+                soon[key] = soon.get(key, 0) + 1
+    cells: dict[tuple[int, int], Cell | None] = {}
+    totals: dict[int, Cell] = {}
+    for course in courses:
+        sums = [0, 0, 0]
+        for unit in units:
+            if not course.targets(unit.kind):
+                cells[unit.pk, course.pk] = None
+                continue
+            cell = Cell(
+                valid=valid.get((unit.pk, course.pk), 0),
+                total=per_unit[unit.pk],
+                expiring=soon.get((unit.pk, course.pk), 0),
+            )
+            cells[unit.pk, course.pk] = cell
+            sums = [sums[0] + cell.valid, sums[1] + cell.total, sums[2] + cell.expiring]
+        totals[course.pk] = Cell(*sums)
+    return Coverage(courses=courses, units=units, cells=cells, totals=totals)
+
+
+def employee_status(employee: Employee, courses: list[Course], today: date) -> list[dict]:
+    """Per course: the employee's latest completion and whether it is valid today."""
+    latest: dict[int, Completion] = {}
+    for completion in employee.completions.select_related("course").order_by("completed_on"):
+        latest[completion.course_id] = completion
+    rows = []
+    for course in courses:
+        if not course.targets(employee.unit.kind):
+            continue
+        completion = latest.get(course.pk)
+        if completion is None:
+            state = "missing"
+        elif not is_valid_on(completion, today):
+            state = "expired"
+        elif completion.expires_on and completion.expires_on <= today + timedelta(
+            days=EXPIRING_DAYS
+        ):
+            state = "expiring"
+        else:
+            state = "valid"
+        rows.append({"course": course, "completion": completion, "state": state})
+    return rows
+
+
+def import_check(*, upload: CompletionImport, today: date) -> csv_import.Checked:
+    """The rows of an uploaded file, matched against the municipality's people and courses."""
+    header, rows = csv_import.read(upload.text)
+    employees: dict[str, Employee] = {}
+    for employee in Employee.objects.for_system(reason=IMPORT_CHECK).filter(
+        municipality_id=upload.municipality_id
+    ):
+        employees[employee.employee_number.lower()] = employee
+        if employee.email:
+            employees.setdefault(employee.email.lower(), employee)
+    courses: dict[str, Course] = {}
+    for course in Course.objects.for_system(reason=IMPORT_CHECK).filter(
+        municipality_id=upload.municipality_id
+    ):
+        courses[course.code.lower()] = course
+        courses.setdefault(course.title.lower(), course)
+    recorded = set(
+        Completion.objects.for_system(reason=IMPORT_CHECK)
+        .filter(employee__municipality_id=upload.municipality_id)
+        .values_list("employee_id", "course_id", "completed_on")
+    )
+    return csv_import.check(
+        rows,
+        width=len(header),
+        mapping=upload.mapping,
+        employees=employees,
+        courses=courses,
+        recorded=recorded,
+        today=today,
+    )
+
+
+def expiring_for_reminders(*, today: date) -> list[tuple[Course, int]]:
+    """Courses with front-line staff whose training runs out within 30 days, and how
+    many (by each person's latest completion), for vern tick."""
+    horizon = today + timedelta(days=30)
+    result = []
+    courses = Course.objects.for_system(reason=TICK).filter(
+        active=True, validity_months__isnull=False
+    )
+    for course in courses:
+        latest = (
+            Completion.objects.for_system(reason=TICK)
+            .filter(course=course, employee__active=True, employee__front_line=True)
+            .values("employee")
+            .annotate(last=Max("expires_on"))
+        )
+        expiring = sum(1 for row in latest if today <= row["last"] <= horizon)
+        if expiring:
+            result.append((course, expiring))
+    return result
