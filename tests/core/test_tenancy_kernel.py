@@ -41,6 +41,10 @@ PERSONAL_DATA_MODELS = {
     "core.Step",
     "core.Notification",
     "core.RecordAccess",
+    "competence.Employee",
+    "competence.Completion",
+    "competence.Attendance",
+    "competence.CompletionImport",
 }
 
 

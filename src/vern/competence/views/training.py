@@ -128,19 +128,27 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return done or render(request, "competence/course_form.html", {"form": form, "course": course})
 
 
-@staff_view(personal_data="competence.completion", roles=READERS, unit_scoped=True)
+@staff_view(personal_data="competence.completion", roles=READERS, unit_roles=False)
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who holds a course, by each person's latest completion; filter by state."""
+    """Who holds a course, by each person's latest completion; filter by state.
+
+    The whole municipality's staff: only roles held for the whole municipality count
+    (a reader held for one unit sees that unit's people on their own pages)."""
     course = get_scoped_or_404(request, Course, pk=pk)
     today = timezone.localdate()
     state = request.GET.get("status", "")
-    employees = scoped_to_units(
-        request, scoped(request, Employee).filter(active=True).select_related("unit")
-    ).order_by("unit__name", "full_name")
+    employees = (
+        scoped(request, Employee)
+        .filter(active=True)
+        .select_related("unit")
+        .order_by("unit__name", "full_name")
+    )
     latest: dict[int, Completion] = {}
-    for completion in scoped_to_units(
-        request, scoped(request, Completion).filter(course=course, completed_on__lte=today)
-    ).order_by("completed_on"):
+    for completion in (
+        scoped(request, Completion)
+        .filter(course=course, completed_on__lte=today)
+        .order_by("completed_on")
+    ):
         latest[completion.employee_id] = completion
     rows = []
     counts = {"valid": 0, "expiring": 0, "expired": 0, "missing": 0}
