@@ -219,3 +219,30 @@ def expiring_for_reminders(*, today: date) -> list[tuple[Course, int]]:
         if expiring:
             result.append((course, expiring))
     return result
+
+
+def course_states(*, course: Course, employees, completions, today: date):
+    """(employee, latest completion or None, state) for the active employees of the units
+    the course is meant for; state is valid, expiring, expired or missing. Two queries."""
+    latest: dict[int, Completion] = {}
+    for completion in completions.filter(course=course, completed_on__lte=today).order_by(
+        "completed_on"
+    ):
+        latest[completion.employee_id] = completion
+    rows = []
+    for employee in (
+        employees.filter(active=True).select_related("unit").order_by("unit__name", "full_name")
+    ):
+        if not course.targets(employee.unit.kind):
+            continue
+        completion = latest.get(employee.pk)
+        if completion is None:
+            state = "missing"
+        elif not is_valid_on(completion, today):
+            state = "expired"
+        elif completion.expires_on and (completion.expires_on - today).days <= EXPIRING_DAYS:
+            state = "expiring"
+        else:
+            state = "valid"
+        rows.append((employee, completion, state))
+    return rows

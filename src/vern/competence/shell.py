@@ -50,7 +50,7 @@ def needs(user, municipality, roles, today: date) -> list[shell.NeedsItem]:
             shell.NeedsItem(
                 label=_("%(course)s: training runs out for %(count)s")
                 % {"course": entry["title"], "count": entry["n"]},
-                url=reverse("competence:course_detail", args=[pk]) + "?status=expiring",
+                url=reverse("competence:employee_list") + f"?kurs={pk}&status=expiring",
                 state=shell.DUE_SOON,
                 app=_("Competence"),
                 due_on=entry["first"],

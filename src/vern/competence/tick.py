@@ -31,8 +31,8 @@ def send_expiry_reminders(*, today: date) -> int:
             return None
         link = (
             settings.VERN_BASE_URL.rstrip("/")
-            + reverse("competence:course_detail", args=[course.pk])
-            + "?status=expiring"
+            + reverse("competence:employee_list")
+            + f"?kurs={course.pk}&status=expiring"
         )
         subject, body = compose(
             "competence/mail/expiry_reminder.txt",

@@ -21,7 +21,7 @@ from vern.core.forms import add_errors
 PREVIEW_ROWS = 20
 
 
-@staff_view(personal_data=None, roles=EDITORS, unit_roles=False)
+@staff_view(personal_data=None, roles=EDITORS)
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -46,7 +46,7 @@ def _upload(request: HttpRequest, pk: int) -> CompletionImport:
     )
 
 
-@staff_view(personal_data="competence.completionimport", roles=EDITORS, unit_roles=False)
+@staff_view(personal_data="competence.completionimport", roles=EDITORS)
 def map_columns(request: HttpRequest, pk: int) -> HttpResponse:
     found = _upload(request, pk)
     header, rows = csv_import.read(found.text)
@@ -64,7 +64,7 @@ def map_columns(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_view(personal_data="competence.completionimport", roles=EDITORS, unit_roles=False)
+@staff_view(personal_data="competence.completionimport", roles=EDITORS)
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     found = _upload(request, pk)
     if set(found.mapping) != set(csv_import.FIELDS):

@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from vern.competence import charts, selectors, services
 from vern.competence.forms import (
@@ -37,6 +38,12 @@ EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})
 # Who may read named people's training records (a reader held for one unit: that unit).
 READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.READER})
 PAGE_SIZE = 50
+STATUS_CHOICES = [
+    ("valid", _lazy("Valid")),
+    ("expiring", _lazy("Running out")),
+    ("expired", _lazy("Expired")),
+    ("missing", _lazy("Never taken")),
+]
 
 
 def _save(form, request, save, done: str, target) -> HttpResponse | None:
@@ -128,59 +135,29 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return done or render(request, "competence/course_form.html", {"form": form, "course": course})
 
 
-@staff_view(personal_data="competence.completion", roles=READERS, unit_roles=False)
+@staff_view(personal_data=None, roles=STAFF_ROLES)
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who holds a course, by each person's latest completion; filter by state.
-
-    The whole municipality's staff: only roles held for the whole municipality count
-    (a reader held for one unit sees that unit's people on their own pages)."""
+    """How many hold a course, by each person's latest completion: numbers only. The
+    names are on the training register's page, filtered by course and status, which
+    shows a person only the units they may see."""
     course = get_scoped_or_404(request, Course, pk=pk)
-    today = timezone.localdate()
-    state = request.GET.get("status", "")
-    employees = (
-        scoped(request, Employee)
-        .filter(active=True)
-        .select_related("unit")
-        .order_by("unit__name", "full_name")
+    states = selectors.course_states(
+        course=course,
+        employees=scoped(request, Employee),
+        completions=scoped(request, Completion),
+        today=timezone.localdate(),
     )
-    latest: dict[int, Completion] = {}
-    for completion in (
-        scoped(request, Completion)
-        .filter(course=course, completed_on__lte=today)
-        .order_by("completed_on")
-    ):
-        latest[completion.employee_id] = completion
-    rows = []
     counts = {"valid": 0, "expiring": 0, "expired": 0, "missing": 0}
-    for employee in employees:
-        if not course.targets(employee.unit.kind):
-            continue
-        completion = latest.get(employee.pk)
-        if completion is None:
-            row_state = "missing"
-        elif not selectors.is_valid_on(completion, today):
-            row_state = "expired"
-        elif (
-            completion.expires_on
-            and (completion.expires_on - today).days <= selectors.EXPIRING_DAYS
-        ):
-            row_state = "expiring"
-        else:
-            row_state = "valid"
-        counts[row_state] += 1
-        if not state or state == row_state:
-            rows.append({"employee": employee, "completion": completion, "state": row_state})
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("side"))
+    for _employee, _completion, state in states:
+        counts[state] += 1
     return render(
         request,
         "competence/course_detail.html",
         {
             "course": course,
-            "page": page,
             "counts": counts,
-            "state": state,
-            "query": urlencode({"status": state}) if state else "",
             "can_edit": bool(request.roles & EDITORS),
+            "can_read": bool(request.roles & READERS),
         },
     )
 
@@ -200,10 +177,36 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     if unit.isdigit():
         employees = employees.filter(unit_id=int(unit))
     units = scoped_to_units(request, scoped(request, Unit), unit_field="pk").order_by("name")
-    page = Paginator(employees.order_by("full_name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("side")
+    courses = scoped(request, Course).order_by("title")
+    chosen = request.GET.get("kurs", "")
+    course = next((c for c in courses if str(c.pk) == chosen), None)
+    state = request.GET.get("status", "") if course else ""
+    if course is not None:
+        rows = [
+            {"employee": employee, "completion": completion, "state": row_state}
+            for employee, completion, row_state in selectors.course_states(
+                course=course,
+                employees=employees,
+                completions=scoped_to_units(request, scoped(request, Completion)),
+                today=timezone.localdate(),
+            )
+            if not state or state == row_state
+        ]
+    else:
+        rows = [{"employee": employee} for employee in employees.order_by("full_name", "pk")]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("side"))
+    query = urlencode(
+        {
+            k: v
+            for k, v in {
+                "q": search,
+                "enhet": unit,
+                "kurs": chosen if course else "",
+                "status": state,
+            }.items()
+            if v
+        }
     )
-    query = urlencode({k: v for k, v in {"q": search, "enhet": unit}.items() if v})
     return render(
         request,
         "competence/employee_list.html",
@@ -213,6 +216,10 @@ def employee_list(request: HttpRequest) -> HttpResponse:
             "search": search,
             "unit": unit,
             "query": query,
+            "courses": courses,
+            "course": course,
+            "state": state,
+            "status_choices": STATUS_CHOICES,
             "can_edit": bool(request.roles & EDITORS),
         },
     )
@@ -350,31 +357,29 @@ def day_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return done or render(request, "competence/day_form.html", {"form": form, "day": day})
 
 
-@staff_view(personal_data="competence.attendance", roles=READERS, unit_roles=False)
+@staff_view(personal_data=None, roles=STAFF_ROLES)
 def day_detail(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_scoped_or_404(request, ProfessionalDay.objects.select_related("course"), pk=pk)
-    attendance = (
+    by_unit = (
         scoped(request, Attendance)
         .filter(day=day)
-        .select_related("employee__unit")
-        .order_by("employee__full_name")
+        .values_list("employee__unit__name")
+        .annotate(n=Count("pk"))
+        .order_by("employee__unit__name")
     )
-    by_unit: dict[str, int] = {}
-    for row in attendance:
-        by_unit[row.employee.unit.name] = by_unit.get(row.employee.unit.name, 0) + 1
     return render(
         request,
         "competence/day_detail.html",
         {
             "day": day,
-            "attendance": attendance,
-            "by_unit": sorted(by_unit.items()),
+            "attended": sum(n for _name, n in by_unit),
+            "by_unit": list(by_unit),
             "can_edit": bool(request.roles & EDITORS),
         },
     )
 
 
-@staff_view(personal_data="competence.attendance", roles=EDITORS, unit_roles=False)
+@staff_view(personal_data="competence.attendance", roles=EDITORS)
 def day_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     day = get_scoped_or_404(request, ProfessionalDay, pk=pk)
     employees = scoped(request, Employee).filter(active=True).select_related("unit")
