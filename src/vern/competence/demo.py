@@ -14,7 +14,15 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from vern.competence.models import Attendance, Completion, Course, Employee, ProfessionalDay
+from vern.competence.models import (
+    Attendance,
+    Completion,
+    ConversationCount,
+    Course,
+    Employee,
+    ProfessionalDay,
+)
+from vern.competence.selectors import last_quarters
 from vern.competence.services import expiry_for
 from vern.core.models import Municipality, Unit
 
@@ -107,8 +115,42 @@ LAST = [
 
 @transaction.atomic
 def load(municipality: Municipality) -> None:
-    if Course.objects.for_system(reason=DEMO).filter(municipality=municipality).exists():
-        return
+    if not Course.objects.for_system(reason=DEMO).filter(municipality=municipality).exists():
+        _training(municipality)
+    if (
+        not ConversationCount.objects.for_system(reason=DEMO)
+        .filter(municipality=municipality)
+        .exists()
+    ):
+        _conversations(municipality)
+
+
+# unit kind -> settings whose conversations it holds
+CONVERSATIONS = {
+    "health_station": ["health_station", "school_nurse"],
+    "school": ["teacher_pupil"],
+    "nav": ["staff_appraisal"],
+}
+
+
+def _conversations(municipality: Municipality) -> None:
+    """Four quarters of figures, rising as the routine settles in."""
+    rng = random.Random(4)  # noqa: S311 (a seeded spread of demo figures, not a secret)
+    quarters = last_quarters(timezone.localdate())
+    for unit in Unit.objects.for_system(reason=DEMO).filter(municipality=municipality):
+        for setting in CONVERSATIONS.get(unit.kind, []):
+            for step, (year, quarter) in enumerate(quarters):
+                ConversationCount.objects.create(
+                    municipality=municipality,
+                    unit=unit,
+                    setting=setting,
+                    year=year,
+                    quarter=quarter,
+                    held=rng.randint(8, 20) + 6 * step,
+                )
+
+
+def _training(municipality: Municipality) -> None:
     today = timezone.localdate()
     rng = random.Random(9999)  # noqa: S311 (a seeded spread of demo dates, not a secret)
     courses = []

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vern.competence import csv_import, duty_guide
-from vern.competence.models import Course, Employee, ProfessionalDay
+from vern.competence.models import Course, Employee, ProfessionalDay, QuestionGuide, Setting
 from vern.core.models import Unit
 from vern.core.validators import single_line, single_line_inputs
 
@@ -220,3 +220,62 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, employees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employees"].queryset = employees
+
+
+class QuestionGuideForm(forms.ModelForm):
+    class Meta:
+        model = QuestionGuide
+        fields = ["introduction", "questions", "follow_up", "reviewed_on"]
+        widgets = {
+            "introduction": forms.Textarea(attrs={"rows": 3}),
+            "questions": forms.Textarea(attrs={"rows": 8}),
+            "follow_up": forms.Textarea(attrs={"rows": 4}),
+            "reviewed_on": DateInput,
+        }
+
+    def clean_reviewed_on(self):
+        value = self.cleaned_data["reviewed_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The review date cannot be in the future."))
+        return value
+
+    def clean_questions(self):
+        lines = [line.strip() for line in self.cleaned_data["questions"].splitlines()]
+        lines = [line for line in lines if line]
+        if not lines:
+            raise ValidationError(_("Write at least one question."))
+        return "\n".join(lines)
+
+
+QUARTERS = [
+    (1, _("1st quarter")),
+    (2, _("2nd quarter")),
+    (3, _("3rd quarter")),
+    (4, _("4th quarter")),
+]
+
+
+class ConversationCountForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    setting = forms.ChoiceField(label=_("Setting"), choices=Setting.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=2000)
+    quarter = forms.TypedChoiceField(label=_("Quarter"), choices=QUARTERS, coerce=int)
+    held = forms.IntegerField(
+        label=_("Conversations held"),
+        min_value=0,
+        max_value=100_000,
+        help_text=_("The number of conversations in which violence was asked about. No names."),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        year, quarter = data.get("year"), data.get("quarter")
+        if year and quarter:
+            today = timezone.localdate()
+            if (year, quarter) > (today.year, (today.month - 1) // 3 + 1):
+                raise ValidationError(_("The quarter has not started yet."))
+        return data

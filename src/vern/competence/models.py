@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vern.core.fields import EncryptedTextField
-from vern.core.models import MunicipalRecord, PersonalData, TenantQuerySet, UnitRecord
+from vern.core.models import MunicipalRecord, PersonalData, TenantQuerySet, Unit, UnitRecord
 
 
 class DutyGuideVersion(MunicipalRecord):
@@ -223,3 +223,61 @@ class CompletionImport(PersonalData, MunicipalRecord):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class Setting(models.TextChoices):
+    """Routine conversations where staff should ask about violence (measure F9)."""
+
+    HEALTH_STATION = "health_station", _("Health station consultation")
+    SCHOOL_NURSE = "school_nurse", _("School nurse conversation")
+    TEACHER_PUPIL = "teacher_pupil", _("Teacher–pupil conversation")
+    STAFF_APPRAISAL = "staff_appraisal", _("Staff appraisal")
+
+
+class QuestionGuide(MunicipalRecord):
+    """A municipality's own question guide for one setting (else the shipped one)."""
+
+    setting = models.CharField(_("setting"), max_length=30, choices=Setting.choices)
+    introduction = models.TextField(_("introduction"))
+    questions = models.TextField(_("questions"), help_text=_("One question per line."))
+    follow_up = models.TextField(_("if the answer gives cause for concern"))
+    reviewed_on = models.DateField(_("last reviewed"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "setting"], name="competence_question_guide_unique"
+            )
+        ]
+
+
+class ConversationCount(MunicipalRecord):
+    """How many conversations with questions about violence a unit held in a quarter.
+    Numbers only: no person is recorded."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    setting = models.CharField(_("setting"), max_length=30, choices=Setting.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    held = models.PositiveIntegerField(_("conversations held"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "setting", "year", "quarter"],
+                name="competence_conversation_count_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4),
+                name="competence_conversation_quarter_1_4",
+            ),
+        ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
 
 from django.db.models import Count, Max
 
@@ -11,9 +14,11 @@ from vern.competence import csv_import, duty_guide
 from vern.competence.models import (
     Completion,
     CompletionImport,
+    ConversationCount,
     Course,
     DutyGuideVersion,
     Employee,
+    QuestionGuide,
 )
 from vern.core.models import Municipality, Unit
 
@@ -246,3 +251,68 @@ def course_states(*, course: Course, employees, completions, today: date):
             state = "valid"
         rows.append((employee, completion, state))
     return rows
+
+
+# --- Asking about violence (F9) --------------------------------------------------
+
+QUESTION_GUIDES = Path(__file__).parent / "data" / "question_guides.json"
+
+
+@cache
+def shipped_question_guides() -> dict:
+    with QUESTION_GUIDES.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def question_guide(*, user, municipality: Municipality, setting: str) -> dict:
+    """The guide a municipality uses for a setting: its own, else Vern's default."""
+    own = (
+        QuestionGuide.objects.for_user(user, municipality=municipality)
+        .filter(setting=setting)
+        .first()
+    )
+    if own is not None:
+        return {
+            "introduction": own.introduction,
+            "questions": [q for q in own.questions.splitlines() if q.strip()],
+            "follow_up": own.follow_up,
+            "reviewed_on": own.reviewed_on,
+            "own": True,
+        }
+    shipped = shipped_question_guides()
+    guide = shipped["guides"][setting]
+    return {**guide, "reviewed_on": date.fromisoformat(shipped["reviewed_on"]), "own": False}
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def last_quarters(today: date, count: int = 4) -> list[tuple[int, int]]:
+    """The current quarter and the ones before it, oldest first."""
+    year, quarter = quarter_of(today)
+    found = []
+    for _ in range(count):
+        found.append((year, quarter))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return list(reversed(found))
+
+
+def conversation_table(*, user, municipality: Municipality, setting: str, quarters):
+    """Rows of (unit, [held per quarter or None], total) for units with any figure."""
+    counts = ConversationCount.objects.for_user(user, municipality=municipality).filter(
+        setting=setting
+    )
+    wanted = set(quarters)
+    by_unit: dict[int, dict[tuple[int, int], int]] = {}
+    for row in counts.values("unit", "year", "quarter", "held"):
+        key = (row["year"], row["quarter"])
+        if key in wanted:
+            by_unit.setdefault(row["unit"], {})[key] = row["held"]
+    units = Unit.objects.for_user(user, municipality=municipality).filter(pk__in=list(by_unit))
+    rows = []
+    for unit in units.order_by("name"):
+        cells = [by_unit[unit.pk].get(q) for q in quarters]
+        rows.append({"unit": unit, "cells": cells, "total": sum(c or 0 for c in cells)})
+    totals = [sum((row["cells"][i] or 0) for row in rows) for i in range(len(quarters))]
+    return rows, totals

@@ -17,10 +17,12 @@ from vern.competence.models import (
     Attendance,
     Completion,
     CompletionImport,
+    ConversationCount,
     Course,
     DutyGuideVersion,
     Employee,
     ProfessionalDay,
+    QuestionGuide,
 )
 from vern.core.models import Municipality, User
 
@@ -426,3 +428,66 @@ def attendance_set(
         detail={"added": len(added), "removed": len(removed)},
     )
     return len(added), len(removed)
+
+
+# --- Asking about violence (F9) --------------------------------------------------
+
+
+@audited_transaction
+def question_guide_save(
+    *, municipality: Municipality, actor: User, setting: str, data: dict
+) -> QuestionGuide:
+    """Save the municipality's own guide for a setting (one per setting)."""
+    guide = (
+        QuestionGuide.objects.for_system(reason=LOCKED)
+        .select_for_update()
+        .filter(municipality=municipality, setting=setting)
+        .first()
+    ) or QuestionGuide(municipality=municipality, setting=setting)
+    creating = guide.pk is None
+    for name, value in data.items():
+        setattr(guide, name, value)
+    guide.updated_by = actor
+    guide.full_clean()
+    guide.save()
+    log_action(
+        actor=actor,
+        action="create" if creating else "update",
+        code="competence.questionguide.save",
+        target=guide,
+        detail={"setting": setting},
+    )
+    return guide
+
+
+@audited_transaction
+def conversation_count_set(
+    *,
+    municipality: Municipality,
+    actor: User,
+    unit,
+    setting: str,
+    year: int,
+    quarter: int,
+    held: int,
+) -> ConversationCount:
+    """Set (not add to) the number of conversations a unit held in a quarter, so sending
+    the same form twice gives the same figure."""
+    if unit.municipality_id != municipality.pk:
+        raise ValidationError(_("The unit belongs to another municipality."))
+    count, created = ConversationCount.objects.for_system(reason=LOCKED).update_or_create(
+        municipality=municipality,
+        unit=unit,
+        setting=setting,
+        year=year,
+        quarter=quarter,
+        defaults={"held": held, "updated_by": actor},
+    )
+    log_action(
+        actor=actor,
+        action="create" if created else "update",
+        code="competence.conversations.set",
+        target=count,
+        detail={"setting": setting, "quarter": f"{year}-Q{quarter}", "held": held},
+    )
+    return count

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vern.competence.views import guide, imports, training
+from vern.competence.views import conversations, guide, imports, training
 
 app_name = "competence"
 urlpatterns = [
@@ -22,6 +22,10 @@ urlpatterns = [
     path("fagdager/<int:pk>/", training.day_detail, name="day_detail"),
     path("fagdager/<int:pk>/endre/", training.day_edit, name="day_edit"),
     path("fagdager/<int:pk>/oppmote/", training.day_attendance, name="day_attendance"),
+    path("samtaler/", conversations.overview, name="conversations"),
+    path("samtaler/registrer/", conversations.record, name="conversation_record"),
+    path("samtaler/sporsmal/", conversations.question_guide, name="question_guide"),
+    path("samtaler/sporsmal/endre/", conversations.question_guide_edit, name="question_guide_edit"),
     path("pliktveileder/", guide.guide_overview, name="guide_overview"),
     path("pliktveileder/gjennomgatt/", guide.guide_reviewed, name="guide_reviewed"),
     path("pliktveileder/regel/", guide.guide_rule_edit, name="guide_rule_edit"),
