@@ -32,6 +32,7 @@ VERN_DEMO_LOADERS = [
     "vern.plans.demo.load",
     "vern.directory.demo.load",
     "vern.competence.demo.load",
+    "vern.prevention.demo.load",
 ]
 # Jobs `vern tick` runs, in order; each takes `today` and returns a count.
 VERN_TICK_JOBS = [
@@ -41,6 +42,7 @@ VERN_TICK_JOBS = [
     "vern.directory.tick.send_verification_reminders",
     "vern.directory.tick.send_overdue_notices",
     "vern.competence.tick.send_expiry_reminders",
+    "vern.prevention.tick.send_agreement_reminders",
     "vern.core.routines.send_step_notices",
     "vern.core.retention.apply_retention",
 ]
@@ -99,6 +101,7 @@ INSTALLED_APPS = [
     "vern.plans",
     "vern.directory",
     "vern.competence",
+    "vern.prevention",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -17,5 +17,7 @@ urlpatterns += i18n_patterns(
     path("handlingsplaner/", include("vern.plans.urls_public")),
     path("ansatt/kompetanse/", include("vern.competence.urls")),
     path("pliktveileder/", include("vern.competence.urls_public")),
+    path("ansatt/forebygging/", include("vern.prevention.urls")),
+    path("forebygging/", include("vern.prevention.urls_public")),
     prefix_default_language=False,
 )

@@ -45,6 +45,7 @@ PERSONAL_DATA_MODELS = {
     "competence.Completion",
     "competence.Attendance",
     "competence.CompletionImport",
+    "prevention.PartnerContact",
 }
 
 

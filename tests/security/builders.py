@@ -332,3 +332,20 @@ def competence_day(municipality):
     from tests.competence.factories import ProfessionalDayFactory
 
     return {"pk": ProfessionalDayFactory(municipality=municipality).pk}
+
+
+@builds("prevention:partner_detail")
+def prevention_partner(municipality):
+    from vern.prevention.models import Partner, PartnerContact
+
+    partner = Partner.objects.create(municipality=municipality, name="Lag", kind="ngo")
+    PartnerContact.objects.create(partner=partner, name="Kontakt")
+    return {"pk": partner.pk}
+
+
+@builds("prevention:contact_delete")
+def prevention_contact(municipality):
+    from vern.prevention.models import Partner, PartnerContact
+
+    partner = Partner.objects.create(municipality=municipality, name="Lag", kind="ngo")
+    return {"pk": PartnerContact.objects.create(partner=partner, name="Kontakt").pk}
