@@ -44,6 +44,8 @@ def test_a_teacher_who_suspects_a_pupil_is_beaten_at_home_gets_both_duties(new_c
         "/pliktveileder/skole/vold/ja/ja/",
         "/en/pliktveileder/helse/uro/vet-ikke/nei/",
         "/ar/pliktveileder/frivillig/",
+        "/forebygging/programmer/",
+        "/ar/forebygging/programmer/",
     ],
 )
 def test_no_axe_violations_in_the_duty_guide(new_context, path):

@@ -21,11 +21,11 @@ from vern.prevention.models import (
 LOCKED = "prevention services: rows are re-read after the view's check"
 
 
-def _create(model, *, actor: User, code: str, **fields):
+def _create(model, *, actor: User, audit_code: str, **fields):
     obj = model(**fields)
     obj.full_clean()
     obj.save()
-    log_action(actor=actor, action="create", code=code, target=obj)
+    log_action(actor=actor, action="create", code=audit_code, target=obj)
     return obj
 
 
@@ -98,14 +98,18 @@ def intro_set(
 @audited_transaction
 def partner_create(*, municipality: Municipality, actor: User, data: dict) -> Partner:
     return _create(
-        Partner, actor=actor, code="prevention.partner.create", municipality=municipality, **data
+        Partner,
+        actor=actor,
+        audit_code="prevention.partner.create",
+        municipality=municipality,
+        **data,
     )
 
 
 @audited_transaction
 def contact_create(*, partner: Partner, actor: User, data: dict) -> PartnerContact:
     return _create(
-        PartnerContact, actor=actor, code="prevention.contact.create", partner=partner, **data
+        PartnerContact, actor=actor, audit_code="prevention.contact.create", partner=partner, **data
     )
 
 
@@ -120,7 +124,7 @@ def agreement_create(*, partner: Partner, actor: User, data: dict) -> Agreement:
     return _create(
         Agreement,
         actor=actor,
-        code="prevention.agreement.create",
+        audit_code="prevention.agreement.create",
         municipality_id=partner.municipality_id,
         partner=partner,
         **data,
@@ -132,7 +136,7 @@ def activity_create(*, partner: Partner, actor: User, data: dict) -> Activity:
     return _create(
         Activity,
         actor=actor,
-        code="prevention.activity.create",
+        audit_code="prevention.activity.create",
         municipality_id=partner.municipality_id,
         partner=partner,
         **data,
