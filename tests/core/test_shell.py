@@ -15,6 +15,8 @@ from vern.core.models import Role
 
 PLANS = reverse("plans:plan_list")
 SERVICES = reverse("directory:service_list")
+COMPETENCE = reverse("competence:overview")
+PREVENTION = reverse("prevention:overview")
 UNITS = reverse("core:unit_list")
 USERS = reverse("core:member_list")
 AUDIT = reverse("audit:entry_list")
@@ -39,8 +41,16 @@ def _dashboard(client) -> str:
 
 def test_a_coordinator_sees_plans_services_and_units(coordinator, login):
     page = _dashboard(login(coordinator))
-    assert _nav(page) == [reverse("core:dashboard"), PLANS, SERVICES, UNITS, NOTIFICATIONS]
-    assert _cards(page) == [PLANS, SERVICES, UNITS]
+    assert _nav(page) == [
+        reverse("core:dashboard"),
+        PLANS,
+        SERVICES,
+        COMPETENCE,
+        PREVENTION,
+        UNITS,
+        NOTIFICATIONS,
+    ]
+    assert _cards(page) == [PLANS, SERVICES, COMPETENCE, PREVENTION, UNITS]
 
 
 def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
@@ -49,12 +59,14 @@ def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
         reverse("core:dashboard"),
         PLANS,
         SERVICES,
+        COMPETENCE,
+        PREVENTION,
         UNITS,
         USERS,
         AUDIT,
         NOTIFICATIONS,
     ]
-    assert _cards(page) == [PLANS, SERVICES, UNITS, USERS, AUDIT]
+    assert _cards(page) == [PLANS, SERVICES, COMPETENCE, PREVENTION, UNITS, USERS, AUDIT]
 
 
 def test_an_outside_organisation_editor_sees_only_the_directory(home, login):
