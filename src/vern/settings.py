@@ -33,6 +33,8 @@ VERN_DEMO_LOADERS = [
     "vern.directory.demo.load",
     "vern.consultations.demo.load",
     "vern.schools.demo.load",
+    "vern.competence.demo.load",
+    "vern.prevention.demo.load",
 ]
 # Jobs `vern tick` runs, in order; each takes `today` and returns a count.
 VERN_TICK_JOBS = [
@@ -41,6 +43,8 @@ VERN_TICK_JOBS = [
     "vern.plans.tick.send_review_reminders",
     "vern.directory.tick.send_verification_reminders",
     "vern.directory.tick.send_overdue_notices",
+    "vern.competence.tick.send_expiry_reminders",
+    "vern.prevention.tick.send_agreement_reminders",
     "vern.core.routines.send_step_notices",
     "vern.consultations.tick.schedule_meetings",
     "vern.consultations.tick.send_follow_up_reminders",
@@ -55,6 +59,7 @@ VERN_RETENTION_TYPES = [
     "vern.consultations.retention.CONCERNS",
     "vern.schools.retention.NO_SHOW_CASES",
     "vern.schools.retention.SIGNALS",
+    "vern.competence.retention.IMPORTS",
 ]
 # Demo mode is switched on by `vern demo` (see vern.manage): banner on, no 2FA.
 VERN_DEMO = env_bool("VERN_DEMO", default=False)
@@ -104,6 +109,8 @@ INSTALLED_APPS = [
     "vern.directory",
     "vern.consultations",
     "vern.schools",
+    "vern.competence",
+    "vern.prevention",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

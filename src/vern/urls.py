@@ -21,5 +21,9 @@ urlpatterns += i18n_patterns(
     path("ansatt/konsultasjon/", include("vern.consultations.urls")),
     path("ansatt/skoler/", include("vern.schools.urls")),
     path("handlingsplaner/", include("vern.plans.urls_public")),
+    path("ansatt/kompetanse/", include("vern.competence.urls")),
+    path("pliktveileder/", include("vern.competence.urls_public")),
+    path("ansatt/forebygging/", include("vern.prevention.urls")),
+    path("forebygging/", include("vern.prevention.urls_public")),
     prefix_default_language=False,
 )

@@ -15,6 +15,8 @@ from vern.core.models import Role
 
 PLANS = reverse("plans:plan_list")
 SERVICES = reverse("directory:service_list")
+COMPETENCE = reverse("competence:overview")
+PREVENTION = reverse("prevention:overview")
 UNITS = reverse("core:unit_list")
 CONSULTATIONS = reverse("consultations:overview")
 USERS = reverse("core:member_list")
@@ -46,12 +48,23 @@ def test_a_coordinator_sees_plans_services_and_units(coordinator, login):
         reverse("core:dashboard"),
         PLANS,
         SERVICES,
+        COMPETENCE,
+        PREVENTION,
         UNITS,
         SCHOOLS,
         CONSULTATIONS,
         NOTIFICATIONS,
     ]
-    assert _cards(page) == [PLANS, SERVICES, UNITS, SCHOOLS, SIGNAL, CONSULTATIONS]
+    assert _cards(page) == [
+        PLANS,
+        SERVICES,
+        COMPETENCE,
+        PREVENTION,
+        UNITS,
+        SCHOOLS,
+        SIGNAL,
+        CONSULTATIONS,
+    ]
 
 
 def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
@@ -60,6 +73,8 @@ def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
         reverse("core:dashboard"),
         PLANS,
         SERVICES,
+        COMPETENCE,
+        PREVENTION,
         UNITS,
         SCHOOLS,
         CONSULTATIONS,
@@ -67,7 +82,18 @@ def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
         AUDIT,
         NOTIFICATIONS,
     ]
-    assert _cards(page) == [PLANS, SERVICES, UNITS, SCHOOLS, SIGNAL, CONSULTATIONS, USERS, AUDIT]
+    assert _cards(page) == [
+        PLANS,
+        SERVICES,
+        COMPETENCE,
+        PREVENTION,
+        UNITS,
+        SCHOOLS,
+        SIGNAL,
+        CONSULTATIONS,
+        USERS,
+        AUDIT,
+    ]
 
 
 def test_an_outside_organisation_editor_sees_only_the_directory(home, login):

@@ -49,6 +49,11 @@ PERSONAL_DATA_MODELS = {
     "schools.NoShowCase",
     "schools.StepRecord",
     "schools.Signal",
+    "competence.Employee",
+    "competence.Completion",
+    "competence.Attendance",
+    "competence.CompletionImport",
+    "prevention.PartnerContact",
 }
 
 

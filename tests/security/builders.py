@@ -460,3 +460,82 @@ def school_signal_talk_in_unit(municipality, unit, users=()):
     from tests.schools.factories import signal
 
     return {"pk": signal(municipality, unit).pk, "talk": "pupil"}
+# Competence: courses, the training register, imports and professional days.
+
+
+@builds("competence:course_detail", "competence:course_edit")
+def competence_course(municipality):
+    from tests.competence.factories import CourseFactory
+
+    return {"pk": CourseFactory(municipality=municipality).pk}
+
+
+@builds("competence:employee_detail", "competence:employee_edit")
+def competence_employee(municipality):
+    from tests.competence.factories import EmployeeFactory
+
+    return {"pk": EmployeeFactory(municipality=municipality).pk}
+
+
+@builds_in_unit("competence:employee_detail", "competence:employee_edit")
+def competence_employee_in_unit(municipality, unit, users=()):
+    from tests.competence.factories import EmployeeFactory
+
+    return {"pk": EmployeeFactory(municipality=municipality, unit=unit).pk}
+
+
+def _completion(municipality, unit=None):
+    from datetime import date
+
+    from tests.competence.factories import CompletionFactory, EmployeeFactory
+
+    employee = EmployeeFactory(municipality=municipality, **({"unit": unit} if unit else {}))
+    return CompletionFactory(employee=employee, completed_on=date(2026, 1, 15))
+
+
+@builds("competence:completion_delete")
+def competence_completion(municipality):
+    return {"pk": _completion(municipality).pk}
+
+
+@builds_in_unit("competence:completion_delete")
+def competence_completion_in_unit(municipality, unit, users=()):
+    return {"pk": _completion(municipality, unit).pk}
+
+
+@builds("competence:import_map", "competence:import_preview")
+def competence_import(municipality):
+    from vern.competence.models import CompletionImport
+
+    upload = CompletionImport.objects.create(
+        municipality=municipality,
+        filename="eksport.csv",
+        encoding="utf-8",
+        text="Ansattnummer;Kurskode;Dato\nE0001;AVV-01;15.01.2026\n",
+        mapping={"employee": 0, "course": 1, "completed_on": 2},
+    )
+    return {"pk": upload.pk}
+
+
+@builds("competence:day_detail", "competence:day_edit", "competence:day_attendance")
+def competence_day(municipality):
+    from tests.competence.factories import ProfessionalDayFactory
+
+    return {"pk": ProfessionalDayFactory(municipality=municipality).pk}
+
+
+@builds("prevention:partner_detail")
+def prevention_partner(municipality):
+    from vern.prevention.models import Partner, PartnerContact
+
+    partner = Partner.objects.create(municipality=municipality, name="Lag", kind="ngo")
+    PartnerContact.objects.create(partner=partner, name="Kontakt")
+    return {"pk": partner.pk}
+
+
+@builds("prevention:contact_delete")
+def prevention_contact(municipality):
+    from vern.prevention.models import Partner, PartnerContact
+
+    partner = Partner.objects.create(municipality=municipality, name="Lag", kind="ngo")
+    return {"pk": PartnerContact.objects.create(partner=partner, name="Kontakt").pk}

@@ -1,0 +1,208 @@
+"""Prevention: programmes and the coverage matrix, introduction-programme figures,
+partnerships and their end reminders, the public catalogue."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import UnitFactory
+from vern.core.models import Unit
+from vern.prevention import selectors, tick
+from vern.prevention.models import (
+    AgeGroup,
+    Agreement,
+    Delivery,
+    IntroConversations,
+    Partner,
+    PartnerContact,
+    Programme,
+)
+
+TODAY = date(2026, 6, 15)
+
+
+def _national(name="Barnehagepakken"):
+    return Programme.objects.for_system(reason="test").get(municipality=None, name=name)
+
+
+def test_the_shipped_programmes_are_loaded_with_owners(db):
+    package = _national()
+    assert package.owner == "Stine Sofies Stiftelse"
+    assert _national("Æ e mæ").owner == "Sortland kommune"
+
+
+def test_the_public_catalogue_sets_no_cookie(db):
+    response = Client().get("/forebygging/programmer/")
+    assert response.status_code == 200
+    assert response.cookies == {}
+    assert "Stine Sofies Stiftelse" in response.content.decode()
+
+
+def test_the_matrix_shows_covered_stale_and_gaps(home, coordinator):
+    kindergarten = UnitFactory(municipality=home, kind=Unit.Kind.KINDERGARTEN, name="Barnehagen")
+    UnitFactory(municipality=home, kind=Unit.Kind.NAV, name="NAV")  # not an institution
+    Delivery.objects.create(
+        municipality=home,
+        unit=kindergarten,
+        programme=_national(),
+        age_group=AgeGroup.KG_3_5,
+        last_delivered_on=TODAY - timedelta(days=30),
+    )
+    rows, groups, gaps = selectors.coverage_matrix(user=coordinator, municipality=home, today=TODAY)
+    assert [row["unit"].name for row in rows] == ["Barnehagen"]
+    states = {g.value: c.state for g, c in zip(groups, rows[0]["cells"], strict=True)}
+    assert states == {
+        "kg_1_2": "gap",
+        "kg_3_5": "covered",
+        "gs_1_4": "none",
+        "gs_5_7": "none",
+        "gs_8_10": "none",
+    }
+    assert gaps == 1
+    Delivery.objects.for_system(reason="test").update(last_delivered_on=TODAY - timedelta(days=400))
+    rows, groups, gaps = selectors.coverage_matrix(user=coordinator, municipality=home, today=TODAY)
+    assert rows[0]["cells"][1].state == "stale" and gaps == 2
+
+
+def test_recording_a_delivery_twice_moves_the_date(home, coordinator, login):
+    school = UnitFactory(municipality=home, kind=Unit.Kind.SCHOOL)
+    client = login(coordinator)
+    data = {
+        "unit": school.pk,
+        "programme": _national("Æ e mæ").pk,
+        "age_group": "gs_1_4",
+        "last_delivered_on": "2026-01-10",
+    }
+    assert client.post("/ansatt/forebygging/levering/", data).status_code == 302
+    client.post("/ansatt/forebygging/levering/", {**data, "last_delivered_on": "2026-02-10"})
+    assert list(
+        Delivery.objects.for_system(reason="test").values_list("last_delivered_on", flat=True)
+    ) == [date(2026, 2, 10)]
+
+
+def test_a_kindergarten_has_no_school_years(home, coordinator, login):
+    kindergarten = UnitFactory(municipality=home, kind=Unit.Kind.KINDERGARTEN)
+    response = login(coordinator).post(
+        "/ansatt/forebygging/levering/",
+        {"unit": kindergarten.pk, "programme": _national().pk, "age_group": "gs_8_10"},
+    )
+    assert response.status_code == 200
+    assert not Delivery.objects.for_system(reason="test").exists()
+
+
+def test_intro_figures_held_cannot_exceed_offered(home, coordinator, login):
+    client = login(coordinator)
+    year = timezone.localdate().year
+    url = "/ansatt/forebygging/introduksjonsprogrammet/"
+    assert (
+        client.post(url, {"year": year - 1, "quarter": 2, "offered": 10, "held": 12}).status_code
+        == 200
+    )
+    assert (
+        client.post(url, {"year": year - 1, "quarter": 2, "offered": 10, "held": 8}).status_code
+        == 302
+    )
+    assert (
+        client.post(url, {"year": year - 1, "quarter": 2, "offered": 11, "held": 9}).status_code
+        == 302
+    )
+    rows = IntroConversations.objects.for_system(reason="test").filter(municipality=home)
+    assert list(rows.values_list("offered", "held")) == [(11, 9)]
+
+
+def test_a_partner_with_agreement_contact_and_activity(home, coordinator, login):
+    client = login(coordinator)
+    response = client.post(
+        "/ansatt/forebygging/samarbeid/", {"name": "Frivilligsentralen", "kind": "ngo"}
+    )
+    partner = Partner.objects.for_system(reason="test").get(municipality=home)
+    assert response.url == f"/ansatt/forebygging/samarbeid/{partner.pk}/"
+    url = response.url
+    client.post(
+        url,
+        {
+            "kind": "agreement",
+            "agreement-title": "Avtale",
+            "agreement-content": "Aktiviteter",
+            "agreement-starts_on": "2026-01-01",
+            "agreement-ends_on": "2025-01-01",
+        },
+    )
+    assert not Agreement.objects.for_system(reason="test").exists()  # ends before it starts
+    client.post(
+        url,
+        {
+            "kind": "agreement",
+            "agreement-title": "Avtale",
+            "agreement-content": "Aktiviteter",
+            "agreement-starts_on": "2026-01-01",
+            "agreement-ends_on": "2027-01-01",
+            "agreement-grant_conditions": "Kurs for alle frivillige",
+        },
+    )
+    client.post(
+        url, {"kind": "contact", "contact-name": "Leder", "contact-email": "leder@example.test"}
+    )
+    client.post(
+        url, {"kind": "activity", "activity-held_on": "2026-03-01", "activity-title": "Temakveld"}
+    )
+    page = client.get(url).content.decode()
+    assert (
+        "Kurs for alle frivillige" in page and "leder@example.test" in page and "Temakveld" in page
+    )
+    assert PartnerContact.objects.for_system(reason="test").count() == 1
+
+
+def test_a_reader_cannot_add_partners(home, reader, login):
+    response = login(reader).post("/ansatt/forebygging/samarbeid/", {"name": "X", "kind": "ngo"})
+    assert response.status_code == 403
+    assert not Partner.objects.for_system(reason="test").exists()
+
+
+def test_agreement_end_reminders_go_once(home, coordinator):
+    partner = Partner.objects.create(municipality=home, name="Lag", kind="ngo")
+    agreement = Agreement.objects.create(
+        municipality=home,
+        partner=partner,
+        title="Avtale",
+        content="x",
+        starts_on=TODAY - timedelta(days=300),
+        ends_on=TODAY + timedelta(days=20),
+    )
+    assert tick.send_agreement_reminders(today=TODAY) == 1
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
+    assert tick.send_agreement_reminders(today=TODAY) == 0
+    Agreement.objects.for_system(reason="test").filter(pk=agreement.pk).update(
+        ends_on=TODAY + timedelta(days=50)
+    )
+    assert tick.send_agreement_reminders(today=TODAY) == 1  # a new end date is reminded again
+
+
+def test_the_demo_has_a_visible_gap_and_two_partnerships(db):
+    from vern.core.demo import demo_municipality
+    from vern.core.models import User
+    from vern.prevention import demo
+
+    municipality = demo_municipality()
+    for kind, name in [
+        ("kindergarten", "Solsikken barnehage"),
+        ("kindergarten", "Fjellstua barnehage"),
+        ("school", "Bakken skole"),
+        ("school", "Eksempelby ungdomsskole"),
+    ]:
+        Unit.objects.create(municipality=municipality, kind=kind, name=name)
+    demo.load(municipality)
+    demo.load(municipality)
+    assert Partner.objects.for_system(reason="test").filter(municipality=municipality).count() == 2
+    user = User.objects.create(email="x@example.test", full_name="X")
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=user, municipality=municipality, role="coordinator")
+    _rows, _groups, gaps = selectors.coverage_matrix(
+        user=user, municipality=municipality, today=timezone.localdate()
+    )
+    assert gaps >= 1
