@@ -1,0 +1,79 @@
+"""Text normalisers shared by the guide's index and whatever reads queries.
+
+Arabic is written with optional short vowels (harakat), a stretching
+character (tatweel), several forms of alef and two spellings of final ya and
+ta marbuta; people type whichever their keyboard gives. ``normalise_arabic``
+maps all of those to one form, and ``arabic_light_stem`` also drops the
+article and the common attached prepositions ("العنف", "والعنف", "بالعنف" →
+"عنف"), as light stemmers for Arabic search do. Other scripts are left as they
+are, so Norwegian "å" and "ø" keep their letters.
+
+``index_variants`` gives, for a text, the extra words an index should hold so
+that a query matches whether or not it was normalised: the normalised and
+light-stemmed forms of its Arabic words. Ukrainian and Polish need no extra
+words in the guide's index: its prefix matching (``search.prefixes``) finds
+"насильства" for "насильство" and "przemocy" for "przemoc".
+"""
+
+from __future__ import annotations
+
+import re
+
+# Harakat, tanween, shadda, sukun, superscript alef and Quranic marks.
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_ARABIC_LETTERS = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ـ": "",  # tatweel
+    }
+)
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_ARABIC_WORD = re.compile("[\u0600-\u06ff]+")
+# The article with the prepositions and conjunctions written together with it,
+# longest first.
+_ARABIC_PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال")
+# A conjunction alone, written together with the word ("وعنف" → "عنف").
+_ARABIC_SHORT_PREFIXES = ("و",)
+
+
+def has_arabic(text: str) -> bool:
+    return bool(_ARABIC.search(text or ""))
+
+
+def normalise_arabic(text: str) -> str:
+    """``text`` with its Arabic letters in one form: no diacritics or tatweel,
+    bare alef for every alef form, ي for ى and ئ, ه for ة, و for ؤ."""
+    if not has_arabic(text):
+        return text
+    return _ARABIC_MARKS.sub("", text.translate(_ARABIC_LETTERS))
+
+
+def arabic_light_stem(word: str) -> str:
+    """A normalised Arabic word without the article or an attached preposition
+    or conjunction, keeping at least three letters."""
+    word = normalise_arabic(word)
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix) :]
+    for prefix in _ARABIC_SHORT_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+            return word[len(prefix) :]
+    return word
+
+
+def index_variants(text: str) -> list[str]:
+    """The forms of ``text``'s words that differ from how they are written and
+    that a query may use instead (see the module's description), in order."""
+    found: dict[str, None] = {}
+    for word in _ARABIC_WORD.findall(text or ""):
+        for form in (normalise_arabic(word), arabic_light_stem(word)):
+            if form and form != word:
+                found.setdefault(form)
+    return list(found)
