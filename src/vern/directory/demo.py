@@ -17,6 +17,9 @@ due soon and one that is overdue.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from datetime import time, timedelta
 
 from django.db import transaction
@@ -533,6 +536,23 @@ def neighbour_municipality() -> Municipality:
 
 
 @transaction.atomic
+TRANSLATIONS = Path(__file__).resolve().parent / "demo_translations.json"
+
+
+def _translations(spec: dict) -> dict[str, dict]:
+    """A demo service's language versions: those in ``demo_translations.json``
+    (the guide's languages, machine-assisted where that file says so), with
+    any given in the spec itself taking their place."""
+    data = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
+    machine = set(data["_machine_assisted"])
+    found = {
+        language: {**texts, "machine_assisted": language in machine}
+        for language, texts in data.get(spec["name"], {}).items()
+    }
+    found.update(spec.get("translations", {}))
+    return found
+
+
 def load(municipality: Municipality) -> None:
     owners = {"home": municipality, "neighbour": neighbour_municipality()}
     if Organization.objects.filter(owner__in=owners.values()).exists():
@@ -591,7 +611,7 @@ def load(municipality: Municipality) -> None:
             ServiceLanguage(service=service, code=code, note=note)
             for code, note in spec["languages"]
         )
-        for language, texts in spec.get("translations", {}).items():
+        for language, texts in _translations(spec).items():
             ServiceTranslation.objects.create(service=service, language=language, **texts)
         if spec["location"]:
             ServiceAtLocation.objects.create(service=service, location=locations[spec["location"]])
