@@ -18,9 +18,8 @@ due soon and one that is overdue.
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 from datetime import time, timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -535,7 +534,6 @@ def neighbour_municipality() -> Municipality:
     return municipality
 
 
-@transaction.atomic
 TRANSLATIONS = Path(__file__).resolve().parent / "demo_translations.json"
 
 
@@ -553,6 +551,7 @@ def _translations(spec: dict) -> dict[str, dict]:
     return found
 
 
+@transaction.atomic
 def load(municipality: Municipality) -> None:
     owners = {"home": municipality, "neighbour": neighbour_municipality()}
     if Organization.objects.filter(owner__in=owners.values()).exists():
