@@ -13,6 +13,7 @@ from vern.core.models import Membership, Municipality, Role, User
 from vern.core.validators import single_line_inputs
 from vern.directory.languages import language_choices
 from vern.directory.models import (
+    GuidePage,
     Location,
     Organization,
     Phone,
@@ -689,3 +690,39 @@ SynonymFormSet = forms.modelformset_factory(
     max_num=2000,
     absolute_max=2100,
 )
+
+
+@single_line_inputs
+class GuidePageForm(forms.ModelForm):
+    """A page that explains, in one language: the municipality's own version or,
+    for national editors, the national one."""
+
+    class Meta:
+        model = GuidePage
+        fields = [
+            "title",
+            "summary",
+            "body",
+            "keywords",
+            "sources",
+            "last_reviewed",
+            "machine_assisted",
+        ]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 18}),
+            "sources": forms.Textarea(attrs={"rows": 5}),
+            "last_reviewed": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            from vern.directory.services.pages import page_values
+
+            versioning.add_version_fields(self, page_values(self.instance))
+
+    def clean_sources(self) -> str:
+        text = self.cleaned_data["sources"].strip()
+        if not text:
+            raise ValidationError(_("Name at least one source."))
+        return text
