@@ -55,10 +55,12 @@ def normalise_arabic(text: str) -> str:
     return _ARABIC_MARKS.sub("", text.translate(_ARABIC_LETTERS))
 
 
-def arabic_light_stem(word: str) -> str:
-    """A normalised Arabic word without the article or an attached preposition
-    or conjunction, keeping at least three letters."""
-    word = normalise_arabic(word)
+def arabic_light_stem(word: str, *, normalise: bool = True) -> str:
+    """An Arabic word without the article or an attached preposition or
+    conjunction, keeping at least three letters; normalised unless told not to
+    (then "الأطفال" gives "أطفال", as a query typed with hamza reads)."""
+    if normalise:
+        word = normalise_arabic(word)
     for prefix in _ARABIC_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             return word[len(prefix) :]
@@ -70,10 +72,15 @@ def arabic_light_stem(word: str) -> str:
 
 def index_variants(text: str) -> list[str]:
     """The forms of ``text``'s words that differ from how they are written and
-    that a query may use instead (see the module's description), in order."""
+    that a query may use instead (see the module's description), in order:
+    "للأطفال" also gives "للاطفال", "اطفال", "أطفال", "الاطفال" and "الأطفال"."""
     found: dict[str, None] = {}
     for word in _ARABIC_WORD.findall(text or ""):
-        for form in (normalise_arabic(word), arabic_light_stem(word)):
+        stems = [arabic_light_stem(word), arabic_light_stem(word, normalise=False)]
+        forms = [normalise_arabic(word), *stems]
+        if stems[1] != word:  # a preposition or article came off: the article form too
+            forms += ["ال" + stem for stem in stems]
+        for form in forms:
             if form and form != word:
                 found.setdefault(form)
     return list(found)

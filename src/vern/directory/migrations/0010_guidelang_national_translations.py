@@ -46,8 +46,9 @@ def _normalise(word):
     return _MARKS.sub("", word.translate(_LETTERS))
 
 
-def _light_stem(word):
-    word = _normalise(word)
+def _light_stem(word, normalise=True):
+    if normalise:
+        word = _normalise(word)
     for prefix in _PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
             return word[len(prefix) :]
@@ -59,7 +60,11 @@ def _light_stem(word):
 def _variants(text):
     found = {}
     for word in _ARABIC_WORD.findall(text):
-        for form in (_normalise(word), _light_stem(word)):
+        stems = [_light_stem(word), _light_stem(word, False)]
+        forms = [_normalise(word), *stems]
+        if stems[1] != word:
+            forms += ["ال" + stem for stem in stems]
+        for form in forms:
             if form and form != word:
                 found.setdefault(form)
     return list(found)
