@@ -212,3 +212,10 @@ def test_loading_the_translations_again_changes_nothing(national):
     assert sorted(ServiceTranslation.objects.values_list("pk", "name", "machine_assisted")) == (
         before
     )
+
+
+def test_the_migration_s_copies_of_the_text_rules_match_the_app_s():
+    from vern.directory import textnorm
+
+    assert translations.OTHER_STOP_WORDS == textnorm.STOP_WORDS
+    assert translations.STOP_WORDS == search.STOP_WORDS

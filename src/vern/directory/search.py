@@ -345,7 +345,10 @@ def build_document(service) -> str:
         parts.extend([term.name_nb, term.name_en])
     for translation in service.translations.all():
         # Every language version's text, so that a query in that language finds it.
-        parts.extend(getattr(translation, name) for name in TRANSLATED_TEXT)
+        parts.extend(
+            textnorm.without_stop_words(getattr(translation, name), translation.language)
+            for name in TRANSLATED_TEXT
+        )
     text = "\n".join(p for p in parts if p)
     # The other written forms a query may use (Arabic with or without its
     # diacritics, article and alef forms): see ``textnorm``.

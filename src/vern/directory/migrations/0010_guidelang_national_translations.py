@@ -25,7 +25,8 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 FIELDS = ("name", "description", "eligibility_description", "how_to_contact")
 SEARCHED = (*FIELDS, "how_it_works", "application_process")
 
-# Copied from vern.directory.search and vern.directory.textnorm.
+# Copied from vern.directory.search and vern.directory.textnorm (STOP_WORDS there is
+# OTHER_STOP_WORDS here).
 WORD = re.compile(r"\w+", re.UNICODE)
 STOP_WORDS = frozenset(
     "og i jeg det at en et den til er som på de med han av ikke der så var meg seg men ett "
@@ -40,6 +41,37 @@ _LETTERS = str.maketrans(
 )
 _ARABIC_WORD = re.compile("[\u0600-\u06ff]+")
 _PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال")
+
+
+OTHER_STOP_WORDS = {
+    "nn": frozenset(
+        "og i på for til som er det ein eit du deg di ditt dine eller med om av ikkje "
+        "eg meg kan vil skal har han ho dei dykk oss vi kva kven når der her".split()
+    ),
+    "en": frozenset(
+        "a an and or the to of in on at by for from with as is are be been was were it its "
+        "you your yours i me my we our they them their he she his her this that these those "
+        "if when who what which can will not no also there here do does".split()
+    ),
+    "se": frozenset("ja dahje go ahte lea leat mii dat don mun son sii dan das".split()),
+    "pl": frozenset(
+        "i w we z ze na do się że nie o to jest są a lub albo oraz od po dla przez jak czy gdy "
+        "ty cię ci ja mnie mi on ona oni ich jego jej też tak".split()
+    ),
+    "uk": frozenset(
+        "і й в у з із на до що як це або та не за від для по ви вас вам ваш якщо коли "
+        "я мене мені він вона вони їх його її також так чи".split()
+    ),
+    "ar": frozenset("في من على إلى الى عن أو او و ما لا إذا اذا أن ان هو هي هم أنت انت".split()),
+    "so": frozenset("iyo ama ee oo ka ku u la waa ayaa in aad uu ay haddii".split()),
+}
+
+
+def _without_stop_words(text, language):
+    stop = OTHER_STOP_WORDS.get(language)
+    if not stop or not text:
+        return text or ""
+    return " ".join(w for w in re.findall(r"\w+", text) if w.casefold() not in stop)
 
 
 def _normalise(word):
@@ -92,7 +124,10 @@ def _document(service):
     for term in service.terms.all():
         parts.extend([term.name_nb, term.name_en])
     for translation in service.translations.all():
-        parts.extend(getattr(translation, name) for name in SEARCHED)
+        parts.extend(
+            _without_stop_words(getattr(translation, name), translation.language)
+            for name in SEARCHED
+        )
     text = "\n".join(p for p in parts if p)
     variants = _variants(text)
     return text + ("\n" + " ".join(variants) if variants else "")
