@@ -27,6 +27,7 @@ from django.utils import timezone
 from vern.core.models import Municipality, User
 from vern.directory import search
 from vern.directory.models import (
+    GuidePage,
     Location,
     Organization,
     Phone,
@@ -615,3 +616,34 @@ def load(municipality: Municipality) -> None:
         if spec["location"]:
             ServiceAtLocation.objects.create(service=service, location=locations[spec["location"]])
         search.index_service(service)  # again, now that terms and translations are there
+    _guide_page(municipality)
+
+
+LOCAL_RIGHTS = (
+    "\n\n## I Eksempelby\n"
+    "Krisesenteret i Eksempelby svarer hele døgnet på 00 00 00 01 (demonummer). De kan hjelpe "
+    "deg å anmelde, be om besøksforbud og få en bistandsadvokat, og de kan være med deg til "
+    "politiet. Legevakten og overgrepsmottaket tar imot deg hele døgnet, med eller uten "
+    "anmeldelse."
+)
+
+
+def _guide_page(municipality: Municipality) -> None:
+    """Eksempelby's own bokmål version of the rights page: the national text with
+    where to go in Eksempelby added (the staff list of pages shows it as theirs)."""
+    national = GuidePage.objects.filter(
+        owner__isnull=True, slug=GuidePage.Topic.RIGHTS, language="nb"
+    ).first()
+    if national is None or GuidePage.objects.filter(owner=municipality).exists():
+        return
+    GuidePage.objects.create(
+        owner=municipality,
+        slug=national.slug,
+        language="nb",
+        title="Dine rettigheter etter vold – og hjelpen i Eksempelby",
+        summary=national.summary,
+        body=national.body + LOCAL_RIGHTS,
+        keywords=national.keywords,
+        sources=national.sources + "\nEksempelby kommune (fiktiv) – https://eksempelby.example",
+        last_reviewed=timezone.localdate(),
+    )
