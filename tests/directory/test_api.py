@@ -380,7 +380,12 @@ def test_a_service_in_full(client, directory):
     assert data["assured_date"] == "2025-03-01"
     assert data["alert"] == "Nytt nummer fra 1. mars."
     assert data["translations"] == [
-        {"language": "en", "name": "Heimby crisis centre", "description": "A safe place to stay."}
+        {
+            "language": "en",
+            "name": "Heimby crisis centre",
+            "description": "A safe place to stay.",
+            "machine_assisted": False,
+        }
     ]
     # Staff e-mail addresses are personal data: never published.
     assert "assurer_email" not in data

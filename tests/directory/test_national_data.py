@@ -167,3 +167,55 @@ def test_loading_again_changes_nothing(national):
     before = sorted(national.values_list("pk", "updated_at"))
     migration.load(apps, None)
     assert sorted(national.values_list("pk", "updated_at")) == before
+
+
+translations = importlib.import_module(
+    "vern.directory.migrations.0010_guidelang_national_translations"
+)
+PUBLIC_LANGUAGES = {"nn", "en", "se", "pl", "uk", "ar", "so"}
+
+
+def test_every_national_service_has_a_version_in_every_guide_language(national):
+    for service in national.prefetch_related("translations"):
+        versions = {t.language: t for t in service.translations.all()}
+        assert set(versions) == PUBLIC_LANGUAGES, service.name
+        for language, version in versions.items():
+            assert version.name and version.description and version.how_to_contact
+            # Only the languages the project writes itself count as reviewed.
+            assert version.machine_assisted == (language not in {"nn", "en"})
+
+
+def test_translated_texts_keep_the_shipped_numbers(national):
+    """A language version names no phone number the entry does not have."""
+    import re
+
+    for service in national.prefetch_related("translations", "phones"):
+        numbers = {digits(p.number) for p in service.phones.all()}
+        bokmal = digits(service.how_to_contact + " " + service.description)
+        for version in service.translations.all():
+            text = version.how_to_contact + " " + version.description
+            for found in re.findall(r"\d[\d ]{1,12}\d", text):
+                number = digits(found)
+                if len(number) >= 3 and not re.fullmatch(
+                    r"(0?9|1[0-9]|2[0-4])(00|15|30|45)?", number
+                ):
+                    assert number in numbers or number in bokmal, (service.name, found)
+
+
+def test_loading_the_translations_again_changes_nothing(national):
+    from django.apps import apps
+
+    from vern.directory.models import ServiceTranslation
+
+    before = sorted(ServiceTranslation.objects.values_list("pk", "name", "machine_assisted"))
+    translations.load(apps, None)
+    assert sorted(ServiceTranslation.objects.values_list("pk", "name", "machine_assisted")) == (
+        before
+    )
+
+
+def test_the_migration_s_copies_of_the_text_rules_match_the_app_s():
+    from vern.directory import textnorm
+
+    assert translations.OTHER_STOP_WORDS == textnorm.STOP_WORDS
+    assert translations.STOP_WORDS == search.STOP_WORDS

@@ -207,7 +207,8 @@ def test_results_come_local_then_shared_then_national_with_headings(guide):
     assert local < html.index("Prøveby crisis centre") < shared  # its English name
     assert local < html.index(guide.family.name) < shared
     assert shared < html.index(guide.shared.name) < national
-    assert national < html.index("Vold- og overgrepslinjen")
+    # The national line in English: its English language version.
+    assert national < html.index("Violence and abuse helpline 116 006")
     assert guide.atv.name not in html  # for people who use violence
     assert "Help for: <bdi>Exposed to violence</bdi>" in html
 
@@ -368,7 +369,7 @@ def test_unknown_municipality_in_search_shows_national_services_with_a_message(g
     assert "We found no municipality with the number" in html
     assert "<script>x</script>" not in html
     assert guide.crisis_centre.name not in html
-    assert "Vold- og overgrepslinjen" in html
+    assert "Violence and abuse helpline 116 006" in html  # its English version
 
 
 def test_unknown_filters_are_left_out_with_a_message(guide):

@@ -220,6 +220,27 @@ def directory_error_report(municipality):
     return {"pk": ErrorReport.objects.create(service=_service(municipality), message="Feil").pk}
 
 
+@builds("directory:page_edit", "directory:page_delete")
+def directory_guide_page(municipality):
+    from datetime import date
+
+    from vern.directory.models import GuidePage
+
+    page, _ = GuidePage.objects.get_or_create(
+        owner=municipality,
+        slug=GuidePage.Topic.RIGHTS,
+        language="en",
+        defaults={
+            "title": "Rights",
+            "summary": "Your rights.",
+            "body": "Text.",
+            "sources": "Lovdata – https://lovdata.no",
+            "last_reviewed": date(2026, 12, 1),
+        },
+    )
+    return {"pk": page.pk}
+
+
 # Access-listed records of the test app (tests/kernel_app/), the only ones so far.
 
 

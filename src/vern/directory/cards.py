@@ -97,9 +97,14 @@ def page_language() -> str:
 
 def terms_language() -> str:
     """The language of taxonomy term names on this page when it differs from the
-    page's: terms have bokmål and English names only."""
+    page's: "" when every term has a name in the page's language (the shipped
+    terms have one in all the guide's languages), else "nb"."""
+    from vern.directory.selectors import term_table
+
     language = page_language()
-    return "" if language in ("nb", "en") else "nb"
+    if language in ("nb", "en"):
+        return ""
+    return "" if all(t.name_language == language for t in term_table().values()) else "nb"
 
 
 @contextmanager

@@ -17,7 +17,9 @@ due soon and one that is overdue.
 
 from __future__ import annotations
 
+import json
 from datetime import time, timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +27,7 @@ from django.utils import timezone
 from vern.core.models import Municipality, User
 from vern.directory import search
 from vern.directory.models import (
+    GuidePage,
     Location,
     Organization,
     Phone,
@@ -532,6 +535,23 @@ def neighbour_municipality() -> Municipality:
     return municipality
 
 
+TRANSLATIONS = Path(__file__).resolve().parent / "demo_translations.json"
+
+
+def _translations(spec: dict) -> dict[str, dict]:
+    """A demo service's language versions: those in ``demo_translations.json``
+    (the guide's languages, machine-assisted where that file says so), with
+    any given in the spec itself taking their place."""
+    data = json.loads(TRANSLATIONS.read_text(encoding="utf-8"))
+    machine = set(data["_machine_assisted"])
+    found = {
+        language: {**texts, "machine_assisted": language in machine}
+        for language, texts in data.get(spec["name"], {}).items()
+    }
+    found.update(spec.get("translations", {}))
+    return found
+
+
 @transaction.atomic
 def load(municipality: Municipality) -> None:
     owners = {"home": municipality, "neighbour": neighbour_municipality()}
@@ -591,8 +611,39 @@ def load(municipality: Municipality) -> None:
             ServiceLanguage(service=service, code=code, note=note)
             for code, note in spec["languages"]
         )
-        for language, texts in spec.get("translations", {}).items():
+        for language, texts in _translations(spec).items():
             ServiceTranslation.objects.create(service=service, language=language, **texts)
         if spec["location"]:
             ServiceAtLocation.objects.create(service=service, location=locations[spec["location"]])
         search.index_service(service)  # again, now that terms and translations are there
+    _guide_page(municipality)
+
+
+LOCAL_RIGHTS = (
+    "\n\n## I Eksempelby\n"
+    "Krisesenteret i Eksempelby svarer hele døgnet på 00 00 00 01 (demonummer). De kan hjelpe "
+    "deg å anmelde, be om besøksforbud og få en bistandsadvokat, og de kan være med deg til "
+    "politiet. Legevakten og overgrepsmottaket tar imot deg hele døgnet, med eller uten "
+    "anmeldelse."
+)
+
+
+def _guide_page(municipality: Municipality) -> None:
+    """Eksempelby's own bokmål version of the rights page: the national text with
+    where to go in Eksempelby added (the staff list of pages shows it as theirs)."""
+    national = GuidePage.objects.filter(
+        owner__isnull=True, slug=GuidePage.Topic.RIGHTS, language="nb"
+    ).first()
+    if national is None or GuidePage.objects.filter(owner=municipality).exists():
+        return
+    GuidePage.objects.create(
+        owner=municipality,
+        slug=national.slug,
+        language="nb",
+        title="Dine rettigheter etter vold – og hjelpen i Eksempelby",
+        summary=national.summary,
+        body=national.body + LOCAL_RIGHTS,
+        keywords=national.keywords,
+        sources=national.sources + "\nEksempelby kommune (fiktiv) – https://eksempelby.example",
+        last_reviewed=timezone.localdate(),
+    )

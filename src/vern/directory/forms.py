@@ -13,6 +13,7 @@ from vern.core.models import Membership, Municipality, Role, User
 from vern.core.validators import single_line_inputs
 from vern.directory.languages import language_choices
 from vern.directory.models import (
+    GuidePage,
     Location,
     Organization,
     Phone,
@@ -332,9 +333,10 @@ class ServiceForm(forms.ModelForm):
             "description": self.cleaned_data["new_organization_description"].strip(),
         }
 
-    def related(self, *, phones, schedules) -> ServiceRelated:
+    def related(self, *, phones, schedules, translations=None) -> ServiceRelated:
         data = self.cleaned_data
         return ServiceRelated(
+            translations=translations.rows() if translations is not None else None,
             areas=list(data["areas"]) if "areas" in self.fields else None,
             terms=[*data["target_groups"], *data["violence_forms"]],
             editors=list(data["editors"]) if "editors" in self.fields else None,
@@ -458,6 +460,87 @@ ScheduleFormSet = forms.formset_factory(
     can_delete=True,
     can_delete_extra=False,
 )
+
+
+def translation_language_choices(extra=()) -> list[tuple[str, str]]:
+    """The guide's languages other than bokmål (the entry's own), and any other
+    code an entry's version has (from an import), by name."""
+    from django.conf import settings
+
+    from vern.directory.languages import language_label
+
+    codes = [code for code, _name in settings.LANGUAGES if code != "nb"]
+    codes += [code for code in extra if code not in codes and code != "nb"]
+    return [("", "–"), *((code, language_label(code)) for code in codes)]
+
+
+@single_line_inputs
+class TranslationForm(forms.Form):
+    """One language version of an entry's resident-facing texts."""
+
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("What the service offers"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    eligibility_description = forms.CharField(
+        label=_("Who it is for"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    how_to_contact = forms.CharField(
+        label=_("How to get in touch"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    machine_assisted = forms.BooleanField(
+        label=_("Machine-assisted, not yet reviewed by someone fluent in the language"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        extra = [self.initial.get("language")] if self.initial.get("language") else []
+        self.fields["language"].choices = translation_language_choices(extra)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("language"):
+            for name in ("name", "description"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, _("Write this in the chosen language."))
+        elif any((data.get(name) or "").strip() for name in ("name", "description")):
+            self.add_error("language", _("Choose the language this text is in."))
+        return data
+
+
+class _TranslationFormSet(_RowsFormSet):
+    key = "language"
+    remove_label = _("Remove this language version")
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        languages = [row["language"] for row in self.rows()]
+        if len(languages) != len(set(languages)):
+            raise ValidationError(_("Each language can only have one version."))
+
+
+TranslationFormSet = forms.formset_factory(
+    TranslationForm,
+    formset=_TranslationFormSet,
+    extra=1,
+    max_num=20,
+    validate_max=True,
+    absolute_max=40,
+    can_delete=True,
+    can_delete_extra=False,
+)
+
+
+def translation_initial(service: Service | None) -> list[dict]:
+    from vern.directory.services.entries import translation_rows
+
+    if service is None or service._state.adding:
+        return []
+    return translation_rows(service)
 
 
 def unchecked(*forms_and_formsets) -> None:
@@ -612,3 +695,39 @@ SynonymFormSet = forms.modelformset_factory(
     max_num=2000,
     absolute_max=2100,
 )
+
+
+@single_line_inputs
+class GuidePageForm(forms.ModelForm):
+    """A page that explains, in one language: the municipality's own version or,
+    for national editors, the national one."""
+
+    class Meta:
+        model = GuidePage
+        fields = [
+            "title",
+            "summary",
+            "body",
+            "keywords",
+            "sources",
+            "last_reviewed",
+            "machine_assisted",
+        ]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 18}),
+            "sources": forms.Textarea(attrs={"rows": 5}),
+            "last_reviewed": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            from vern.directory.services.pages import page_values
+
+            versioning.add_version_fields(self, page_values(self.instance))
+
+    def clean_sources(self) -> str:
+        text = self.cleaned_data["sources"].strip()
+        if not text:
+            raise ValidationError(_("Name at least one source."))
+        return text

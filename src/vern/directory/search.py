@@ -29,6 +29,7 @@ from functools import lru_cache
 import snowballstemmer
 from django.db import connection
 
+from vern.directory import textnorm
 from vern.directory.snapshot import snapshot
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -365,8 +366,27 @@ def build_document(service) -> str:
     for term in service.terms.all():
         parts.extend([term.name_nb, term.name_en])
     for translation in service.translations.all():
-        parts.extend([translation.name, translation.description])
-    return "\n".join(p for p in parts if p)
+        # Every language version's text, so that a query in that language finds it.
+        parts.extend(
+            textnorm.without_stop_words(getattr(translation, name), translation.language)
+            for name in TRANSLATED_TEXT
+        )
+    text = "\n".join(p for p in parts if p)
+    # The other written forms a query may use (Arabic with or without its
+    # diacritics, article and alef forms): see ``textnorm``.
+    variants = textnorm.index_variants(text)
+    return text + ("\n" + " ".join(variants) if variants else "")
+
+
+# The language versions' fields that are searched (all the texts they carry).
+TRANSLATED_TEXT = (
+    "name",
+    "description",
+    "eligibility_description",
+    "how_it_works",
+    "how_to_contact",
+    "application_process",
+)
 
 
 def reindex_all(services: Iterable | None = None) -> int:

@@ -263,6 +263,7 @@ RELATED_LABELS = {
     "locations": gettext_lazy("locations"),
     "phones": gettext_lazy("phones"),
     "schedules": gettext_lazy("opening hours"),
+    "translations": gettext_lazy("language versions"),
     # Set by Vern itself, so the model field has no label of its own.
     "verification_due": gettext_lazy("next check due"),
 }
@@ -318,6 +319,14 @@ def _show_item(name: str, item) -> str:
             if not item.get("is_free", True):
                 parts.append(_("(not free)"))
             return " ".join(p for p in parts if p)
+        if "language" in item:  # a language version in a proposal
+            mark = " " + _("(machine-assisted)") if item.get("machine_assisted") else ""
+            texts = " | ".join(
+                str(item.get(key) or "")
+                for key in ("name", "description", "eligibility_description", "how_to_contact")
+                if item.get(key)
+            )
+            return f"{language_label(str(item['language']))}{mark}: {texts}"
         if "weekday" in item:
             day = dict(Schedule.Day.choices).get(int(item["weekday"]), item["weekday"])
             return f"{day} {item['opens_at']}–{item['closes_at']}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vern.directory.views import staff
+from vern.directory.views import staff, staff_pages
 
 app_name = "directory"
 urlpatterns = [
@@ -25,4 +25,8 @@ urlpatterns = [
     path("steder/<uuid:pk>/", staff.location_edit, name="location_edit"),
     path("redaktorer/<int:pk>/fjern/", staff.editor_remove, name="editor_remove"),
     path("synonymer/", staff.synonyms, name="synonyms"),
+    path("sider/", staff_pages.page_list, name="page_list"),
+    path("sider/ny/", staff_pages.page_create, name="page_create"),
+    path("sider/<int:pk>/endre/", staff_pages.page_edit, name="page_edit"),
+    path("sider/<int:pk>/fjern/", staff_pages.page_delete, name="page_delete"),
 ]

@@ -3,7 +3,7 @@
 from django.urls import path
 
 import vern.core.converters  # noqa: F401 (registers <municipality_number:>)
-from vern.directory.views import public
+from vern.directory.views import pages, public
 
 app_name = "guide"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("kommune/<str:number>/", public.unknown_municipality, name="unknown_municipality"),
     path("kommune/<municipality_number:number>/plakat.pdf", public.poster_pdf, name="poster"),
     path("sok/", public.search, name="search"),
+    path("veiledning/", pages.page_list, name="pages"),
+    path("veiledning/<slug:slug>/", pages.page_detail, name="page"),
     path("tjeneste/<uuid:pk>/", public.service_page, name="service"),
     path("tjeneste/<uuid:pk>/meld-feil/", public.report_error, name="report_error"),
     path("tjeneste/<uuid:pk>/meld-feil/takk/", public.report_thanks, name="report_thanks"),

@@ -251,6 +251,8 @@ def _translations(service: Service) -> list[dict]:
             "application_process",
         ):
             _put(data, name, getattr(t, name))
+        # Vern's own: written with a machine's help and not yet reviewed.
+        data["machine_assisted"] = t.machine_assisted
         result.append(data)
     return result
 

@@ -52,7 +52,10 @@ def save_related(
         ServiceTranslation.objects.update_or_create(
             service=service,
             language=translation.language,
-            defaults={name: getattr(translation, name) for name in TRANSLATION_FIELDS},
+            defaults={
+                **{name: getattr(translation, name) for name in TRANSLATION_FIELDS},
+                "machine_assisted": translation.machine_assisted,
+            },
         )
     ServiceAtLocation.objects.filter(service=service).exclude(
         pk__in=[sal_id for sal_id, _loc, _d in places]

@@ -162,6 +162,7 @@ class ServiceRowsImport:
             )
             for name in TRANSLATION_FIELDS:
                 setattr(translation, name, record.text(item, name, f"{path}.{name}"))
+            translation.machine_assisted = item.get("machine_assisted") is True
             if translation.language in seen:
                 record.problem(f"{path}.language", "is listed twice")
             seen.add(translation.language)

@@ -1,4 +1,5 @@
 from vern.directory.models.editorial import ErrorReport, PendingChange, ServiceRevision, Synonym
+from vern.directory.models.pages import GuidePage
 from vern.directory.models.services import (
     Location,
     Organization,
@@ -16,6 +17,7 @@ from vern.directory.models.services import (
 
 __all__ = [
     "ErrorReport",
+    "GuidePage",
     "Location",
     "Organization",
     "OrganizationEditor",

@@ -83,9 +83,33 @@ class TaxonomyTerm(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
+        """The term's name in the active language.
 
-        return self.name_en if (get_language() or "nb").startswith("en") else self.name_nb
+        Bokmål reads ``name_nb`` and English ``name_en``; the other public
+        languages read the catalogue under the English name (msgctxt
+        "taxonomy term"), which holds every term the directory ships. A term
+        the catalogue does not know (one added by an import) falls back to
+        bokmål, as service texts do (``name_language`` says which).
+        """
+        return self._localised()[0]
+
+    @property
+    def name_language(self) -> str:
+        """The language ``name`` is in: the page's, or "nb" when it fell back."""
+        return self._localised()[1]
+
+    def _localised(self) -> tuple[str, str]:
+        from django.utils.translation import get_language, pgettext
+
+        language = (get_language() or "nb").split("-")[0]
+        if language == "nb":
+            return self.name_nb, "nb"
+        if language == "en":
+            return self.name_en, "en"
+        translated = pgettext("taxonomy term", self.name_en)
+        if translated == self.name_en:
+            return self.name_nb, "nb"
+        return translated, language
 
 
 class Organization(models.Model):
@@ -279,10 +303,21 @@ class ServiceLanguage(models.Model):
 
 
 class ServiceTranslation(models.Model):
-    """The resident-facing texts of a service in another language than bokmål."""
+    """The resident-facing texts of a service in another language than bokmål.
+
+    The public pages show a field in the page's language when the entry has
+    it, else the bokmål text (``templatetags.guide.service_text``).
+    ``machine_assisted`` marks a version written with a machine's help and not
+    yet read by someone fluent in the language; editors see it on the entry.
+    """
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(_("language"), max_length=10)
+    machine_assisted = models.BooleanField(
+        _("machine-assisted, not yet reviewed"),
+        default=False,
+        help_text=_("Untick when someone fluent in the language has read and approved it."),
+    )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("what the service offers"))
     eligibility_description = models.TextField(_("who it is for"), blank=True)

@@ -45,6 +45,7 @@ from vern.directory.services.feedback import (
     error_report_handle,
     synonyms_update,
 )
+from vern.directory.services.pages import guide_page_delete, guide_page_save
 
 __all__ = [
     "PROPOSABLE_FIELDS",
@@ -54,6 +55,8 @@ __all__ = [
     "_plain",
     "error_report_create",
     "error_report_handle",
+    "guide_page_delete",
+    "guide_page_save",
     "location_save",
     "org_editor_role_drop_if_unused",
     "organization_editor_invite",

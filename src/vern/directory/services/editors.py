@@ -27,12 +27,14 @@ from vern.directory.models import (
     TaxonomyTerm,
 )
 from vern.directory.services.entries import (
+    TRANSLATION_FIELDS,
     ServiceRelated,
     _check_rules,
     _hhmm,
     _plain,
     _uuid,
     service_save,
+    translation_rows,
 )
 
 # What an organisation editor may propose: the entry's content, not who owns
@@ -66,7 +68,15 @@ PROPOSABLE_FIELDS = [
     "adapted_disabilities",
     "pets_allowed",
 ]
-PROPOSABLE_RELATED = ["areas", "terms", "languages", "locations", "phones", "schedules"]
+PROPOSABLE_RELATED = [
+    "areas",
+    "terms",
+    "languages",
+    "locations",
+    "phones",
+    "schedules",
+    "translations",
+]
 
 
 # --- organisation editors -----------------------------------------------------
@@ -261,6 +271,7 @@ def related_values(service: Service) -> dict:
             ),
             key=lambda row: (row["weekday"], row["opens_at"], row["closes_at"]),
         ),
+        "translations": translation_rows(service),
     }
 
 
@@ -297,6 +308,18 @@ def _related_json(related: ServiceRelated) -> dict:
             ),
             key=lambda row: (row["weekday"], row["opens_at"], row["closes_at"]),
         )
+    if related.translations is not None:
+        values["translations"] = sorted(
+            (
+                {
+                    "language": row["language"],
+                    **{name: (row.get(name) or "").strip() for name in TRANSLATION_FIELDS},
+                    "machine_assisted": bool(row.get("machine_assisted")),
+                }
+                for row in related.translations
+            ),
+            key=lambda row: row["language"],
+        )
     return values
 
 
@@ -320,6 +343,8 @@ def _related_from_json(service: Service, proposed: dict) -> ServiceRelated:
         related.phones = phones
     if "schedules" in proposed:
         related.schedules = [dict(row) for row in proposed["schedules"]]
+    if "translations" in proposed:
+        related.translations = [dict(row) for row in proposed["translations"]]
     return related
 
 

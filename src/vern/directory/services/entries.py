@@ -30,6 +30,7 @@ from vern.directory.models import (
     ServiceAtLocation,
     ServiceLanguage,
     ServiceRevision,
+    ServiceTranslation,
     TaxonomyTerm,
 )
 from vern.directory.search import index_service
@@ -83,6 +84,31 @@ class ServiceRelated:
     locations: list[Location] | None = None
     phones: list[dict] | None = None
     schedules: list[dict] | None = None
+    translations: list[dict] | None = None
+
+
+# What an editor writes in a language version; other fields a version may hold
+# (from an import) are kept as they are.
+TRANSLATION_FIELDS = ("name", "description", "eligibility_description", "how_to_contact")
+
+
+def translation_rows(service: Service) -> list[dict]:
+    """The entry's language versions as the form and proposals hold them."""
+    return [
+        {
+            "language": t.language,
+            **{name: getattr(t, name) for name in TRANSLATION_FIELDS},
+            "machine_assisted": t.machine_assisted,
+        }
+        for t in service.translations.order_by("language")
+    ]
+
+
+def _translation_text(row: dict) -> str:
+    """One language version as a line of the history."""
+    mark = " " + str(_("(machine-assisted)")) if row["machine_assisted"] else ""
+    texts = " | ".join(row[name] for name in TRANSLATION_FIELDS if row[name])
+    return f"{row['language']}{mark}: {texts}"
 
 
 def _hhmm(value) -> str:
@@ -116,6 +142,7 @@ def related_snapshot(service: Service) -> dict:
                 for p in service.phones.order_by("pk")
             ],
             "schedules": [str(s) for s in service.schedules.all()],
+            "translations": [_translation_text(row) for row in translation_rows(service)],
         }
 
 
@@ -128,6 +155,7 @@ def _related_labels() -> dict[str, str]:
         "locations": _("Where it is offered"),
         "phones": _("Phone numbers"),
         "schedules": _("Weekly opening hours"),
+        "translations": _("Language versions"),
     }
 
 
@@ -216,6 +244,36 @@ def _apply_related(service: Service, related: ServiceRelated) -> None:
                 raise ValidationError({"schedules": exc.messages}) from exc
             schedule.save()
         Schedule.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
+    if related.translations is not None:
+        _apply_translations(service, related.translations)
+
+
+def _apply_translations(service: Service, rows: list[dict]) -> None:
+    """Add, change and remove language versions: one per language, never bokmål
+    (the entry's own text is bokmål)."""
+    existing = {t.language: t for t in service.translations.all()}
+    seen = set()
+    for row in rows:
+        language = (row.get("language") or "").strip().lower()
+        if language == "nb":
+            raise ValidationError(
+                {"translations": _("The entry itself is in bokmål; choose another language.")}
+            )
+        if language in seen:
+            raise ValidationError({"translations": _("Each language can only have one version.")})
+        seen.add(language)
+        version = existing.pop(language, None) or ServiceTranslation(
+            service=service, language=language
+        )
+        for name in TRANSLATION_FIELDS:
+            setattr(version, name, (row.get(name) or "").strip())
+        version.machine_assisted = bool(row.get("machine_assisted"))
+        try:
+            version.full_clean()
+        except ValidationError as exc:
+            raise ValidationError({"translations": exc.messages}) from exc
+        version.save()
+    ServiceTranslation.objects.filter(pk__in=[t.pk for t in existing.values()]).delete()
 
 
 def _uuid(value):

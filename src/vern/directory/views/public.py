@@ -37,7 +37,7 @@ from django_ratelimit.core import is_ratelimited
 from vern.core.emergency import emergency_lines
 from vern.core.forms import add_errors
 from vern.core.models import Municipality
-from vern.directory import cards, poster, selectors, services
+from vern.directory import cards, guide_pages, poster, selectors, services
 from vern.directory.cards import decorate, terms_language
 from vern.directory.models import (
     Service,
@@ -297,6 +297,12 @@ def search(request: HttpRequest) -> HttpResponse:
             (choice.label, "?" + search_query({"kommune": clean["kommune"], "vold": choice.value}))
             for choice in violence
         ],
+    )
+    # Pages that explain, apart from the services, above the first page of results.
+    context["explained"] = (
+        guide_pages.matching(query, cards.page_language(), municipality)
+        if query and result.page == 1
+        else []
     )
     return render(request, "directory/public/search.html", context)
 

@@ -33,8 +33,10 @@ from vern.directory.forms import (
     ScheduleFormSet,
     ServiceForm,
     SynonymFormSet,
+    TranslationFormSet,
     phone_initial,
     schedule_initial,
+    translation_initial,
     unchecked,
 )
 from vern.directory.languages import language_label
@@ -107,9 +109,11 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
     data = request.POST if request.method == "POST" else None
     # "Add phone number" / "Add opening hours": show the form again as typed,
     # with one more empty row in that list, and save nothing.
-    adding_row = {"phones": PhoneFormSet, "schedules": ScheduleFormSet}.get(
-        data.get("add_row", "") if data is not None else ""
-    )
+    adding_row = {
+        "phones": PhoneFormSet,
+        "schedules": ScheduleFormSet,
+        "translations": TranslationFormSet,
+    }.get(data.get("add_row", "") if data is not None else "")
     grown = False
     if adding_row is not None:
         data = adding_row.with_one_more_row(data, request.POST["add_row"])
@@ -124,14 +128,36 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
     )
     phones = PhoneFormSet(data, prefix="phones", initial=phone_initial(service))
     schedules = ScheduleFormSet(data, prefix="schedules", initial=schedule_initial(service))
+    # A post without the language versions' rows (an older form) leaves them as they are.
+    with_translations = data is not None and "translations-TOTAL_FORMS" in data
+    translations = TranslationFormSet(
+        data if with_translations else None,
+        prefix="translations",
+        initial=translation_initial(service),
+    )
     stale_changes = None
     if adding_row is not None:
-        unchecked(form, phones, schedules)
-        rows = (phones if adding_row is PhoneFormSet else schedules).forms
+        unchecked(form, phones, schedules, translations)
+        rows = {
+            PhoneFormSet: phones,
+            ScheduleFormSet: schedules,
+            TranslationFormSet: translations,
+        }[adding_row].forms
         if grown and rows:  # the new row's first field takes the focus
             rows[-1].visible_fields()[0].field.widget.attrs["autofocus"] = True
-    elif data is not None and all([form.is_valid(), phones.is_valid(), schedules.is_valid()]):
-        related = form.related(phones=phones, schedules=schedules)
+    elif data is not None and all(
+        [
+            form.is_valid(),
+            phones.is_valid(),
+            schedules.is_valid(),
+            translations.is_valid() or not with_translations,
+        ]
+    ):
+        related = form.related(
+            phones=phones,
+            schedules=schedules,
+            translations=translations if with_translations else None,
+        )
         try:
             if mode == "propose":
                 change = services.pending_change_propose(
@@ -183,6 +209,7 @@ def _service_form(request: HttpRequest, service: Service, *, mode: str) -> HttpR
             "form": form,
             "phones": phones,
             "schedules": schedules,
+            "translations": translations,
             "service": None if creating else service,
             "mode": mode,
             "stale_changes": stale_changes,
@@ -224,6 +251,9 @@ def service_detail(request: HttpRequest, pk) -> HttpResponse:
             "phones": service.phones.order_by("pk"),
             "schedules": service.schedules.all(),
             "service_languages": [language_label(lang.code) for lang in service.languages.all()],
+            "translations": [
+                (language_label(t.language), t) for t in service.translations.order_by("language")
+            ],
             "areas": service.areas.all(),
             "editors": service.editors.all(),
             "locations": [
