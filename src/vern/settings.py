@@ -28,7 +28,10 @@ VERN_EXIT_URL = env_str("VERN_EXIT_URL", "https://www.yr.no/")
 # Absolute links in e-mails sent by `vern tick` (no request to take the host from).
 VERN_BASE_URL = env_str("VERN_BASE_URL", "http://127.0.0.1:8000")
 # Demo data of the apps, loaded by `vern demo` after core's; each takes the demo municipality.
-VERN_DEMO_LOADERS = ["vern.plans.demo.load", "vern.directory.demo.load"]
+VERN_DEMO_LOADERS = [
+    "vern.plans.demo.load",
+    "vern.directory.demo.load",
+]
 # Jobs `vern tick` runs, in order; each takes `today` and returns a count.
 VERN_TICK_JOBS = [
     "vern.plans.tick.expire_plans",
@@ -36,6 +39,7 @@ VERN_TICK_JOBS = [
     "vern.plans.tick.send_review_reminders",
     "vern.directory.tick.send_verification_reminders",
     "vern.directory.tick.send_overdue_notices",
+    "vern.pathways.tick.warn_orders_ending",
     "vern.core.routines.send_step_notices",
     "vern.core.retention.apply_retention",
 ]
@@ -43,7 +47,10 @@ VERN_TICK_JOBS = [
 # raise (development, demo, tests) or, off, log an error and find no rows (production).
 VERN_TENANCY_STRICT = env_bool("VERN_TENANCY_STRICT", default=DEBUG)
 # Record types `vern.core.retention` removes after their period (each a RetentionType).
-VERN_RETENTION_TYPES = ["vern.directory.retention.ERROR_REPORTS"]
+VERN_RETENTION_TYPES = [
+    "vern.directory.retention.ERROR_REPORTS",
+    "vern.pathways.retention.PATHWAYS",
+]
 # Demo mode is switched on by `vern demo` (see vern.manage): banner on, no 2FA.
 VERN_DEMO = env_bool("VERN_DEMO", default=False)
 
@@ -90,6 +97,7 @@ INSTALLED_APPS = [
     "vern.public",
     "vern.plans",
     "vern.directory",
+    "vern.pathways",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

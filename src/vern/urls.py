@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("ansatt/logg/", include("vern.audit.urls")),
     path("ansatt/planer/", include("vern.plans.urls")),
     path("ansatt/tjenester/", include("vern.directory.urls")),
+    path("ansatt/forlop/", include("vern.pathways.urls")),
     path("handlingsplaner/", include("vern.plans.urls_public")),
     prefix_default_language=False,
 )
