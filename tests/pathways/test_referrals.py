@@ -4,6 +4,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -131,7 +132,7 @@ def test_a_coordinator_may_refer_without_consent_with_a_reason_which_is_audited(
 
 
 def test_a_case_worker_cannot_override(pathway, lawyer, case_worker):
-    with pytest.raises(Exception, match="Ingen samtykke|Only a coordinator|Bare en koordinator"):
+    with pytest.raises(ValidationError, match="Bare en koordinator"):
         services.referral_create(
             pathway=pathway,
             actor=case_worker,
@@ -162,7 +163,7 @@ def test_a_referral_is_tracked_sent_accepted_started(pathway, lawyer, case_worke
 def test_withdrawn_consent_refuses_the_next_referral(pathway, lawyer, case_worker):
     _consent(pathway, case_worker)
     services.consent_withdraw(pathway=pathway, actor=case_worker, today=TODAY)
-    with pytest.raises(Exception, match="samtykke|consent"):
+    with pytest.raises(ValidationError, match="Ingen samtykke"):
         services.referral_create(
             pathway=pathway, actor=case_worker, service=lawyer, area="legal", today=TODAY
         )
