@@ -31,6 +31,7 @@ VERN_BASE_URL = env_str("VERN_BASE_URL", "http://127.0.0.1:8000")
 VERN_DEMO_LOADERS = [
     "vern.plans.demo.load",
     "vern.directory.demo.load",
+    "vern.pathways.demo.load",
 ]
 # Jobs `vern tick` runs, in order; each takes `today` and returns a count.
 VERN_TICK_JOBS = [

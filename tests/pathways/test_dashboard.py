@@ -42,7 +42,7 @@ def test_the_dashboard_shows_stages_deadlines_orders_and_releases(
     open_pathway, case_worker, coordinator, login, clock
 ):
     clock(date(2026, 3, 2))
-    first, second = _fill(open_pathway, case_worker, 2)
+    first, _second = _fill(open_pathway, case_worker, 2)
     services.first_contact_record(pathway=first, actor=case_worker, on=MONDAY, today=MONDAY)
     for area in first.areas:
         services.need_assess(
