@@ -41,6 +41,14 @@ PERSONAL_DATA_MODELS = {
     "core.Step",
     "core.Notification",
     "core.RecordAccess",
+    "pathways.Pathway",
+    "pathways.Consent",
+    "pathways.Need",
+    "pathways.DeliveryStep",
+    "pathways.Event",
+    "pathways.Referral",
+    "pathways.ProtectiveOrder",
+    "pathways.ReleaseFollowUp",
 }
 
 
