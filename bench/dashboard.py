@@ -46,7 +46,6 @@ def run(db: str) -> None:
         pathways_data.configure(db, workdir, PG_NAME)
         from django.db import connection
         from django.test import Client
-        from django.test.utils import CaptureQueriesContext
         from django.utils import timezone
         from django_otp import DEVICE_ID_SESSION_KEY
         from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -71,7 +70,12 @@ def run(db: str) -> None:
         for path in pages.values():
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
-        with CaptureQueriesContext(connection) as queries:
+        queries = []
+        with connection.execute_wrapper(
+            lambda execute, sql, params, many, context: (
+                queries.append(sql) or execute(sql, params, many, context)
+            )
+        ):
             client.get(pages["dashboard"])
         open_pathways = (
             Pathway.objects.for_system(reason="bench").filter(closed_at__isnull=True).count()
