@@ -46,7 +46,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "overdue": rows(board.overdue),
             "due_week": rows(board.due_week),
             "timing": timing,
-            "aggregates": selectors.order_aggregates(request.municipality),
         },
     )
 
