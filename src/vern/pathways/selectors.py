@@ -12,7 +12,8 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet
+from django.db.models.functions import Cast
 
 from vern.core import calendar, routines
 from vern.core.models import RecordAccess, Role, Step, User
@@ -38,12 +39,14 @@ def pathways_for(user: User, *, municipality, roles) -> QuerySet[Pathway]:
     scope = Pathway.objects.for_user(user, municipality=municipality)
     if Role.COORDINATOR in roles:
         return scope
+    # The access list names records by a text id; PostgreSQL compares only like with like.
     on_list = (
         RecordAccess.objects.for_self(user)
         .filter(municipality=municipality, record_type=SUBJECT)
-        .values("record_id")
+        .annotate(pathway_id=Cast("record_id", BigIntegerField()))
+        .values("pathway_id")
     )
-    return scope.filter(pk__in=on_list.values("record_id"))
+    return scope.filter(pk__in=on_list)
 
 
 def listed_ids(user: User, municipality) -> set[str]:
