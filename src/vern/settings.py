@@ -35,6 +35,7 @@ VERN_DEMO_LOADERS = [
     "vern.schools.demo.load",
     "vern.competence.demo.load",
     "vern.prevention.demo.load",
+    "vern.pathways.demo.load",
 ]
 # Jobs `vern tick` runs, in order; each takes `today` and returns a count.
 VERN_TICK_JOBS = [
@@ -45,6 +46,7 @@ VERN_TICK_JOBS = [
     "vern.directory.tick.send_overdue_notices",
     "vern.competence.tick.send_expiry_reminders",
     "vern.prevention.tick.send_agreement_reminders",
+    "vern.pathways.tick.warn_orders_ending",
     "vern.core.routines.send_step_notices",
     "vern.consultations.tick.schedule_meetings",
     "vern.consultations.tick.send_follow_up_reminders",
@@ -60,6 +62,7 @@ VERN_RETENTION_TYPES = [
     "vern.schools.retention.NO_SHOW_CASES",
     "vern.schools.retention.SIGNALS",
     "vern.competence.retention.IMPORTS",
+    "vern.pathways.retention.PATHWAYS",
 ]
 # Demo mode is switched on by `vern demo` (see vern.manage): banner on, no 2FA.
 VERN_DEMO = env_bool("VERN_DEMO", default=False)
@@ -111,6 +114,7 @@ INSTALLED_APPS = [
     "vern.schools",
     "vern.competence",
     "vern.prevention",
+    "vern.pathways",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("ansatt/tjenester/", include("vern.directory.urls")),
     path("ansatt/konsultasjon/", include("vern.consultations.urls")),
     path("ansatt/skoler/", include("vern.schools.urls")),
+    path("ansatt/forlop/", include("vern.pathways.urls")),
     path("handlingsplaner/", include("vern.plans.urls_public")),
     path("ansatt/kompetanse/", include("vern.competence.urls")),
     path("pliktveileder/", include("vern.competence.urls_public")),

@@ -54,6 +54,14 @@ PERSONAL_DATA_MODELS = {
     "competence.Attendance",
     "competence.CompletionImport",
     "prevention.PartnerContact",
+    "pathways.Pathway",
+    "pathways.Consent",
+    "pathways.Need",
+    "pathways.DeliveryStep",
+    "pathways.Event",
+    "pathways.Referral",
+    "pathways.ProtectiveOrder",
+    "pathways.ReleaseFollowUp",
 }
 
 

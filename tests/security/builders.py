@@ -560,3 +560,126 @@ def prevention_contact(municipality):
 
     partner = Partner.objects.create(municipality=municipality, name="Lag", kind="ngo")
     return {"pk": PartnerContact.objects.create(partner=partner, name="Kontakt").pk}
+# Pathways: everyone of the municipality who may work on pathways is put on the
+# pathway's access list, so the shared tests' people open it without a reason.
+
+
+def _pathway(municipality):
+    from datetime import date
+
+    from tests.factories import MembershipFactory, UserFactory
+    from vern.core.models import Membership, RecordAccess, User
+    from vern.pathways import services
+
+    worker = UserFactory()
+    MembershipFactory(user=worker, municipality=municipality, role=Role.CASE_WORKER)
+    pathway = services.pathway_open(
+        municipality=municipality,
+        actor=worker,
+        kind="victim",
+        journal_number="2026/1",
+        priority="normal",
+        responsible=worker,
+        today=date(2026, 3, 2),
+    )
+    members = Membership.objects.for_system(reason="test").filter(municipality=municipality)
+    for user in User.objects.filter(pk__in=members.values("user_id")).exclude(pk=worker.pk):
+        RecordAccess.objects.for_system(reason="test").get_or_create(
+            municipality=municipality,
+            record_type="pathways.pathway",
+            record_id=str(pathway.pk),
+            user=user,
+            defaults={"kind": RecordAccess.Kind.MEMBER},
+        )
+    return pathway, worker
+
+
+@builds(
+    "pathways:pathway_detail",
+    "pathways:pathway_edit",
+    "pathways:first_contact",
+    "pathways:consent",
+    "pathways:consent_withdraw",
+    "pathways:assess",
+    "pathways:delivery_add",
+    "pathways:pathway_close",
+    "pathways:pathway_reopen",
+    "pathways:pathway_people",
+    "pathways:pathway_link",
+    "pathways:referral_create",
+    "pathways:order_add",
+    "pathways:release_open",
+)
+def pathway(municipality):
+    return {"pk": _pathway(municipality)[0].pk}
+
+
+@builds("pathways:delivery_done")
+def pathway_delivery(municipality):
+    from datetime import date
+
+    from vern.pathways import services
+
+    pathway, worker = _pathway(municipality)
+    services.need_assess(
+        pathway=pathway,
+        actor=worker,
+        area="housing",
+        assessment="needed",
+        note="",
+        today=date(2026, 3, 2),
+    )
+    delivery = services.delivery_add(
+        pathway=pathway,
+        actor=worker,
+        area="housing",
+        task="Bolig",
+        person=worker,
+        due=date(2026, 3, 20),
+        today=date(2026, 3, 2),
+    )
+    return {"pk": delivery.pk}
+
+
+@builds("pathways:referral_detail", "pathways:referral_pdf")
+def pathway_referral(municipality):
+    from datetime import date
+
+    from tests.directory.factories import ServiceFactory
+    from vern.pathways import services
+
+    pathway, worker = _pathway(municipality)
+    services.consent_record(
+        pathway=pathway,
+        actor=worker,
+        given_on=date(2026, 3, 2),
+        today=date(2026, 3, 2),
+        areas=["legal"],
+        share_initials=False,
+        share_needs=True,
+        share_contact=False,
+    )
+    service = ServiceFactory(owner=municipality, referral="required")
+    referral = services.referral_create(
+        pathway=pathway, actor=worker, service=service, area="legal", today=date(2026, 3, 2)
+    )
+    return {"pk": referral.pk}
+
+
+@builds("pathways:release_assess")
+def pathway_release(municipality):
+    from datetime import date
+
+    from vern.pathways import services
+
+    pathway, worker = _pathway(municipality)
+    follow_up = services.release_open(
+        pathway=pathway,
+        actor=worker,
+        type="release",
+        expected_on=date(2026, 6, 1),
+        notice_on=date(2026, 3, 2),
+        responsible=worker,
+        today=date(2026, 3, 2),
+    )
+    return {"pk": follow_up.pk}

@@ -34,6 +34,12 @@ class CoreConfig(AppConfig):
         install_model_validators()
         _register_shell()
 
+        from django.core import checks
+
+        from vern.core.fields import check_encryption_keys
+
+        checks.register(check_encryption_keys, "vern")
+
 
 def _register_shell() -> None:
     """Core's own entries in the staff menu and on the front page, and the

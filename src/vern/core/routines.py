@@ -352,36 +352,70 @@ def routine_start(
         raise ValueError(f"No such steps in {routine.code}: {sorted(unknown)}")
     if unit is not None and unit.municipality_id != municipality.pk:
         raise ValidationError(_("The unit belongs to another municipality."))
-    steps = []
-    for spec in routine.steps:
-        due = due_in_working_days(start_on, spec.days)
-        step = Step(
+    return [
+        step_add(
+            routine_code=routine.code,
+            spec=spec,
+            due=due_in_working_days(start_on, spec.days),
             municipality=municipality,
-            routine=routine.code,
-            code=spec.code,
-            title=str(spec.title),
-            subject_type=subject._meta.label_lower,
-            subject_id=str(subject.pk),
-            link=link,
-            responsible_user=people.get(spec.code),
-            responsible_unit=unit,
-            responsible_role=spec.role,
-            leader=leader,
+            subject=subject,
             start_on=start_on,
-            due_on=due.on,
-            due_moved_from=due.moved_from,
-        )
-        step.full_clean()
-        step.save()
-        log_action(
             actor=actor,
-            action="create",
-            code="core.step.create",
-            target=step,
-            detail={"routine": routine.code, "step": spec.code, "due": due.on.isoformat()},
+            link=link,
+            unit=unit,
+            person=people.get(spec.code),
+            leader=leader,
         )
-        steps.append(step)
-    return steps
+        for spec in routine.steps
+    ]
+
+
+@audited_transaction
+def step_add(
+    *,
+    routine_code: str,
+    spec: StepSpec,
+    due: Due,
+    municipality: Municipality,
+    subject: models.Model,
+    start_on: date,
+    actor: User | None,
+    link: str = "",
+    unit: Unit | None = None,
+    person: User | None = None,
+    leader: User | None = None,
+) -> Step:
+    """One step with a due date of its own, for steps a person plans as they go
+    (a date chosen on a form: ``due_on_working_day(chosen)``), beside a routine's
+    fixed ones. ``spec.days`` is not used; the ladder treats it like any step."""
+    if unit is not None and unit.municipality_id != municipality.pk:
+        raise ValidationError(_("The unit belongs to another municipality."))
+    step = Step(
+        municipality=municipality,
+        routine=routine_code,
+        code=spec.code,
+        title=str(spec.title),
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        link=link,
+        responsible_user=person,
+        responsible_unit=unit,
+        responsible_role=spec.role,
+        leader=leader,
+        start_on=start_on,
+        due_on=due.on,
+        due_moved_from=due.moved_from,
+    )
+    step.full_clean()
+    step.save()
+    log_action(
+        actor=actor,
+        action="create",
+        code="core.step.create",
+        target=step,
+        detail={"routine": routine_code, "step": spec.code, "due": due.on.isoformat()},
+    )
+    return step
 
 
 @audited_transaction

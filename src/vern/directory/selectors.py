@@ -112,6 +112,17 @@ def services_for(municipality: Municipality | None) -> QuerySet[Service]:
     )
 
 
+def referable_services(municipality: Municipality) -> QuerySet[Service]:
+    """Services a case worker in ``municipality`` may refer to or point a person at:
+    the ones a resident there can use, by tier and then name (pathways' referrals)."""
+    return services_for(municipality).select_related("organization").order_by("tier", "name")
+
+
+def service_needs_referral(service: Service) -> bool:
+    """The service's referral rule: whether it takes people only on a referral."""
+    return service.referral == Service.Referral.REQUIRED
+
+
 @dataclass
 class Filters:
     target_group: str = ""

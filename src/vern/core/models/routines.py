@@ -123,6 +123,12 @@ class Step(PersonalData, MunicipalRecord):
             models.Index(
                 fields=["due_on"], condition=models.Q(done_at__isnull=True), name="core_step_open"
             ),
+            # An app's open steps in one municipality by due date (the pathways dashboard).
+            models.Index(
+                fields=["municipality", "subject_type", "due_on"],
+                condition=models.Q(done_at__isnull=True),
+                name="core_step_open_by_subject",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,0 +1,92 @@
+"""Benchmark of ``vern tick`` with pathways (issue 12, "Performance").
+
+Builds 5,000 open pathways with 100,000 open routine steps (bench/pathways_data.py) in
+a fresh database, then times one ``vern tick`` (every job in ``VERN_TICK_JOBS``: the
+routine engine's reminders and escalations, the warnings before protective orders end,
+retention, and the other apps' jobs) and a second run right after it (which must find
+nothing left to send).
+
+    uv run python bench/tick.py                  # SQLite (a temporary file)
+    uv run python bench/tick.py --db postgresql  # PostgreSQL database vern_bench_tick
+    uv run python bench/tick.py --db all         # both
+
+The last line per database is the summary other tools read:
+
+    tick db=<sqlite|postgresql> steps=100000 seconds=<s>
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+PG_NAME = "vern_bench_tick"
+
+
+def run(db: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    import pathways_data
+
+    workdir = Path(tempfile.mkdtemp(prefix="vern-bench-tick-"))
+    try:
+        pathways_data.configure(db, workdir, PG_NAME)
+        from django.core import mail
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        from vern.core.models import Step
+
+        today = timezone.localdate()
+        started = time.perf_counter()
+        built = pathways_data.build(today)
+        print(
+            f"built pathways={built['pathways']} steps={built['steps']} "
+            f"in {time.perf_counter() - started:.1f}s"
+        )
+        open_steps = Step.objects.for_system(reason="bench").filter(done_at__isnull=True).count()
+        timings = []
+        for run_number in (1, 2):
+            mail.outbox = []
+            output = io.StringIO()
+            started = time.perf_counter()
+            with redirect_stdout(output):
+                call_command("tick")
+            seconds = time.perf_counter() - started
+            timings.append(seconds)
+            counts = " ".join(
+                line.strip() for line in output.getvalue().splitlines() if line.strip()
+            )
+            print(f"run {run_number}: {seconds:.2f}s, mails={len(mail.outbox)}; {counts}")
+        per_thousand = timings[0] / open_steps * 1000
+        print(
+            f"time per 1,000 open steps: {per_thousand * 1000:.1f} ms (first run), "
+            f"{timings[1] / open_steps * 1000 * 1000:.1f} ms (second run)"
+        )
+        print(f"tick db={db} steps={open_steps} seconds={timings[0]:.2f}")
+    finally:
+        pathways_data.teardown(db, PG_NAME)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "all"], default="sqlite")
+    args = parser.parse_args()
+    if args.db == "all":
+        # One process per database: Django is set up once per process.
+        for db in ("sqlite", "postgresql"):
+            subprocess.run([sys.executable, __file__, "--db", db], check=True)  # noqa: S603 (this script)
+        return
+    run(args.db)
+
+
+if __name__ == "__main__":
+    main()

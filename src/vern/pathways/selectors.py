@@ -1,0 +1,333 @@
+"""Reads for pathways: what a person may list, the steps of a pathway, the
+coordinator's dashboard and the anonymous aggregates.
+
+Every read that a page shows runs in a fixed number of queries whatever the
+number of rows (aggregates, ``select_related``, one query per list); the tests
+count them.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet
+from django.db.models.functions import Cast
+
+from vern.core import calendar, routines
+from vern.core.models import RecordAccess, Role, Step, User
+from vern.pathways.models import (
+    Consent,
+    DeliveryStep,
+    Event,
+    Need,
+    Pathway,
+    ProtectiveOrder,
+    Referral,
+    ReleaseFollowUp,
+)
+
+SUBJECT = "pathways.pathway"
+RELEASE_SUBJECT = "pathways.releasefollowup"
+PAGE_SIZE = 50
+
+
+def pathways_for(user: User, *, municipality, roles) -> QuerySet[Pathway]:
+    """The pathways a person may see listed: those they are on, and for coordinators
+    every pathway of the municipality (opening one they are not on asks for a reason)."""
+    scope = Pathway.objects.for_user(user, municipality=municipality)
+    if Role.COORDINATOR in roles:
+        return scope
+    # The access list names records by a text id; PostgreSQL compares only like with like.
+    on_list = (
+        RecordAccess.objects.for_self(user)
+        .filter(municipality=municipality, record_type=SUBJECT)
+        .annotate(pathway_id=Cast("record_id", BigIntegerField()))
+        .values("pathway_id")
+    )
+    return scope.filter(pk__in=on_list)
+
+
+def listed_ids(user: User, municipality) -> set[str]:
+    """The ids of the pathways the person is on (for marking the others in a list)."""
+    return set(
+        RecordAccess.objects.for_self(user)
+        .filter(municipality=municipality, record_type=SUBJECT)
+        .values_list("record_id", flat=True)
+    )
+
+
+def pathway_steps(pathway: Pathway) -> list[Step]:
+    """The pathway's steps and those of its release follow-ups, by due date."""
+    release_ids = [
+        str(pk)
+        for pk in ReleaseFollowUp.objects.for_system(reason="the pathway the view checked")
+        .filter(pathway=pathway)
+        .values_list("pk", flat=True)
+    ]
+    return list(
+        Step.objects.for_system(reason="the steps of the pathway the view checked")
+        .filter(
+            Q(subject_type=SUBJECT, subject_id=str(pathway.pk))
+            | Q(subject_type=RELEASE_SUBJECT, subject_id__in=release_ids)
+        )
+        .select_related("responsible_user", "responsible_unit", "done_by")
+        .order_by("done_at", "due_on", "pk")
+    )
+
+
+def step_note(step: Step) -> str:
+    """Why the due date is not the one counted or chosen (a holiday or weekend)."""
+    if not step.due_moved_from:
+        return ""
+    if step.routine == "pathways.delivery":
+        # A chosen date moved off a day off: only that day explains it.
+        return routines.moved_note(step.due_moved_from, step.due_on)
+    return step.due_note
+
+
+@dataclass
+class PathwayView:
+    pathway: Pathway
+    needs: list[Need]
+    deliveries: list[DeliveryStep]
+    consents: list[Consent]
+    referrals: list[Referral]
+    orders: list[ProtectiveOrder]
+    releases: list[ReleaseFollowUp]
+    events: list[Event]
+    steps: list[Step]
+    people: list[RecordAccess]
+
+    @property
+    def consent(self) -> Consent | None:
+        return next((c for c in self.consents if c.is_active), None)
+
+
+def pathway_view(pathway: Pathway) -> PathwayView:
+    reason = "the pathway the view checked"
+    return PathwayView(
+        pathway=pathway,
+        needs=list(pathway.needs.select_related("assessed_by")),
+        deliveries=list(
+            DeliveryStep.objects.for_system(reason=reason)
+            .filter(pathway=pathway)
+            .select_related("need", "unit", "person", "step")
+        ),
+        consents=list(pathway.consents.select_related("recorded_by", "withdrawn_by")),
+        referrals=list(pathway.referrals.select_related("created_by")),
+        orders=list(pathway.orders.all()),
+        releases=list(pathway.releases.select_related("responsible")),
+        events=list(pathway.events.select_related("actor")[:200]),
+        steps=pathway_steps(pathway),
+        people=list(
+            RecordAccess.objects.for_system(reason=reason)
+            .filter(record_type=SUBJECT, record_id=str(pathway.pk))
+            .select_related("user")
+        ),
+    )
+
+
+# --- the coordinator's dashboard -------------------------------------------------------
+
+
+def week_end(today: date) -> date:
+    """The Sunday of ``today``'s week."""
+    return today + timedelta(days=6 - today.weekday())
+
+
+@dataclass
+class Dashboard:
+    by_stage: list[tuple[str, str, int]]  # (stage, label, count)
+    open_total: int
+    overdue: list[Step]
+    overdue_total: int
+    due_week: list[Step]
+    due_week_total: int
+    median_days: float | None
+    median_count: int
+    orders: list[ProtectiveOrder]
+    releases: list[ReleaseFollowUp]
+    newest: list[Pathway]
+
+
+LIST_LIMIT = 25
+# Encrypted texts a list never shows: left unread, so they are not decrypted.
+PATHWAY_TEXT = ("pathway__notes", "pathway__outcome_note")
+
+
+def _open_steps(municipality, today: date) -> QuerySet[Step]:
+    return Step.objects.for_system(reason="the coordinator's dashboard").filter(
+        municipality=municipality,
+        subject_type__in=(SUBJECT, RELEASE_SUBJECT),
+        done_at__isnull=True,
+    )
+
+
+def _first_by_due(steps: QuerySet[Step]) -> list[Step]:
+    """The first ``LIST_LIMIT`` steps by due date: one query per subject type, each read in
+    the order of the index on (municipality, subject type, due date), then merged."""
+    found = []
+    for subject_type in (SUBJECT, RELEASE_SUBJECT):
+        found += list(
+            steps.filter(subject_type=subject_type)
+            .select_related("responsible_user")
+            .order_by("due_on", "pk")[:LIST_LIMIT]
+        )
+    return sorted(found, key=lambda step: (step.due_on, step.pk))[:LIST_LIMIT]
+
+
+def median_days_to_assessed(municipality, *, since: date) -> tuple[float | None, int]:
+    """Median working days from opening to every need assessed, for pathways opened
+    since ``since`` (one query; the counting is done here, not per row in SQL)."""
+    pairs = list(
+        Pathway.objects.for_system(reason="the coordinator's dashboard")
+        .filter(municipality=municipality, opened_on__gte=since, assessed_on__isnull=False)
+        .values_list("opened_on", "assessed_on")
+    )
+    if not pairs:
+        return None, 0
+    # Working days counted once over the whole span, then one subtraction per pathway.
+    first = min(opened for opened, _done in pairs)
+    last = max(done for _opened, done in pairs)
+    counted, running, day = {}, 0, first
+    while day <= last:
+        if day != first and calendar.is_working_day(day):
+            running += 1
+        counted[day] = running
+        day += timedelta(days=1)
+    days = [counted[done] - counted[opened] if done >= opened else 0 for opened, done in pairs]
+    return statistics.median(days), len(days)
+
+
+def dashboard(municipality, *, today: date, warning_days: int) -> Dashboard:
+    """The coordinator's overview: eleven queries whatever the number of pathways."""
+    scope = Pathway.objects.for_system(reason="the coordinator's dashboard").filter(
+        municipality=municipality
+    )
+    counts = dict(
+        scope.open().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
+    )
+    by_stage = [
+        (stage, label, counts.get(stage, 0))
+        for stage, label in Pathway.Stage.choices
+        if stage != Pathway.Stage.CLOSED
+    ]
+    steps = _open_steps(municipality, today)
+    end = week_end(today)
+    # Two range counts, each through the open steps' partial index on the due date.
+    totals = {
+        "overdue": steps.filter(due_on__lt=today).count(),
+        "week": steps.filter(due_on__gte=today, due_on__lte=end).count(),
+    }
+    overdue = _first_by_due(steps.filter(due_on__lt=today))
+    due_week = _first_by_due(steps.filter(due_on__gte=today, due_on__lte=end))
+    median, median_count = median_days_to_assessed(municipality, since=today - timedelta(days=365))
+    orders = list(
+        ProtectiveOrder.objects.for_system(reason="the coordinator's dashboard")
+        .filter(
+            municipality=municipality,
+            pathway__closed_at__isnull=True,
+            ends_on__gte=today,
+            ends_on__lte=today + timedelta(days=warning_days),
+        )
+        .select_related("pathway")
+        .defer(*PATHWAY_TEXT)
+        .order_by("ends_on", "pk")[:LIST_LIMIT]
+    )
+    releases = list(
+        ReleaseFollowUp.objects.for_system(reason="the coordinator's dashboard")
+        .filter(
+            municipality=municipality,
+            pathway__closed_at__isnull=True,
+            expected_on__gte=today,
+        )
+        .select_related("pathway", "responsible")
+        .defer(*PATHWAY_TEXT, "risk_factors", "vulnerability")
+        .order_by("expected_on", "pk")[:LIST_LIMIT]
+    )
+    newest = list(scope.open().select_related("responsible").order_by("-opened_on", "-pk")[:10])
+    return Dashboard(
+        newest=newest,
+        by_stage=by_stage,
+        open_total=sum(counts.values()),
+        overdue=overdue,
+        overdue_total=totals["overdue"],
+        due_week=due_week,
+        due_week_total=totals["week"],
+        median_days=median,
+        median_count=median_count,
+        orders=orders,
+        releases=releases,
+    )
+
+
+def subjects_of(steps: list[Step]) -> dict[tuple[str, str], Pathway]:
+    """The pathway each step belongs to (a release step's through its follow-up): two queries."""
+    release_ids = [int(s.subject_id) for s in steps if s.subject_type == RELEASE_SUBJECT]
+    release_pathway = dict(
+        ReleaseFollowUp.objects.for_system(reason="the coordinator's dashboard")
+        .filter(pk__in=release_ids)
+        .values_list("pk", "pathway_id")
+    )
+    pathway_ids = {int(s.subject_id) for s in steps if s.subject_type == SUBJECT}
+    pathway_ids |= set(release_pathway.values())
+    pathways = (
+        Pathway.objects.for_system(reason="the coordinator's dashboard")
+        .defer("notes", "outcome_note")
+        .in_bulk(list(pathway_ids))
+    )
+    found = {}
+    for step in steps:
+        if step.subject_type == SUBJECT:
+            pathway = pathways.get(int(step.subject_id))
+        else:
+            pathway = pathways.get(release_pathway.get(int(step.subject_id)))
+        if pathway is not None:
+            found[(step.subject_type, step.subject_id)] = pathway
+    return found
+
+
+# --- anonymous aggregates ----------------------------------------------------------------
+
+
+def order_aggregates(municipality) -> list[dict]:
+    """Protective orders by type: how many, and their lengths in days (no person named)."""
+    rows = (
+        ProtectiveOrder.objects.for_system(reason="anonymous order figures")
+        .filter(municipality=municipality)
+        .values_list("type", "starts_on", "ends_on")
+    )
+    figures: dict[str, list[int]] = {}
+    for kind, starts, ends in rows:
+        figures.setdefault(kind, []).append((ends - starts).days + 1)
+    labels = dict(ProtectiveOrder.Type.choices)
+    return [
+        {
+            "type": kind,
+            "label": labels[kind],
+            "count": len(lengths),
+            "median_days": statistics.median(lengths),
+        }
+        for kind, lengths in sorted(figures.items())
+    ]
+
+
+def orders_to_warn(*, today: date):
+    """Orders of open pathways ending within their municipality's warning period that the
+    coordinators have not been warned about for this end date (the tick job's rows)."""
+    from vern.pathways.models import PathwaySettings
+
+    longest = max([120, *PathwaySettings.objects.values_list("order_warning_days", flat=True)])
+    return (
+        ProtectiveOrder.objects.for_system(reason="vern tick: orders ending soon")
+        .filter(
+            pathway__closed_at__isnull=True,
+            ends_on__gte=today,
+            ends_on__lte=today + timedelta(days=longest),
+        )
+        .filter(Q(warned_for__isnull=True) | ~Q(warned_for=F("ends_on")))
+        .select_related("pathway")
+        .order_by("ends_on", "pk")
+    )
