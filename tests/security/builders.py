@@ -481,6 +481,8 @@ def school_signal_talk_in_unit(municipality, unit, users=()):
     from tests.schools.factories import signal
 
     return {"pk": signal(municipality, unit).pk, "talk": "pupil"}
+
+
 # Competence: courses, the training register, imports and professional days.
 
 
@@ -560,6 +562,8 @@ def prevention_contact(municipality):
 
     partner = Partner.objects.create(municipality=municipality, name="Lag", kind="ngo")
     return {"pk": PartnerContact.objects.create(partner=partner, name="Kontakt").pk}
+
+
 # Pathways: everyone of the municipality who may work on pathways is put on the
 # pathway's access list, so the shared tests' people open it without a reason.
 
