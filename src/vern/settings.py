@@ -303,6 +303,10 @@ USE_TZ = True
 # (redis://host:6379/0) so limits hold across processes; the default is
 # per process.
 _cache_url = env_str("VERN_CACHE_URL")
+# Public PDFs (plan, poster) each address may fetch: rendering is costly, so a
+# client asking for many cannot take the workers the guide needs.
+VERN_PDF_RATE = env_str("VERN_PDF_RATE", "20/m")
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}

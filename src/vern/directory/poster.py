@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 
 import segno
-from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -22,7 +21,7 @@ from django.utils.translation import get_language, pgettext
 
 from vern.core.emergency import emergency_lines
 from vern.core.models import Municipality
-from vern.core.pdf import render_pdf
+from vern.core.pdf import kept_pdf, render_pdf
 from vern.directory import selectors
 from vern.directory.models import Service
 
@@ -87,10 +86,9 @@ def _cache_key(request: HttpRequest, municipality: Municipality) -> str:
 
 def poster_response(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     key = _cache_key(request, municipality)
-    content = cache.get(key)
-    if content is None:
-        content = render_pdf(poster_html(request, municipality))
-        cache.set(key, content, CACHE_SECONDS)
+    content = kept_pdf(
+        key, lambda: render_pdf(poster_html(request, municipality)), timeout=CACHE_SECONDS
+    )
     response = HttpResponse(content, content_type="application/pdf")
     name = slugify(f"{pgettext('PDF file name', 'poster')} {municipality.name}") or "poster"
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'

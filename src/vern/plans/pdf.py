@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import pgettext
 
-from vern.core.pdf import pdf_response, render_pdf
+from vern.core.pdf import kept_pdf, pdf_response, render_pdf
 from vern.plans import selectors
 from vern.plans.models import Level, Plan
 
@@ -51,11 +50,7 @@ def public_plan_pdf(plan: Plan) -> bytes:
     """The plan's PDF, rendered once per version of its content and kept for an hour."""
     html = plan_html(plan)
     key = "plans:pdf:" + hashlib.sha256(html.encode()).hexdigest()
-    content = cache.get(key)
-    if content is None:
-        content = render_pdf(html)
-        cache.set(key, content, CACHE_SECONDS)
-    return content
+    return kept_pdf(key, lambda: render_pdf(html), timeout=CACHE_SECONDS)
 
 
 def _plan_filename(plan: Plan) -> str:

@@ -12,14 +12,12 @@ logged here.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import astuple, dataclass
 from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -34,9 +32,11 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from vern.core.clients import client_key
 from vern.core.emergency import emergency_lines
 from vern.core.forms import add_errors
 from vern.core.models import Municipality
+from vern.core.pdf import pdf_limited
 from vern.directory import cards, guide_pages, poster, selectors, services
 from vern.directory.cards import decorate, terms_language
 from vern.directory.models import (
@@ -149,6 +149,9 @@ def municipality_page(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_safe
 def poster_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    limited = pdf_limited(request)
+    if limited:
+        return limited
     municipality = municipality_by_number(number)
     if municipality is None:
         raise Http404
@@ -445,27 +448,7 @@ class ErrorReportForm(forms.Form):
     )
 
 
-def client_ip(group: str, request: HttpRequest) -> str:
-    """The rate-limit key: the client's address (its /64 network for IPv6).
-
-    Behind reverse proxies the address comes from X-Forwarded-For, with the same
-    proxy count as the login throttle. The key is hashed by django-ratelimit and
-    kept only in the cache for the rate window.
-    """
-    from ipware import get_client_ip
-
-    proxy_count = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None)
-    order = getattr(settings, "AXES_IPWARE_META_PRECEDENCE_ORDER", None) or ["REMOTE_ADDR"]
-    try:
-        found, _routable = get_client_ip(
-            request, proxy_count=proxy_count, request_header_order=order
-        )
-        ip = ipaddress.ip_address(found or request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return request.META.get("REMOTE_ADDR", "")
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
-    return str(ip)
+client_ip = client_key  # the error form's limit reads addresses like every other
 
 
 @csrf_protect

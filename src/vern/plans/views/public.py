@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from vern.core.models import Municipality
 from vern.core.page_cache import public_page
+from vern.core.pdf import pdf_limited
 from vern.plans import pdf, selectors
 from vern.plans.models import Level
 
@@ -52,5 +53,8 @@ def plan_page(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def plan_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    limited = pdf_limited(request)
+    if limited:
+        return limited
     _municipality, plan = _public_plan(number)
     return pdf.public_plan_pdf_response(request, plan)
