@@ -568,7 +568,7 @@ def load(municipality: Municipality) -> None:
             assurer_email=actor.email if actor else "",
             **{name: spec[name] for name in SERVICE_FIELDS if name in spec},
         )
-        service_save(service=service, actor=actor, summary="Demo")
+        service_save(service=service, actor=actor)
         service.areas.set([owners[key] for key in spec["areas"]])
         service.terms.set(
             [terms[("target_group", code)] for code in spec["target_groups"]]

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils import formats
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from vern.core.dates import long_date, prose_number
 from vern.plans.models import Area, Indicator, PlanMeasure
 
 # Designsystemet-like colours with enough contrast on white.
@@ -99,11 +99,6 @@ def status_by_area(by_area: dict[str, Counter]) -> StatusChart:
     )
 
 
-def number(value) -> str:
-    """A measured value without trailing zeros: 90.00 -> 90, 12.50 -> 12.5."""
-    return format(value.normalize(), "f") if value is not None else ""
-
-
 def svg_number(value: float) -> str:
     """A coordinate for an SVG attribute: always a dot, whatever the page language."""
     return f"{value:.1f}".removesuffix(".0")
@@ -171,9 +166,7 @@ def nice_ticks(low: float, high: float, wanted: int = 4) -> list[float]:
 
 def _tick_text(value: float) -> str:
     """A tick value in the page language (a decimal comma in Norwegian)."""
-    if value == int(value):
-        return formats.number_format(int(value))
-    return formats.number_format(Decimal(str(value)).normalize())
+    return prose_number(Decimal(str(value)))
 
 
 def _x_labels(days: list[tuple[float, date]]) -> list[AxisLabel]:
@@ -225,7 +218,7 @@ def indicator_trend(indicator: Indicator) -> TrendChart:
 
     placed = [(x_of(m.measured_on), y_of(float(m.value)), m) for m in measurements]
     dots = [
-        Dot(svg_number(x), svg_number(y), f"{m.measured_on.isoformat()}: {number(m.value)}")
+        Dot(svg_number(x), svg_number(y), f"{long_date(m.measured_on)}: {prose_number(m.value)}")
         for x, y, m in placed
     ]
     target_y = y_of(float(indicator.target))
@@ -257,7 +250,7 @@ def indicator_trend(indicator: Indicator) -> TrendChart:
         title=indicator.name,
         desc=_("Target %(target)s. Measurements: %(values)s")
         % {
-            "target": number(indicator.target),
+            "target": prose_number(indicator.target),
             "values": ", ".join(dot.label for dot in dots) or _("none yet"),
         },
     )

@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
 from vern.core.access import get_scoped_or_404, staff_view
+from vern.core.dates import long_date, prose_number
 from vern.core.forms import add_errors
 from vern.plans import services
 from vern.plans.forms import IndicatorForm, MeasurementEditForm, MilestoneEditForm, NoteForm
@@ -216,8 +216,8 @@ def measurement_delete(request: HttpRequest, pk: int) -> HttpResponse:
         plan_measure=plan_measure,
         delete=lambda: services.measurement_delete(measurement=measurement, actor=request.user),
         heading=_("Delete the measurement?"),
-        what=f"{measurement.indicator.name}: {localize(measurement.value)} "
-        f"({localize(measurement.measured_on)})",
+        what=f"{measurement.indicator.name}: {prose_number(measurement.value)} "
+        f"({long_date(measurement.measured_on)})",
         consequence=_("The measurement is removed from the indicator and its chart."),
         done=_("The measurement was deleted."),
         anchor="indikatorer",
