@@ -27,8 +27,7 @@ def service(home, coordinator):
 
 def _history(client, service, language: str) -> str:
     with translation.override(language):
-        url = reverse("directory:service_history", args=[service.pk])
-    return client.get(url).content.decode()
+        return client.get(reverse("directory:service_history", args=[service.pk])).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -95,3 +95,24 @@ def test_the_indicator_chart_text_is_readable_on_a_phone(progress_plan, coordina
     # The chart is scaled to fit the phone: a font size in the viewBox becomes
     # size * PHONE_CHART_WIDTH / width pixels on the screen.
     assert min(sizes) * PHONE_CHART_WIDTH / width >= SMALLEST_READABLE_PX
+
+
+def _status_svg(page: str) -> str:
+    match = re.search(r'<svg class="vern-chart vern-chart-status".*?</svg>', page, re.S)
+    assert match, "no status chart on the page"
+    return match.group(0)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_status_chart_text_is_readable_on_a_phone(progress_plan, coordinator, login, language):
+    svg = _status_svg(_progress_page(login(coordinator), progress_plan, language))
+    assert svg_problems(svg) == []
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) [\d.]+"', svg).group(1))
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)]
+    texts = svg.count("<text")
+    assert texts and len(sizes) == texts, "every text has its own font size"
+    # On a 360 px phone the chart is at most PHONE_CHART_WIDTH wide (less the
+    # page's margins: the browser test measures the real size).
+    assert min(sizes) * (PHONE_CHART_WIDTH - 40) / width >= SMALLEST_READABLE_PX
+    # Each area's total is written beside its bar.
+    assert re.search(r'class="vern-chart-label">1</text>', svg)

@@ -101,3 +101,29 @@ def test_an_old_adoption_version_stays_readable_and_becomes_a_code(home, coordin
     with translation.override("en"):
         assert old.label_text == "Adopted 10 February 2026 (2026/14)"
         assert own.label_text == "Etter høringen"
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("nb", "Halvårlig gjennomgang 11. september 2026"),
+        ("en", "Six-monthly review 11 September 2026"),
+    ],
+)
+def test_a_reviews_page_title_has_a_readable_date(home, coordinator, login, clock, language, title):
+    from vern.plans.models import Review
+
+    clock(date(2026, 9, 20))
+    plan = PlanFactory(municipality=home, adopted=True)
+    review = Review.objects.create(
+        plan=plan,
+        municipality=home,
+        kind="half_year",
+        held_on=date(2026, 9, 11),
+        created_by=coordinator,
+    )
+    with translation.override(language):
+        html = login(coordinator).get(reverse("plans:review_detail", args=[review.pk]))
+    found = re.search(r"<title>(.*?)</title>", html.content.decode(), re.S).group(1)
+    assert title in found
+    assert "2026-09-11" not in html.content.decode()

@@ -37,6 +37,8 @@ DEMO_USERS = [
     (Role.TEAM_MEMBER, "team", "Tor Teammedlem", "Barnevernstjenesten"),
     (Role.SCHOOL_CONTACT, "skole", "Sara Skolekontakt", "Bakken skole"),
     (Role.READER, "leser", "Lars Leser", None),
+    # Edits the family counselling office's entries from outside the municipality.
+    (Role.ORG_EDITOR, "familievern", "Frida Familievern", None),
     (Role.NATIONAL, "nasjonal", "Nina Nasjonal", None),
 ]
 

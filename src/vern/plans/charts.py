@@ -32,8 +32,8 @@ STATUS_COLOURS = {
 
 @dataclass
 class Bar:
-    x: float
-    width: float
+    x: str
+    width: str
     colour: str
     label: str
     count: int
@@ -42,44 +42,76 @@ class Bar:
 @dataclass
 class StackedRow:
     label: str
-    y: float
+    label_y: str
+    bar_y: str
     total: int
+    total_x: str
+    total_y: str
     bars: list[Bar]
     counts: list[int]  # per status, in Status order, for the data table
 
 
 @dataclass
 class StatusChart:
-    width: int
-    height: int
+    """Measures per area, one stacked bar per area with the area's name above it.
+
+    Drawn in a box as wide as a phone's chart (``STATUS_WIDTH``), so the text's
+    ``font_size`` in the box is about the same in pixels on a 360 px screen; the
+    stylesheet keeps the chart from growing much wider on a large screen.
+    """
+
+    width: str
+    height: str
+    font_size: str
+    bar_height: str
     rows: list[StackedRow]
     legend: list[tuple[str, str]]
     title: str
     desc: str
 
 
+STATUS_WIDTH = 320
+STATUS_BAR_MAX = 270  # room after the longest bar for its total
+STATUS_ROW = 54  # the area's name, then the bar
+STATUS_BAR_HEIGHT = 22
+STATUS_FONT_SIZE = 14  # 12 px or more where a phone shows the chart 275 px wide
+
+
 def status_by_area(by_area: dict[str, Counter]) -> StatusChart:
-    label_width, bar_width, row_height = 230, 380, 34
     biggest = max((sum(counts.values()) for counts in by_area.values()), default=0) or 1
     rows = []
     for index, (area, label) in enumerate(Area.choices):
         counts = by_area.get(area, Counter())
-        x = float(label_width)
+        top = 4 + index * STATUS_ROW
+        bar_y = top + STATUS_FONT_SIZE + 8
+        x = 0.0
         bars = []
         for status, status_label in PlanMeasure.Status.choices:
             count = counts.get(status, 0)
             if not count:
                 continue
-            width = bar_width * count / biggest
-            bars.append(Bar(x, width, STATUS_COLOURS[status], str(status_label), count))
+            width = STATUS_BAR_MAX * count / biggest
+            bars.append(
+                Bar(
+                    svg_number(x),
+                    svg_number(width),
+                    STATUS_COLOURS[status],
+                    str(status_label),
+                    count,
+                )
+            )
             x += width
+        total = sum(counts.values())
         rows.append(
             StackedRow(
-                str(label),
-                10 + index * row_height,
-                sum(counts.values()),
-                bars,
-                [counts.get(status, 0) for status in PlanMeasure.Status.values],
+                label=str(label),
+                label_y=svg_number(top + STATUS_FONT_SIZE),
+                bar_y=svg_number(bar_y),
+                total=total,
+                total_x=svg_number(x + 6),
+                total_y=svg_number(bar_y + STATUS_BAR_HEIGHT / 2 + STATUS_FONT_SIZE / 3),
+                bars=bars,
+                counts=[counts.get(status, 0) for status in PlanMeasure.Status.values],
             )
         )
     parts = [
@@ -88,8 +120,10 @@ def status_by_area(by_area: dict[str, Counter]) -> StatusChart:
         if row.bars
     ]
     return StatusChart(
-        width=label_width + bar_width + 40,
-        height=20 + len(rows) * row_height,
+        width=str(STATUS_WIDTH),
+        height=str(8 + len(rows) * STATUS_ROW),
+        font_size=str(STATUS_FONT_SIZE),
+        bar_height=str(STATUS_BAR_HEIGHT),
         rows=rows,
         legend=[
             (str(label), STATUS_COLOURS[status]) for status, label in PlanMeasure.Status.choices
