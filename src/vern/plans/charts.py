@@ -157,8 +157,8 @@ class Dot:
 class TrendChart:
     """An indicator's measurements over time, every coordinate already a string.
 
-    The SVG is drawn in a 320 wide box, about the width it gets on a phone, so
-    ``FONT_SIZE`` in the box is about the same in pixels on the screen.
+    The SVG is drawn in a 320 wide box, about the width it gets on a phone
+    (288 px at 360 px), so ``FONT_SIZE`` in the box is about the same in pixels.
     """
 
     indicator: Indicator
@@ -181,8 +181,9 @@ class TrendChart:
 
 TREND_WIDTH, TREND_HEIGHT = 320, 210
 TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 46, 308, 26, 176
-FONT_SIZE = 13
-X_LABEL_GAP = 78  # room for "sep. 2026" at FONT_SIZE
+# 14 in a 320 wide box: 12.6 px where a 360 px phone shows the chart 288 px wide.
+FONT_SIZE = 14
+X_LABEL_SPACE = 10  # between two month labels
 
 
 def nice_ticks(low: float, high: float, wanted: int = 4) -> list[float]:
@@ -203,31 +204,36 @@ def _tick_text(value: float) -> str:
     return prose_number(Decimal(str(value)))
 
 
+def _text_width(text: str) -> float:
+    """About how wide ``text`` is at ``FONT_SIZE`` (a little more than the average letter)."""
+    return len(text) * FONT_SIZE * 0.6
+
+
 def _x_labels(days: list[tuple[float, date]]) -> list[AxisLabel]:
-    """Month labels under the points, dropping those that would overlap; the last is kept."""
-    chosen: list[tuple[float, date]] = []
-    for x, day in days:
-        if chosen and x - chosen[-1][0] < X_LABEL_GAP:
-            if (x, day) == days[-1]:
-                chosen[-1] = (x, day)
+    """Month labels under the points, dropping those that would overlap; the last is kept.
+
+    Month names differ in length between languages ("apr 2026", "april 2026"),
+    so each label's own width decides, not a fixed gap.
+    """
+    placed: list[tuple[float, float, AxisLabel]] = []  # left edge, right edge, label
+    for index, (x, day) in enumerate(days):
+        text = date_format(day, pgettext("chart axis month; a Django date format", "M Y"))
+        width = _text_width(text)
+        anchor, left = "middle", x - width / 2
+        if left < 0:
+            anchor, left = "start", x
+        elif x + width / 2 > TREND_WIDTH:
+            anchor, left = "end", x - width
+        label = AxisLabel(svg_number(x), svg_number(TREND_BOTTOM + 20), text, anchor)
+        last = index == len(days) - 1
+        while placed and left < placed[-1][1] + X_LABEL_SPACE:
+            if not last:
+                break
+            placed.pop()  # the last measurement's label wins over the one before it
+        if placed and left < placed[-1][1] + X_LABEL_SPACE:
             continue
-        chosen.append((x, day))
-    labels = []
-    for x, day in chosen:
-        anchor = "middle"
-        if x - TREND_LEFT < X_LABEL_GAP / 2:
-            anchor = "start"
-        elif TREND_RIGHT - x < X_LABEL_GAP / 2:
-            anchor = "end"
-        labels.append(
-            AxisLabel(
-                svg_number(x),
-                svg_number(TREND_BOTTOM + 20),
-                date_format(day, pgettext("chart axis month; a Django date format", "M Y")),
-                anchor,
-            )
-        )
-    return labels
+        placed.append((left, left + width, label))
+    return [label for _left, _right, label in placed]
 
 
 def indicator_trend(indicator: Indicator) -> TrendChart:

@@ -173,7 +173,8 @@ def load(municipality: Municipality) -> None:
         adopted_on=date(start_year, 3, 14),
         case_reference=f"{start_year}/112",
     )
-    _add_first_review(plan, actor, held_on=date(start_year, 9, 11))
+    # Nine months ago: after the adoption, and the next one (six months on) is overdue.
+    _add_first_review(plan, actor, held_on=today - timedelta(days=270))
 
 
 def _add_first_review(plan: Plan, actor, *, held_on: date) -> None:
