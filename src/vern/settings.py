@@ -167,6 +167,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vern.core.context_processors.vern",
             ],
+            # long_date, long_datetime, prose_number: the one way to show them.
+            "builtins": ["vern.core.templatetags.dates"],
         },
     },
 ]
@@ -292,7 +294,8 @@ LANGUAGES = [
 VERN_STAFF_LANGUAGES = ["nb", "nn", "en"]
 # Django knows neither Northern Sami nor Somali: vern.core.apps adds them to LANG_INFO.
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
-# Date formats for the languages Django has none for (Northern Sami, Somali).
+# Date formats for the languages Django has none for (Northern Sami, Somali),
+# and "6. desember 2026" / "6 December 2026" for nb, nn and en (vern.core.dates).
 FORMAT_MODULE_PATH = ["vern.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Oslo"

@@ -90,6 +90,7 @@ def test_detail_shows_the_entry_as_a_readable_table(home, other, admin, login):
             "new_account": True,
             "fields": ["name", "email"],
             "due": "2026-12-06",
+            "until": "2026-12-06T13:30:00+00:00",
         },
     )
     page = login(admin).get(reverse("audit:entry_detail", args=[entry.pk])).content.decode()
@@ -106,8 +107,10 @@ def test_detail_shows_the_entry_as_a_readable_table(home, other, admin, login):
         "Ja",
         "name, email",
         "6. desember 2026",
+        "6. desember 2026 kl. 14:30",  # an ISO moment, in Norwegian time
     ):
         assert shown in page, shown
+    assert "2026-12-06T" not in page
     assert "Olga" not in page
     assert "{&#x27;" not in page and "{'" not in page  # no Python dicts
 

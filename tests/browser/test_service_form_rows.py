@@ -59,3 +59,30 @@ def test_rows_are_added_without_javascript_and_saved_with_the_rest(
     assert sorted(saved.phones.values_list("number", flat=True)) == ["116 006", "22 00 00 00"]
     assert list(saved.schedules.values_list("weekday", flat=True)) == [2]
     assert list(saved.languages.values_list("code", flat=True)) == ["so"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("javascript", [True, False])
+def test_enter_in_a_text_field_saves_the_form(
+    new_context, live_server, settings, transactional_db, javascript
+):
+    settings.VERN_REQUIRE_2FA = False
+    municipality = MunicipalityFactory(number="9815", name="Enterby")
+    organization = OrganizationFactory(owner=municipality, name="Enterby krisesenter")
+    service = ServiceFactory(owner=municipality, organization=organization, name="Tilbudet")
+    user = UserFactory(email="kari@enterby.example.test", full_name="Kari Koordinator")
+    user.set_password(PASSWORD)
+    user.save()
+    MembershipFactory(user=user, municipality=municipality, role=Role.COORDINATOR)
+    page = _logged_in(lambda: new_context(java_script_enabled=javascript), user)
+
+    page.goto(f"/ansatt/tjenester/{service.pk}/endre/")
+    rows_before = page.locator("input[name$=-number]").count()
+    page.fill("input[name=name]", "Tilbudet i Enterby")
+    page.press("input[name=name]", "Enter")
+
+    # Saved and back on the entry's page, not the form with one more phone row.
+    expect(page.locator("h1")).to_have_text("Tilbudet i Enterby")
+    assert f"/ansatt/tjenester/{service.pk}/" in page.url and "endre" not in page.url
+    assert Service.objects.get(pk=service.pk).name == "Tilbudet i Enterby"
+    assert rows_before >= 1

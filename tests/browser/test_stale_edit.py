@@ -55,11 +55,15 @@ def test_the_second_save_is_refused_with_the_changes_shown_and_then_saved(two_ed
     ola.goto(edit)
 
     kari.fill("textarea[name=description]", "Trygt sted å bo, også for menn.")
-    kari.locator("main form button[type=submit]:not([name=add_row])").click()
+    kari.locator(
+        "main form button[type=submit]:not([name=add_row]):not([data-default-submit])"
+    ).click()
     kari.wait_for_url(re.compile(rf"/ansatt/tjenester/{service.pk}/$"))
 
     ola.fill("input[name=name]", "Krisesenteret for Redigerby og omegn")
-    ola.locator("main form button[type=submit]:not([name=add_row])").click()
+    ola.locator(
+        "main form button[type=submit]:not([name=add_row]):not([data-default-submit])"
+    ).click()
 
     alert = ola.locator("#stale-version")
     expect(alert).to_be_visible()
@@ -79,7 +83,9 @@ def test_the_second_save_is_refused_with_the_changes_shown_and_then_saved(two_ed
         "Trygt sted å bo, også for menn.",
     )
 
-    ola.locator("main form button[type=submit]:not([name=add_row])").click()
+    ola.locator(
+        "main form button[type=submit]:not([name=add_row]):not([data-default-submit])"
+    ).click()
     ola.wait_for_url(re.compile(rf"/ansatt/tjenester/{service.pk}/$"))
     saved.refresh_from_db()
     assert (saved.name, saved.description) == (

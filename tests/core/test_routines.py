@@ -49,8 +49,8 @@ def test_working_days_over_easter_move_the_date_and_say_why():
     assert due.moved_from == date(2026, 4, 2)
     with translation.override("nb"):
         assert due.note == (
-            "Flyttet fra 02.04.2026 på grunn av Skjærtorsdag (02.04.2026), "
-            "Langfredag (03.04.2026), Andre påskedag (06.04.2026)."
+            "Flyttet fra 2. april 2026 på grunn av Skjærtorsdag (2. april 2026), "
+            "Langfredag (3. april 2026), Andre påskedag (6. april 2026)."
         )
     with translation.override("en"):
         assert "Good Friday" in due.note and "Easter Monday" in due.note
@@ -62,14 +62,14 @@ def test_a_date_on_17_may_moves_to_the_next_working_day():
     assert due.on == date(2026, 5, 18)
     assert due.moved_from == date(2026, 5, 17)
     with translation.override("nb"):
-        assert due.note == "Flyttet fra 17.05.2026 på grunn av Grunnlovsdag (17.05.2026)."
+        assert due.note == "Flyttet fra 17. mai 2026 på grunn av Grunnlovsdag (17. mai 2026)."
 
 
 def test_a_date_on_a_saturday_moves_to_monday_because_of_the_weekend():
     due = due_on_working_day(date(2026, 5, 16))
     assert due.on == date(2026, 5, 18)
     with translation.override("nb"):
-        assert due.note == "Flyttet fra 16.05.2026 på grunn av helgen."
+        assert due.note == "Flyttet fra 16. mai 2026 på grunn av helgen."
 
 
 def test_a_working_day_is_not_moved_and_has_no_note():
@@ -144,7 +144,7 @@ def test_a_routine_gets_its_steps_with_due_dates_in_working_days(home, school, p
     assert steps[0].due_moved_from is None and steps[0].due_note == ""
     with translation.override("nb"):
         assert steps[1].due_note == (
-            "Flyttet fra 14.05.2026 på grunn av Kristi himmelfartsdag (14.05.2026)."
+            "Flyttet fra 14. mai 2026 på grunn av Kristi himmelfartsdag (14. mai 2026)."
         )
     assert steps[2].responsible_user == principal
     assert (

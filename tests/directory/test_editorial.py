@@ -301,7 +301,7 @@ def test_proposal_approval_end_to_end(
     assert change.state == PendingChange.State.APPROVED and change.decided_by == coordinator
     revision = service.revisions.first()
     assert revision.author == coordinator
-    assert "Kari Krisesenter" in revision.summary
+    assert "Kari Krisesenter" in revision.summary_text
     assert "description" in revision.changes
     assert [m.to for m in mail.outbox] == [[org_editor.email]]
     assert AuditEntry.objects.for_system("test").filter(code="directory.pendingchange.approve")

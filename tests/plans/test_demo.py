@@ -28,8 +28,23 @@ def test_loading_the_demo_twice_makes_exactly_one_adopted_plan(demo_plan):
     assert demo_plan.status == Plan.Status.ADOPTED
     assert demo_plan.adopted_on and demo_plan.case_reference
     assert demo_plan.start_year <= TODAY.year <= demo_plan.end_year
-    assert demo_plan.versions.count() == 1
+    assert demo_plan.versions.count() == 2
     assert Measure.objects.filter(municipality=eksempelby).count() == 2
+
+
+def test_the_demo_has_a_review_and_two_versions_that_differ(demo_plan):
+    from vern.plans.selectors import compare_snapshots
+
+    review = demo_plan.reviews.get()
+    assert review.kind == "half_year" and review.items.count() == demo_plan.measures.count()
+    # The next review, six months after this one, is still overdue.
+    assert demo_plan.review_overdue
+    first, second = demo_plan.versions.order_by("number")
+    assert first.label_code == "plans.version.adopted"
+    assert second.label == "Etter første halvårsgjennomgang"
+    assert [
+        name for name, *_ in compare_snapshots(first.snapshot, second.snapshot).plan_changes
+    ] == ["goals"]
 
 
 def test_demo_plan_has_catalogue_and_local_measures(demo_plan):

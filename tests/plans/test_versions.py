@@ -37,7 +37,8 @@ def test_adopting_saves_version_1_with_the_adopted_plan(plan, coordinator):
     version = PlanVersion.objects.get(plan=plan)
     assert version.number == 1
     assert version.created_by == coordinator
-    assert "2026-03-01" in version.label and "2026/12" in version.label
+    assert version.label_code == "plans.version.adopted"
+    assert version.label_params == {"date": "2026-03-01", "ref": "2026/12"}
     assert version.snapshot["plan"]["status"] == "adopted"
     assert version.snapshot["plan"]["case_reference"] == "2026/12"
     assert set(version.snapshot["measures"]) == {"F1", "F2", "B1"}

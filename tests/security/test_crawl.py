@@ -53,7 +53,16 @@ def test_every_demo_role_reaches_only_working_translated_staff_pages(demo):
         reached |= {name for _language, name in crawl.patterns}
     assert not problems, "\n".join(problems)
     # The walk really went through the staff side, not just the front page.
-    for name in ("directory:service_detail", "plans:progress", "plans:plan_pdf"):
+    for name in (
+        "directory:service_detail",
+        "plans:progress",
+        "plans:plan_pdf",
+        # The demo's review, its two versions and the outside editor's proposal.
+        "plans:review_detail",
+        "plans:review_edit",
+        "plans:plan_compare",
+        "directory:pending_detail",
+    ):
         assert name in reached
 
 

@@ -16,14 +16,15 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from vern.audit import codes
 from vern.audit.models import AuditEntry
+from vern.core.dates import long_date, long_datetime
 from vern.core.models import Membership, Role, Unit
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 @dataclass
@@ -93,9 +94,11 @@ def _format(value: Any, kind: str, names: _Names) -> str:
         )
     if isinstance(value, bool) or kind == "bool":
         return _("Yes") if value else _("No")
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        return long_datetime(value)
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
-            return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
+            return long_date(date.fromisoformat(value))
         except ValueError:
             return value
     return str(value)

@@ -40,6 +40,8 @@ DEMO_USERS = [
     # A school's principal: the administrator role held for the school.
     (Role.ADMIN, "rektor", "Rolf Rektor", "Bakken skole"),
     (Role.READER, "leser", "Lars Leser", None),
+    # Edits the family counselling office's entries from outside the municipality.
+    (Role.ORG_EDITOR, "familievern", "Frida Familievern", None),
     (Role.NATIONAL, "nasjonal", "Nina Nasjonal", None),
 ]
 

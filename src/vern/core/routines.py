@@ -37,12 +37,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from vern.core import calendar
 from vern.core.audit_port import audited_transaction, is_registered, lock_chain, log_action
+from vern.core.dates import long_date
 from vern.core.jobs import ItemFailures
 from vern.core.mail import subject_line
 from vern.core.models import (
@@ -122,12 +123,9 @@ def moved_note(moved_from: date, on: date, *, counted_from: date | None = None) 
     for day in calendar.days_off_between(since, on):
         name = calendar.holiday_name(day, language)
         if name and (day.weekday() < 5 or day == moved_from):
-            reasons.append(
-                _("%(holiday)s (%(date)s)")
-                % {"holiday": name, "date": formats.date_format(day, "SHORT_DATE_FORMAT")}
-            )
+            reasons.append(_("%(holiday)s (%(date)s)") % {"holiday": name, "date": long_date(day)})
     return _("Moved from %(date)s because of %(reasons)s.") % {
-        "date": formats.date_format(moved_from, "SHORT_DATE_FORMAT"),
+        "date": long_date(moved_from),
         "reasons": ", ".join(reasons),
     }
 
@@ -503,7 +501,7 @@ def step_recipients(step: Step, rung: int) -> list[User]:
 def _step_notice(step: Step, rung: int, today: date) -> Notice:
     link = settings.VERN_BASE_URL.rstrip("/") + step.link if step.link else ""
     with translation.override(settings.LANGUAGE_CODE):
-        due = formats.date_format(step.due_on, "SHORT_DATE_FORMAT")
+        due = long_date(step.due_on)
         if rung == Step.Rung.REMINDED:
             subject = _("Step due %(date)s: %(step)s") % {"date": due, "step": step.title}
         else:

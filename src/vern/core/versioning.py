@@ -31,8 +31,9 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from vern.core.dates import long_date, long_datetime
 
 SALT = "vern.core.versioning.seen"
 VERSION_FIELD = "version"
@@ -130,9 +131,9 @@ def _shown(instance: models.Model, field: models.Field) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, dt.datetime):
-        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        return long_datetime(value)
     if isinstance(value, dt.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return long_date(value)
     return str(value)
 
 

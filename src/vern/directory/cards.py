@@ -25,11 +25,12 @@ from django.conf import settings
 from django.db import connection
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language, gettext, ngettext
+
+from vern.core.dates import long_date
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "directory" / "jinja"
 PARTS = ("phones", "referral", "opening", "verified")
@@ -61,7 +62,7 @@ def _date(value) -> str:
     except KeyError:
         if len(_dates) > 10_000:
             _dates.clear()
-        _dates[key] = text = date_format(value, "DATE_FORMAT")
+        _dates[key] = text = long_date(value)
         return text
 
 
@@ -80,7 +81,7 @@ def _environment() -> jinja2.Environment:
     environment.filters.update(
         capfirst=capfirst,
         truncatewords=lambda text, count: Truncator(text).words(count, truncate=" …"),
-        date_format=_date,
+        long_date=_date,
     )
     environment.globals["service_text"] = service_text
     environment.globals["open_slot"] = OPEN_SLOT  # escaping leaves it as it is

@@ -21,8 +21,9 @@ import json
 from datetime import time, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vern.core.models import Municipality, User
 from vern.directory import search
@@ -30,6 +31,7 @@ from vern.directory.models import (
     GuidePage,
     Location,
     Organization,
+    OrganizationEditor,
     Phone,
     Schedule,
     Service,
@@ -38,11 +40,14 @@ from vern.directory.models import (
     ServiceTranslation,
     TaxonomyTerm,
 )
-from vern.directory.services import service_save
+from vern.directory.services import ServiceRelated, pending_change_propose, service_save
 
 NEIGHBOUR_NUMBER = "9998"  # county 99 does not exist: no real municipality has this number
 NEIGHBOUR_NAME = "Nabobygd"
 DEMO_EDITORS = ["redaktor@eksempelby.example", "koordinator@eksempelby.example"]
+# The outside editor of the family counselling office (vern.core.demo.DEMO_USERS),
+# whose proposed change waits for the municipality's approval.
+DEMO_ORG_EDITOR = "familievern@eksempelby.example"
 
 WEEKDAYS = (1, 2, 3, 4, 5)
 
@@ -588,7 +593,7 @@ def load(municipality: Municipality) -> None:
             assurer_email=actor.email if actor else "",
             **{name: spec[name] for name in SERVICE_FIELDS if name in spec},
         )
-        service_save(service=service, actor=actor, summary="Demo")
+        service_save(service=service, actor=actor)
         service.areas.set([owners[key] for key in spec["areas"]])
         service.terms.set(
             [terms[("target_group", code)] for code in spec["target_groups"]]
@@ -617,6 +622,7 @@ def load(municipality: Municipality) -> None:
             ServiceAtLocation.objects.create(service=service, location=locations[spec["location"]])
         search.index_service(service)  # again, now that terms and translations are there
     _guide_page(municipality)
+    _proposed_change(organizations["familievern"])
 
 
 LOCAL_RIGHTS = (
@@ -647,3 +653,26 @@ def _guide_page(municipality: Municipality) -> None:
         sources=national.sources + "\nEksempelby kommune (fiktiv) – https://eksempelby.example",
         last_reviewed=timezone.localdate(),
     )
+
+
+def _proposed_change(organization: Organization) -> None:
+    """The outside editor proposes longer opening hours and a notice on Thursdays."""
+    editor = User.objects.filter(email=DEMO_ORG_EDITOR).first()
+    service = Service.objects.filter(organization=organization).order_by("name").first()
+    if editor is None or service is None:
+        return
+    OrganizationEditor.objects.for_system(reason="the demo loader").get_or_create(
+        organization=organization, user=editor
+    )
+    schedules = [
+        {"weekday": s.weekday, "opens_at": s.opens_at, "closes_at": s.closes_at}
+        for s in service.schedules.all()
+    ]
+    schedules.append({"weekday": Schedule.Day.TH, "opens_at": time(16), "closes_at": time(19)})
+    with translation.override(settings.LANGUAGE_CODE):
+        pending_change_propose(
+            service=service,
+            actor=editor,
+            values={"alert": "Nytt: kveldsåpent på torsdager, uten timeavtale."},
+            related=ServiceRelated(schedules=schedules),
+        )

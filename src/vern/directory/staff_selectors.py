@@ -14,11 +14,12 @@ from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vern.core.access import scoped
+from vern.core.dates import long_date
 from vern.core.models import Municipality, Role
 from vern.directory.languages import language_label
 from vern.directory.models import (
@@ -305,7 +306,7 @@ def show_value(name: str, value, *, ids: bool = False) -> str:
         return municipality.name if municipality else str(value)
     if name in ("assured_date", "verification_due"):
         try:
-            return formats.date_format(date.fromisoformat(value), "j. F Y")
+            return long_date(date.fromisoformat(value))
         except (TypeError, ValueError):
             return str(value)
     return str(value)

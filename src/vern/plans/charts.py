@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils import formats
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from vern.core.dates import long_date, prose_number
 from vern.plans.models import Area, Indicator, PlanMeasure
 
 # Designsystemet-like colours with enough contrast on white.
@@ -32,8 +32,8 @@ STATUS_COLOURS = {
 
 @dataclass
 class Bar:
-    x: float
-    width: float
+    x: str
+    width: str
     colour: str
     label: str
     count: int
@@ -42,44 +42,76 @@ class Bar:
 @dataclass
 class StackedRow:
     label: str
-    y: float
+    label_y: str
+    bar_y: str
     total: int
+    total_x: str
+    total_y: str
     bars: list[Bar]
     counts: list[int]  # per status, in Status order, for the data table
 
 
 @dataclass
 class StatusChart:
-    width: int
-    height: int
+    """Measures per area, one stacked bar per area with the area's name above it.
+
+    Drawn in a box as wide as a phone's chart (``STATUS_WIDTH``), so the text's
+    ``font_size`` in the box is about the same in pixels on a 360 px screen; the
+    stylesheet keeps the chart from growing much wider on a large screen.
+    """
+
+    width: str
+    height: str
+    font_size: str
+    bar_height: str
     rows: list[StackedRow]
     legend: list[tuple[str, str]]
     title: str
     desc: str
 
 
+STATUS_WIDTH = 320
+STATUS_BAR_MAX = 270  # room after the longest bar for its total
+STATUS_ROW = 54  # the area's name, then the bar
+STATUS_BAR_HEIGHT = 22
+STATUS_FONT_SIZE = 14  # 12 px or more where a phone shows the chart 275 px wide
+
+
 def status_by_area(by_area: dict[str, Counter]) -> StatusChart:
-    label_width, bar_width, row_height = 230, 380, 34
     biggest = max((sum(counts.values()) for counts in by_area.values()), default=0) or 1
     rows = []
     for index, (area, label) in enumerate(Area.choices):
         counts = by_area.get(area, Counter())
-        x = float(label_width)
+        top = 4 + index * STATUS_ROW
+        bar_y = top + STATUS_FONT_SIZE + 8
+        x = 0.0
         bars = []
         for status, status_label in PlanMeasure.Status.choices:
             count = counts.get(status, 0)
             if not count:
                 continue
-            width = bar_width * count / biggest
-            bars.append(Bar(x, width, STATUS_COLOURS[status], str(status_label), count))
+            width = STATUS_BAR_MAX * count / biggest
+            bars.append(
+                Bar(
+                    svg_number(x),
+                    svg_number(width),
+                    STATUS_COLOURS[status],
+                    str(status_label),
+                    count,
+                )
+            )
             x += width
+        total = sum(counts.values())
         rows.append(
             StackedRow(
-                str(label),
-                10 + index * row_height,
-                sum(counts.values()),
-                bars,
-                [counts.get(status, 0) for status in PlanMeasure.Status.values],
+                label=str(label),
+                label_y=svg_number(top + STATUS_FONT_SIZE),
+                bar_y=svg_number(bar_y),
+                total=total,
+                total_x=svg_number(x + 6),
+                total_y=svg_number(bar_y + STATUS_BAR_HEIGHT / 2 + STATUS_FONT_SIZE / 3),
+                bars=bars,
+                counts=[counts.get(status, 0) for status in PlanMeasure.Status.values],
             )
         )
     parts = [
@@ -88,8 +120,10 @@ def status_by_area(by_area: dict[str, Counter]) -> StatusChart:
         if row.bars
     ]
     return StatusChart(
-        width=label_width + bar_width + 40,
-        height=20 + len(rows) * row_height,
+        width=str(STATUS_WIDTH),
+        height=str(8 + len(rows) * STATUS_ROW),
+        font_size=str(STATUS_FONT_SIZE),
+        bar_height=str(STATUS_BAR_HEIGHT),
         rows=rows,
         legend=[
             (str(label), STATUS_COLOURS[status]) for status, label in PlanMeasure.Status.choices
@@ -97,11 +131,6 @@ def status_by_area(by_area: dict[str, Counter]) -> StatusChart:
         title=_("Measures by area and status"),
         desc="; ".join(parts) or _("No measures yet."),
     )
-
-
-def number(value) -> str:
-    """A measured value without trailing zeros: 90.00 -> 90, 12.50 -> 12.5."""
-    return format(value.normalize(), "f") if value is not None else ""
 
 
 def svg_number(value: float) -> str:
@@ -128,8 +157,8 @@ class Dot:
 class TrendChart:
     """An indicator's measurements over time, every coordinate already a string.
 
-    The SVG is drawn in a 320 wide box, about the width it gets on a phone, so
-    ``FONT_SIZE`` in the box is about the same in pixels on the screen.
+    The SVG is drawn in a 320 wide box, about the width it gets on a phone
+    (288 px at 360 px), so ``FONT_SIZE`` in the box is about the same in pixels.
     """
 
     indicator: Indicator
@@ -152,8 +181,9 @@ class TrendChart:
 
 TREND_WIDTH, TREND_HEIGHT = 320, 210
 TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 46, 308, 26, 176
-FONT_SIZE = 13
-X_LABEL_GAP = 78  # room for "sep. 2026" at FONT_SIZE
+# 14 in a 320 wide box: 12.6 px where a 360 px phone shows the chart 288 px wide.
+FONT_SIZE = 14
+X_LABEL_SPACE = 10  # between two month labels
 
 
 def nice_ticks(low: float, high: float, wanted: int = 4) -> list[float]:
@@ -171,36 +201,39 @@ def nice_ticks(low: float, high: float, wanted: int = 4) -> list[float]:
 
 def _tick_text(value: float) -> str:
     """A tick value in the page language (a decimal comma in Norwegian)."""
-    if value == int(value):
-        return formats.number_format(int(value))
-    return formats.number_format(Decimal(str(value)).normalize())
+    return prose_number(Decimal(str(value)))
+
+
+def _text_width(text: str) -> float:
+    """About how wide ``text`` is at ``FONT_SIZE`` (a little more than the average letter)."""
+    return len(text) * FONT_SIZE * 0.6
 
 
 def _x_labels(days: list[tuple[float, date]]) -> list[AxisLabel]:
-    """Month labels under the points, dropping those that would overlap; the last is kept."""
-    chosen: list[tuple[float, date]] = []
-    for x, day in days:
-        if chosen and x - chosen[-1][0] < X_LABEL_GAP:
-            if (x, day) == days[-1]:
-                chosen[-1] = (x, day)
+    """Month labels under the points, dropping those that would overlap; the last is kept.
+
+    Month names differ in length between languages ("apr 2026", "april 2026"),
+    so each label's own width decides, not a fixed gap.
+    """
+    placed: list[tuple[float, float, AxisLabel]] = []  # left edge, right edge, label
+    for index, (x, day) in enumerate(days):
+        text = date_format(day, pgettext("chart axis month; a Django date format", "M Y"))
+        width = _text_width(text)
+        anchor, left = "middle", x - width / 2
+        if left < 0:
+            anchor, left = "start", x
+        elif x + width / 2 > TREND_WIDTH:
+            anchor, left = "end", x - width
+        label = AxisLabel(svg_number(x), svg_number(TREND_BOTTOM + 20), text, anchor)
+        last = index == len(days) - 1
+        while placed and left < placed[-1][1] + X_LABEL_SPACE:
+            if not last:
+                break
+            placed.pop()  # the last measurement's label wins over the one before it
+        if placed and left < placed[-1][1] + X_LABEL_SPACE:
             continue
-        chosen.append((x, day))
-    labels = []
-    for x, day in chosen:
-        anchor = "middle"
-        if x - TREND_LEFT < X_LABEL_GAP / 2:
-            anchor = "start"
-        elif TREND_RIGHT - x < X_LABEL_GAP / 2:
-            anchor = "end"
-        labels.append(
-            AxisLabel(
-                svg_number(x),
-                svg_number(TREND_BOTTOM + 20),
-                date_format(day, pgettext("chart axis month; a Django date format", "M Y")),
-                anchor,
-            )
-        )
-    return labels
+        placed.append((left, left + width, label))
+    return [label for _left, _right, label in placed]
 
 
 def indicator_trend(indicator: Indicator) -> TrendChart:
@@ -225,7 +258,7 @@ def indicator_trend(indicator: Indicator) -> TrendChart:
 
     placed = [(x_of(m.measured_on), y_of(float(m.value)), m) for m in measurements]
     dots = [
-        Dot(svg_number(x), svg_number(y), f"{m.measured_on.isoformat()}: {number(m.value)}")
+        Dot(svg_number(x), svg_number(y), f"{long_date(m.measured_on)}: {prose_number(m.value)}")
         for x, y, m in placed
     ]
     target_y = y_of(float(indicator.target))
@@ -257,7 +290,7 @@ def indicator_trend(indicator: Indicator) -> TrendChart:
         title=indicator.name,
         desc=_("Target %(target)s. Measurements: %(values)s")
         % {
-            "target": number(indicator.target),
+            "target": prose_number(indicator.target),
             "values": ", ".join(dot.label for dot in dots) or _("none yet"),
         },
     )

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from vern.core.models import Membership, Municipality, Role, Unit
 from vern.plans import services
-from vern.plans.models import Area, Measure, Plan
+from vern.plans.models import Area, Measure, Plan, PlanMeasure, Review
 
 DEMO_TITLE = "Handlingsplan mot vold i nære relasjoner og negativ sosial kontroll"
 
@@ -173,6 +173,48 @@ def load(municipality: Municipality) -> None:
         adopted_on=date(start_year, 3, 14),
         case_reference=f"{start_year}/112",
     )
+    # Nine months ago: after the adoption, and the next one (six months on) is overdue.
+    _add_first_review(plan, actor, held_on=today - timedelta(days=270))
+
+
+def _add_first_review(plan: Plan, actor, *, held_on: date) -> None:
+    """The first six-monthly review, a goal sharpened after it, and a version
+    saved then, so the demo has a review to read and two versions to compare.
+    The next review, six months later, is still overdue."""
+    items = []
+    for pm in plan.measures.select_related("measure"):
+        started = pm.status != PlanMeasure.Status.NOT_STARTED
+        as_planned = pm.status not in PlanMeasure.NEEDS_REASON
+        items.append(
+            {
+                "plan_measure": pm,
+                "started": started,
+                "as_planned": as_planned,
+                "not_done": "" if as_planned else "Oppstarten er skjøvet til neste budsjettår.",
+                "why": "" if as_planned else (pm.status_reason or "Budsjettet er ikke avklart."),
+            }
+        )
+    services.review_record(
+        plan=plan,
+        actor=actor,
+        kind=Review.Kind.HALF_YEAR,
+        held_on=held_on,
+        summary=(
+            "Ressursgruppa gikk gjennom alle tiltakene. Opplæringen går som planlagt; "
+            "tiltaket om digital vold venter på budsjett."
+        ),
+        items=items,
+    )
+    services.plan_update(
+        plan=plan,
+        actor=actor,
+        goals=(
+            "Alle ansatte i førstelinjen har opplæring innen 2027. Ventetid til første samtale "
+            "under to uker. Minst fire av fem skoler har hatt Trygg hjem-uke innen utgangen av "
+            "planperioden."
+        ),
+    )
+    services.version_save(plan=plan, actor=actor, label="Etter første halvårsgjennomgang")
 
 
 def _add_progress(plan: Plan, actor, today: date) -> None:

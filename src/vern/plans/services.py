@@ -184,22 +184,33 @@ def plan_set_status(
         version_save(
             plan=plan,
             actor=actor,
-            label=_("Adopted %(date)s (%(ref)s)")
-            % {"date": plan.adopted_on.isoformat(), "ref": plan.case_reference},
+            label_code="plans.version.adopted",
+            label_params={"date": plan.adopted_on.isoformat(), "ref": plan.case_reference},
         )
     return plan
 
 
 @audited_transaction
-def version_save(*, plan: Plan, actor: User, label: str) -> PlanVersion:
+def version_save(
+    *,
+    plan: Plan,
+    actor: User,
+    label: str = "",
+    label_code: str = "",
+    label_params: dict | None = None,
+) -> PlanVersion:
+    """Freeze the plan as a new version, named by a person (``label``) or by
+    Vern (``label_code``, shown in the reader's language)."""
     label = label.strip()
-    if not label:
+    if not label and not label_code:
         raise ValidationError({"label": _("Give the version a name.")})
     last = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = PlanVersion.objects.create(
         plan=plan,
         number=last + 1,
         label=label[:200],
+        label_code=label_code,
+        label_params=label_params or {},
         created_by=actor,
         snapshot=plan_snapshot(plan),
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vern.audit.services import audited_transaction, log_action
+from vern.core.dates import long_date
 from vern.core.models import Role, User
 from vern.core.page_cache import bump
 from vern.core.routines import Notice, compose, members, run_notices
@@ -84,7 +85,7 @@ def send_review_reminders(*, today: date) -> int:
             "plans/mail/review_reminder.txt",
             {"plan": plan, "due": due, "link": link},
             _("Review of the action plan due %(date)s"),
-            date=due.isoformat(),
+            date=lambda: long_date(due),
         )
         return Notice(
             target=plan,

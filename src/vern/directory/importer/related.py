@@ -112,7 +112,9 @@ def record_related_changes(service: Service, before: dict, last_revision: int | 
         revision.changes = {**revision.changes, **changes}
         revision.save(update_fields=["changes"])
     else:
-        ServiceRevision.objects.create(service=service, summary="Imported", changes=changes)
+        ServiceRevision.objects.create(
+            service=service, summary_code="directory.revision.imported", changes=changes
+        )
         # ``service_save`` saw no change of its own and kept the version; the
         # rows around it did change, so an editor's open form is now stale.
         Service.objects.filter(pk=service.pk).update(version=F("version") + 1)

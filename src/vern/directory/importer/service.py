@@ -151,7 +151,12 @@ class ServiceImport:
             with transaction.atomic():
                 before = {} if created else related_state(service)
                 last_revision = last_revision_id(service) if not created else None
-                service_save(service=service, actor=None, summary="Imported", index=False)
+                service_save(
+                    service=service,
+                    actor=None,
+                    summary_code="directory.revision.imported",
+                    index=False,
+                )
                 if internal_dates:
                     Service.objects.filter(pk=service.pk).update(**internal_dates)
                 save_related(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vern.core import history_text
 from vern.core.models import PersonalData
 from vern.directory.models.services import DirectoryQuerySet
 
@@ -16,8 +17,25 @@ class ServiceRecordQuerySet(DirectoryQuerySet):
     tenant_field = "service__owner"
 
 
+# What a revision's heading says, kept as a code and shown in the reader's language.
+history_text.register(
+    {
+        "directory.revision.created": _("Created"),
+        "directory.revision.changed": _("Changed"),
+        "directory.revision.verified": _("Verified"),
+        "directory.revision.imported": _("Imported"),
+        "directory.revision.approved": _("Approved change from %(name)s"),
+    }
+)
+
+
 class ServiceRevision(PersonalData):
-    """One saved change to a service: who, when, and the fields before and after."""
+    """One saved change to a service: who, when, and the fields before and after.
+
+    The heading is ``summary_code`` and ``summary_params``, rendered when read
+    (``summary_text``); ``summary`` holds the text of rows written before codes
+    and a text a caller gave in its own words.
+    """
 
     service = models.ForeignKey(
         "directory.Service", on_delete=models.CASCADE, related_name="revisions"
@@ -26,7 +44,9 @@ class ServiceRevision(PersonalData):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    summary = models.CharField(max_length=200)
+    summary = models.CharField(max_length=200, blank=True)
+    summary_code = models.CharField(max_length=80, blank=True)
+    summary_params = models.JSONField(default=dict, blank=True)
     changes = models.JSONField(default=dict)  # {field: [before, after]}
 
     objects = ServiceRecordQuerySet.as_manager()
@@ -35,7 +55,11 @@ class ServiceRevision(PersonalData):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return self.summary
+        return self.summary_text
+
+    @property
+    def summary_text(self) -> str:
+        return history_text.render(self.summary_code, self.summary_params, fallback=self.summary)
 
 
 class PendingChange(PersonalData):

@@ -455,7 +455,8 @@ def pending_change_approve(*, change: PendingChange, actor, note: str = "") -> S
     return service_save(
         service=service,
         actor=actor,
-        summary=_("Approved change from %(name)s") % {"name": change.author.full_name},
+        summary_code="directory.revision.approved",
+        summary_params={"name": change.author.full_name},
         related=_related_from_json(service, change.proposed),
     )
 

@@ -289,6 +289,8 @@ def service_save(
     service: Service,
     actor,
     summary: str = "",
+    summary_code: str = "",
+    summary_params: dict | None = None,
     related: ServiceRelated | None = None,
     audit_code: str = "",
     index: bool = True,
@@ -352,7 +354,16 @@ def service_save(
         ServiceRevision.objects.create(
             service=service,
             author=actor if getattr(actor, "is_authenticated", False) else None,
-            summary=(summary or (_("Created") if creating else _("Changed")))[:200],
+            summary=summary[:200],
+            summary_code=summary_code
+            or (
+                ""
+                if summary
+                else "directory.revision.created"
+                if creating
+                else "directory.revision.changed"
+            ),
+            summary_params=summary_params or {},
             changes=changes,
         )
     if index:
@@ -457,7 +468,10 @@ def service_verify(*, service: Service, actor) -> Service:
     service.reminded_for = None
     service.overdue_notified_for = None
     return service_save(
-        service=service, actor=actor, summary=_("Verified"), audit_code="directory.service.verified"
+        service=service,
+        actor=actor,
+        summary_code="directory.revision.verified",
+        audit_code="directory.service.verified",
     )
 
 

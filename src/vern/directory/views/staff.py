@@ -14,12 +14,13 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from vern.core import versioning
 from vern.core.access import scoped, staff_view
+from vern.core.dates import long_date
 from vern.core.forms import add_errors
 from vern.core.models import Membership, Role
 from vern.directory import services
@@ -281,7 +282,7 @@ def service_verify(request: HttpRequest, pk) -> HttpResponse:
         messages.success(
             request,
             _("The entry is marked as verified today. The next check is due %(date)s.")
-            % {"date": formats.date_format(service.verification_due, "j. F Y")},
+            % {"date": long_date(service.verification_due)},
         )
         return redirect("directory:service_detail", pk=service.pk)
     return render(request, "directory/staff/service_verify.html", {"service": service})

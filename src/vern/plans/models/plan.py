@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vern.core import history_text
 from vern.core.models import MunicipalRecord, PersonalData
 
 
@@ -133,12 +134,22 @@ class CoverageNote(models.Model):
         return f"{self.measure}: {self.get_coverage_display()}"
 
 
+history_text.register({"plans.version.adopted": _("Adopted %(date)s (%(ref)s)")})
+
+
 class PlanVersion(models.Model):
-    """A frozen copy of the plan and its measures, made at adoption and on request."""
+    """A frozen copy of the plan and its measures, made at adoption and on request.
+
+    A version made by Vern is named by ``label_code`` and ``label_params``,
+    rendered in the reader's language (``label_text``); ``label`` is the name a
+    person gave, or the text of a version made before codes.
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    label = models.CharField(_("label"), max_length=200)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    label_code = models.CharField(max_length=80, blank=True)
+    label_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -152,4 +163,8 @@ class PlanVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"v{self.number} {self.label}"
+        return f"v{self.number} {self.label_text}"
+
+    @property
+    def label_text(self) -> str:
+        return history_text.render(self.label_code, self.label_params, fallback=self.label)

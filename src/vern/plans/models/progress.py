@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vern.core.dates import long_date, prose_number
 from vern.core.models import MunicipalRecord, PersonalData, TenantQuerySet, VersionedRecord
 
 
@@ -148,7 +149,7 @@ class Measurement(models.Model):
         ordering = ["measured_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.measured_on}: {self.value}"
+        return f"{long_date(self.measured_on)}: {prose_number(self.value)}"
 
 
 class ProgressNoteQuerySet(TenantQuerySet):
@@ -189,7 +190,7 @@ class Review(PersonalData, MunicipalRecord):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.held_on}"
+        return f"{self.get_kind_display()} {long_date(self.held_on)}"
 
 
 class ReviewItem(models.Model):

@@ -18,11 +18,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vern.core.access import get_scoped_or_404, staff_view
+from vern.core.dates import long_date, prose_number
 from vern.core.forms import add_errors
 from vern.plans import services
 from vern.plans.forms import IndicatorForm, MeasurementEditForm, MilestoneEditForm, NoteForm
@@ -225,7 +225,7 @@ measurement_edit, measurement_delete = _correction_views(
         delete_heading=gettext_lazy("Delete the measurement?"),
         what=lambda measurement: (
             f"{measurement.indicator.name}: "
-            f"{localize(measurement.value)} ({localize(measurement.measured_on)})"
+            f"{prose_number(measurement.value)} ({long_date(measurement.measured_on)})"
         ),
         consequence=lambda measurement: _(
             "The measurement is removed from the indicator and its chart."

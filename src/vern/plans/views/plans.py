@@ -76,6 +76,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "local_total": sum(counts.values()),
             "can_edit": bool(request.roles & EDITORS),
             "version_form": version_form,
+            "reviews": plan.reviews.order_by("-held_on", "-pk"),
         },
     )
 
