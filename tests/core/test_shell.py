@@ -17,6 +17,7 @@ PLANS = reverse("plans:plan_list")
 SERVICES = reverse("directory:service_list")
 COMPETENCE = reverse("competence:overview")
 PREVENTION = reverse("prevention:overview")
+PATHWAYS = reverse("pathways:pathway_list")
 UNITS = reverse("core:unit_list")
 CONSULTATIONS = reverse("consultations:overview")
 USERS = reverse("core:member_list")
@@ -49,6 +50,7 @@ def test_a_coordinator_sees_plans_services_and_units(coordinator, login):
         PLANS,
         SERVICES,
         COMPETENCE,
+        PATHWAYS,
         PREVENTION,
         UNITS,
         SCHOOLS,
