@@ -61,6 +61,7 @@ def test_a_coordinator_sees_plans_services_and_units(coordinator, login):
         PLANS,
         SERVICES,
         COMPETENCE,
+        PATHWAYS,
         PREVENTION,
         UNITS,
         SCHOOLS,
