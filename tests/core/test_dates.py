@@ -60,6 +60,8 @@ def test_no_template_or_module_formats_a_date_its_own_way():
         SOURCE / "directory" / "services" / "entries.py",
         # The chart's month axis ("des. 2026"), a short format of its own.
         SOURCE / "plans" / "charts.py",
+        # Machine output: UTC times in the iCalendar feed (RFC 5545).
+        SOURCE / "consultations" / "ical.py",
     }
     own_way = re.compile(r"\|date:|strftime\(|date_format\(|formats\.localize\(")
     found = [

@@ -98,7 +98,7 @@ def test_existing_pages_still_admit_roles_held_for_a_unit(home, schools, login):
     bakken, _haugen = schools
     admin = _person(home, Role.ADMIN, bakken)
     client = login(admin)
-    for name in ("core:dashboard", "core:unit_list", "core:member_list", "plans:plan_list"):
+    for name in ("core:dashboard", "core:unit_list", "plans:plan_list"):
         assert client.get(reverse(name)).status_code == 200, name
     reader = login(_person(home, Role.READER, bakken))
     assert reader.get(reverse("core:member_list")).status_code == 403
@@ -120,3 +120,22 @@ def test_a_unit_with_roles_tied_to_it_is_not_deleted(home, schools, admin, login
     Membership.objects.for_system("test").filter(user=contact).delete()
     assert client.post(reverse("core:unit_delete", args=[bakken.pk])).status_code == 302
     assert not bakken.__class__.objects.filter(pk=bakken.pk).exists()
+
+
+def test_an_administrator_held_for_one_unit_cannot_administer_the_municipality(
+    home, schools, login
+):
+    """A principal is an administrator for the school only: the municipality's users,
+    roles, invitations, units and audit log are for whole-municipality administrators."""
+    bakken, _haugen = schools
+    principal = login(_person(home, Role.ADMIN, bakken, email="rektor@example.test"))
+    whole = login(_person(home, Role.ADMIN, email="admin@example.test"))
+
+    for name in ("core:member_list", "core:member_invite", "core:unit_create", "audit:entry_list"):
+        url = reverse(name)
+        assert principal.get(url).status_code == 403, name
+        assert whole.get(url).status_code == 200, name
+    menu = principal.get(reverse("core:dashboard")).content.decode()
+    assert reverse("core:member_list") not in menu
+    assert reverse("audit:entry_list") not in menu
+    assert reverse("audit:entry_list") in whole.get(reverse("core:dashboard")).content.decode()

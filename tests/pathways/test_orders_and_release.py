@@ -84,7 +84,7 @@ def test_tick_warns_the_coordinators_before_an_order_ends_once(
     mail.outbox.clear()
     assert warn_orders_ending(today=date(2026, 3, 18)) == 1
     assert [m.to[0] for m in mail.outbox] == [coordinator.email]
-    assert "Besøksforbud på forløp 2026-0001 går ut 01.04.2026" in mail.outbox[0].subject
+    assert "Besøksforbud på forløp 2026-0001 går ut 1. april 2026" in mail.outbox[0].subject
     assert warn_orders_ending(today=date(2026, 3, 19)) == 0  # once
     assert (
         AuditEntry.objects.for_system("test")

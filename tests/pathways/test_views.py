@@ -163,7 +163,7 @@ def test_a_case_worker_goes_through_the_pathway(home, case_worker, coordinator, 
     assert response.status_code == 302
     page = client.get(_url(pathway)).content.decode()
     assert "7. april 2026" in page  # moved past Easter Monday
-    assert "Flyttet fra 03.04.2026" in page
+    assert "Flyttet fra 3. april 2026" in page
 
     response = client.post(
         _url(pathway, "pathways:pathway_close"), {"outcome": "completed", "note": ""}

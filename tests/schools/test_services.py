@@ -87,7 +87,7 @@ def test_a_form_sent_twice_opens_one_case(home, bakken, contact):
 def test_a_first_day_before_the_school_start_is_refused(home, bakken, contact):
     with pytest.raises(ValidationError) as refused:
         _create(bakken, contact, first_day=date(2025, 8, 15))
-    assert "før skolestart (18.08.2025)" in str(refused.value.message_dict["first_day"])
+    assert "før skolestart (18. august 2025)" in str(refused.value.message_dict["first_day"])
     assert not NoShowCase.objects.for_system("test").exists()
     assert not Step.objects.for_system("test").exists()
 

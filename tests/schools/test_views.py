@@ -110,7 +110,7 @@ def test_a_first_day_before_school_start_is_refused_on_the_form(home, bakken, co
         },
     )
     assert response.status_code == 200
-    assert "er før skolestart (18.08.2025)" in response.content.decode()
+    assert "er før skolestart (18. august 2025)" in response.content.decode()
     assert not NoShowCase.objects.for_system("test").exists()
 
 

@@ -29,6 +29,7 @@ class AuditConfig(AppConfig):
             label=_("Audit log"),
             url_name="audit:entry_list",
             roles={Role.ADMIN},
+            whole_municipality=True,
             order=60,
             active_prefix="audit:entry_list",
         )
@@ -37,5 +38,6 @@ class AuditConfig(AppConfig):
             description=_("Every read and change of personal data."),
             url_name="audit:entry_list",
             roles={Role.ADMIN},
+            whole_municipality=True,
             order=60,
         )

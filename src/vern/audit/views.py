@@ -21,7 +21,7 @@ SESSION_SEARCHES = "vern_audit_searches"
 REMEMBERED_SEARCHES = 50
 
 
-@staff_view(personal_data="audit.auditentry", roles={Role.ADMIN})
+@staff_view(personal_data="audit.auditentry", roles={Role.ADMIN}, unit_roles=False)
 def entry_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     search = form.search()
@@ -70,7 +70,7 @@ def _log_search(request: HttpRequest, search: dict) -> None:
     request.vern_read_logged = True
 
 
-@staff_view(personal_data="audit.auditentry", roles={Role.ADMIN})
+@staff_view(personal_data="audit.auditentry", roles={Role.ADMIN}, unit_roles=False)
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_scoped_or_404(request, AuditEntry.objects.select_related("actor"), pk=pk)
     return render(

@@ -18,6 +18,7 @@ from vern.consultations.models import (
     SharedInformation,
     TeamMember,
 )
+from vern.core.dates import long_datetime
 from vern.core.models import Municipality
 from vern.core.validators import single_line_inputs
 
@@ -168,9 +169,7 @@ class AdviceForm(forms.Form):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda m: m.starts_at.strftime(
-            "%d.%m.%Y %H:%M"
-        )
+        self.fields["meeting"].label_from_instance = lambda m: long_datetime(m.starts_at)
 
 
 class SharedForm(forms.Form):

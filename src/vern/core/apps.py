@@ -69,6 +69,7 @@ def _register_shell() -> None:
         label=_("Users and roles"),
         url_name="core:member_list",
         roles={Role.ADMIN},
+        whole_municipality=True,
         order=50,
         active_prefix="core:member_list",
     )
@@ -77,6 +78,7 @@ def _register_shell() -> None:
         description=_("Who has access to Vern, and with which role."),
         url_name="core:member_list",
         roles={Role.ADMIN},
+        whole_municipality=True,
         order=50,
     )
     shell.register_nav(

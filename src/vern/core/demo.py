@@ -30,7 +30,9 @@ DEMO_UNITS = [
 
 # role, local part of the e-mail, full name, unit name (or None)
 DEMO_USERS = [
-    (Role.ADMIN, "admin", "Ada Admin", "Kommunedirektørens stab"),
+    # The administrator answers for the whole municipality: users, roles and the audit
+    # log are for administrators held for all of it, not for one unit.
+    (Role.ADMIN, "admin", "Ada Admin", None),
     # The coordinator answers for the whole municipality (school routines included).
     (Role.COORDINATOR, "koordinator", "Kari Koordinator", None),
     (Role.EDITOR, "redaktor", "Rune Redaktør", None),

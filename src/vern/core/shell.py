@@ -46,6 +46,25 @@ class Viewer:
     user: Any
     municipality: Any
     roles: frozenset[str]
+    # The roles held for the whole municipality, not only for a unit (None: all of
+    # ``roles``). Entries registered with ``whole_municipality=True`` need one.
+    whole_roles: frozenset[str] | None = None
+
+    @classmethod
+    def of(cls, request) -> Viewer:
+        held = getattr(request, "role_units", None) or {}
+        return cls(
+            request.user,
+            getattr(request, "municipality", None),
+            frozenset(getattr(request, "roles", frozenset())),
+            frozenset(role for role, units in held.items() if units is None),
+        )
+
+    def sees(self, allowed: frozenset[str], *, whole_municipality: bool) -> bool:
+        roles = self.roles
+        if whole_municipality and self.whole_roles is not None:
+            roles = self.whole_roles
+        return bool(roles & allowed)
 
 
 @dataclass(frozen=True)
@@ -69,6 +88,9 @@ class NavEntry:
     # count(user, municipality, roles) -> CardCount | None: a number beside the
     # label (shown when above zero), with the sentence a screen reader says.
     count: Callable[..., CardCount | None] | None = None
+    # Shown only to those holding one of ``roles`` for the whole municipality
+    # (administration: users, the audit log), not for one unit.
+    whole_municipality: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +102,7 @@ class Card:
     order: int = 100
     # count(user, municipality, roles, today) -> CardCount | None
     count: Callable[..., CardCount | None] | None = None
+    whole_municipality: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,13 +141,16 @@ def register_nav(
     order: int = 100,
     active_prefix: str | None = None,
     count: Callable[..., CardCount | None] | None = None,
+    whole_municipality: bool = False,
 ) -> None:
     """Add a link to the staff menu (once: a second registration of the same
     URL name replaces the first, so a repeated ``ready()`` adds nothing).
 
     ``count(user, municipality, roles)`` is called on every staff page that
     shows the entry, so it must be one cheap query."""
-    entry = NavEntry(label, url_name, frozenset(roles), order, active_prefix, count)
+    entry = NavEntry(
+        label, url_name, frozenset(roles), order, active_prefix, count, whole_municipality
+    )
     registry.nav[:] = [e for e in registry.nav if e.url_name != url_name] + [entry]
     registry.nav.sort(key=lambda e: e.order)
 
@@ -137,9 +163,10 @@ def register_card(
     roles: Collection[str],
     order: int = 100,
     count: Callable[..., CardCount | None] | None = None,
+    whole_municipality: bool = False,
 ) -> None:
     """Add a card to the front page (once per URL name, like ``register_nav``)."""
-    card = Card(title, description, url_name, frozenset(roles), order, count)
+    card = Card(title, description, url_name, frozenset(roles), order, count, whole_municipality)
     registry.cards[:] = [c for c in registry.cards if c.url_name != url_name] + [card]
     registry.cards.sort(key=lambda c: c.order)
 
@@ -179,6 +206,10 @@ def nav_for(roles: Collection[str], path: str, *, viewer: Viewer | None = None) 
     for entry in registry.nav:
         if not _sees(roles, entry.roles):
             continue
+        if viewer is not None and not viewer.sees(
+            entry.roles, whole_municipality=entry.whole_municipality
+        ):
+            continue
         url = reverse(entry.url_name)
         if entry.active_prefix:
             active = path.startswith(reverse(entry.active_prefix))
@@ -194,7 +225,7 @@ def nav_for(roles: Collection[str], path: str, *, viewer: Viewer | None = None) 
 def cards_for(viewer: Viewer, *, today: date) -> list[ShownCard]:
     shown = []
     for card in registry.cards:
-        if not _sees(viewer.roles, card.roles):
+        if not viewer.sees(card.roles, whole_municipality=card.whole_municipality):
             continue
         count = (
             card.count(viewer.user, viewer.municipality, viewer.roles, today)

@@ -9,10 +9,11 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from vern.core import routines
+from vern.core.dates import long_date
 from vern.core.models import Role
 from vern.pathways import selectors
 from vern.pathways.models import ProtectiveOrder
@@ -35,7 +36,7 @@ def warn_orders_ending(*, today: date) -> int:
             "pathways:pathway_detail", args=[order.pathway_id]
         )
         with translation.override(settings.LANGUAGE_CODE):
-            ends = formats.date_format(order.ends_on, "SHORT_DATE_FORMAT")
+            ends = long_date(order.ends_on)
             kind = str(order.get_type_display())
         subject, body = routines.compose(
             "pathways/mail/order_ending.txt",

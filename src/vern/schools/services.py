@@ -15,10 +15,11 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vern.audit.services import audited_transaction, log_action
+from vern.core.dates import long_date
 from vern.core.identifiers import find_personal_identifiers
 from vern.core.models import Municipality, Step, Unit, User
 from vern.core.routines import routine_start, step_complete, steps_for
@@ -43,7 +44,7 @@ class AlreadyDone(ValidationError):
 
 
 def _day(value: date) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return long_date(value)
 
 
 def school_year_for(municipality: Municipality, day: date) -> SchoolYear | None:

@@ -13,6 +13,5 @@ def staff_nav(context) -> list[shell.ShownEntry]:
     request = context.get("request")
     if request is None:
         return []
-    roles = getattr(request, "roles", frozenset())
-    viewer = shell.Viewer(request.user, getattr(request, "municipality", None), roles)
-    return shell.nav_for(roles, request.path_info, viewer=viewer)
+    viewer = shell.Viewer.of(request)
+    return shell.nav_for(viewer.roles, request.path_info, viewer=viewer)

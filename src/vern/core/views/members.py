@@ -18,7 +18,7 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-@staff_view(personal_data="core.membership", roles={Role.ADMIN})
+@staff_view(personal_data="core.membership", roles={Role.ADMIN}, unit_roles=False)
 def member_list(request: HttpRequest) -> HttpResponse:
     members = (
         scoped(request, Membership)
@@ -43,7 +43,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(personal_data=None, roles={Role.ADMIN})
+@staff_view(personal_data=None, roles={Role.ADMIN}, unit_roles=False)
 def member_invite(request: HttpRequest) -> HttpResponse:
     form = MemberInviteForm(request.POST or None, units=scoped(request, Unit))
     if request.method == "POST" and form.is_valid():
@@ -84,7 +84,7 @@ def _person(request: HttpRequest, pk: int) -> tuple[Membership, list[Membership]
     return membership, roles
 
 
-@staff_view(personal_data="core.membership", roles={Role.ADMIN})
+@staff_view(personal_data="core.membership", roles={Role.ADMIN}, unit_roles=False)
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's page: account state, and all their roles here in one form."""
     membership, roles = _person(request, pk)
@@ -122,7 +122,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_view(personal_data="core.membership", roles={Role.ADMIN})
+@staff_view(personal_data="core.membership", roles={Role.ADMIN}, unit_roles=False)
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Take all of a person's roles in the municipality away, after confirmation."""
     membership, roles = _person(request, pk)
@@ -140,7 +140,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "core/members/remove.html", {"membership": membership, "roles": names})
 
 
-@staff_view(personal_data="core.membership", roles={Role.ADMIN})
+@staff_view(personal_data="core.membership", roles={Role.ADMIN}, unit_roles=False)
 def member_reinvite(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a new link for choosing a password to someone who never chose one."""
     membership = get_scoped_or_404(request, Membership.objects.select_related("user"), pk=pk)
@@ -165,7 +165,7 @@ def member_reinvite(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_view(personal_data="core.membership", roles={Role.ADMIN})
+@staff_view(personal_data="core.membership", roles={Role.ADMIN}, unit_roles=False)
 def member_otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a person's authenticator so they set up a new one (a lost phone)."""
     membership = get_scoped_or_404(request, Membership.objects.select_related("user"), pk=pk)
@@ -192,7 +192,7 @@ def member_otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_view(personal_data="core.invitation", roles={Role.ADMIN})
+@staff_view(personal_data="core.invitation", roles={Role.ADMIN}, unit_roles=False)
 def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_scoped_or_404(request, Invitation.objects.select_related("user"), pk=pk)
     if request.method == "POST":

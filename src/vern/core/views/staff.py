@@ -32,7 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     choices = {m.municipality_id: m.municipality for m in municipalities}
     today = timezone.localdate()
-    viewer = shell.Viewer(request.user, request.municipality, request.roles)
+    viewer = shell.Viewer.of(request)
     needs = shell.needs_for(viewer, today=today)
     unread = notifications_for(request.user, request.municipality, unread_only=True)
     return render(

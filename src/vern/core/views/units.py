@@ -18,7 +18,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/units/list.html", {"units": units})
 
 
-@staff_view(personal_data=None, roles={Role.ADMIN})
+@staff_view(personal_data=None, roles={Role.ADMIN}, unit_roles=False)
 def unit_create(request: HttpRequest) -> HttpResponse:
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -34,7 +34,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     return render(request, "core/units/form.html", {"form": form})
 
 
-@staff_view(personal_data=None, roles={Role.ADMIN})
+@staff_view(personal_data=None, roles={Role.ADMIN}, unit_roles=False)
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_scoped_or_404(request, Unit, pk=pk)
     form = UnitForm(request.POST or None, initial={"kind": unit.kind, "name": unit.name})
@@ -49,7 +49,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "core/units/form.html", {"form": form, "unit": unit})
 
 
-@staff_view(personal_data=None, roles={Role.ADMIN})
+@staff_view(personal_data=None, roles={Role.ADMIN}, unit_roles=False)
 def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_scoped_or_404(request, Unit, pk=pk)
     errors = []
