@@ -37,6 +37,8 @@ from pathlib import Path
 
 import snowballstemmer
 
+from vern.directory.textnorm import normalise_arabic
+
 LEXICON = Path(__file__).resolve().parent / "data" / "guide_lexicon.toml"
 LANGUAGES = ("nb", "nn", "en", "se", "pl", "uk", "ar", "so")
 ASKER_ORDER = ("perpetrator", "professional", "relative", "child", "exposed")
@@ -76,23 +78,12 @@ _BIDI = dict.fromkeys(
     ]
 )
 _APOSTROPHES = dict.fromkeys(map(ord, "'’ʼ`´‘ʻ"), "")
-_LETTERS = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ة": "ه",
-        "ؤ": "و",
-        "ئ": "ي",
-        "ـ": "",  # tatweel
-        "ґ": "г",
-    }
-)
+# Arabic letter forms are made one by ``textnorm.normalise_arabic`` (shared with the index);
+# Ukrainian ґ is typed as г as often as not.
+_LETTERS = str.maketrans({"ґ": "г"})
 _WORD = re.compile(r"\w+")
-# Combining marks left by NFKD (accents, the breve of й) and Arabic diacritics.
-_MARKS = re.compile("[\u0300-\u036f\u0483-\u0489\u064b-\u065f\u0670\u06d6-\u06ed]")
+# Combining marks left by NFKD (accents, the breve of й).
+_MARKS = re.compile("[\u0300-\u036f\u0483-\u0489]")
 
 
 def normalise(text: str) -> str:
@@ -102,7 +93,7 @@ def normalise(text: str) -> str:
     if text.isascii():
         return text.lower().translate(_APOSTROPHES)
     text = unicodedata.normalize("NFKC", text).translate(_BIDI).translate(_APOSTROPHES)
-    text = text.casefold().translate(_LETTERS)
+    text = normalise_arabic(text.casefold().translate(_LETTERS))
     return _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
