@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from vern.directory import textnorm
+from vern.directory import search, textnorm
 from vern.directory.models import GuidePage
 
 FALLBACK = "nb"
@@ -37,61 +37,17 @@ WORD = re.compile(r"\w+", re.UNICODE)
 URL = re.compile(r"https?://\S+$")
 # Words too common to find a page by, in the guide's languages (Norwegian ones
 # come from the search's own list).
-COMMON_WORDS = frozenset(
+COMMON_WORDS = search.STOP_WORDS | frozenset(
     [
-        "og",
-        "i",
-        "jeg",
-        "det",
-        "at",
-        "en",
-        "et",
-        "den",
-        "til",
-        "er",
-        "som",
-        "på",
-        "de",
-        "med",
-        "han",
-        "av",
-        "ikke",
-        "der",
-        "så",
-        "var",
-        "meg",
-        "seg",
-        "men",
-        "har",
-        "om",
-        "vi",
-        "min",
-        "mitt",
-        "mine",
-        "du",
-        "deg",
-        "din",
-        "ditt",
-        "hun",
-        "for",
-        "fra",
-        "kan",
-        "vil",
-        "hva",
-        "hvor",
-        "når",
-        "hvem",
         "eg",
         "ikkje",
         "kva",
         "kvar",
         "korleis",
-        "meg",
         "dei",
         "ho",
         "the",
         "and",
-        "for",
         "you",
         "are",
         "was",
@@ -107,7 +63,6 @@ COMMON_WORDS = frozenset(
         "my",
         "me",
         "his",
-        "her",
         "nie",
         "jak",
         "się",
@@ -118,7 +73,6 @@ COMMON_WORDS = frozenset(
         "moja",
         "mam",
         "ten",
-        "jest",
         "мене",
         "мені",
         "мій",
