@@ -15,7 +15,11 @@ from vern.core.models import Role, Unit
 @staff_view(personal_data=None)
 def unit_list(request: HttpRequest) -> HttpResponse:
     units = scoped(request, Unit).order_by("kind", "name")
-    return render(request, "core/units/list.html", {"units": units})
+    # Adding and changing units is for administrators of the whole municipality
+    # (a principal is an administrator for the school only).
+    held = getattr(request, "role_units", None) or {}
+    can_manage = Role.ADMIN in held and held[Role.ADMIN] is None
+    return render(request, "core/units/list.html", {"units": units, "can_manage": can_manage})
 
 
 @staff_view(personal_data=None, roles={Role.ADMIN}, unit_roles=False)
