@@ -137,5 +137,15 @@ def test_no_axe_violations_on_any_staff_page_at_1280_and_360_px(new_context, liv
         # wide tables scrolling inside their own box.
         page_width = page.evaluate("document.documentElement.scrollWidth")
         if page_width > WIDTHS[-1]:
-            failures.append(f"{pattern} {url} is {page_width} px wide at {WIDTHS[-1]} px")
+            # Name the elements that reach past the window, so the fix can start there.
+            culprits = page.evaluate(
+                """(width) => [...document.querySelectorAll("body *")]
+                    .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+                    .slice(-3)
+                    .map((el) => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""))""",
+                WIDTHS[-1],
+            )
+            failures.append(
+                f"{pattern} {url} is {page_width} px wide at {WIDTHS[-1]} px: {culprits}"
+            )
     assert not failures, "\n\n".join(failures)
