@@ -67,3 +67,17 @@ def test_demo_command_refuses_outside_demo_mode(db):
 
     with pytest.raises(CommandError):
         call_command("demo", no_serve=True)
+
+
+def test_demo_mails_link_to_the_port_the_demo_is_served_on(
+    db, settings, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.VERN_DEMO = True
+    monkeypatch.delenv("VERN_BASE_URL", raising=False)
+    monkeypatch.setenv("VERN_DEMO_PASSWORD", "fast-demo-passord")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", no_serve=True, port=8765)
+    bodies = [mail.body for mail in mailoutbox]
+    assert bodies, "the demo's outside editor proposal sends a mail"
+    assert any("http://127.0.0.1:8765/ansatt/" in body for body in bodies)
+    assert not any("127.0.0.1:8000" in body for body in bodies)

@@ -30,9 +30,12 @@ class Command(BaseCommand):
         password = os.environ.get("VERN_DEMO_PASSWORD") or local_secret(
             settings.DATA_DIR / "demo_password", lambda: secrets.token_urlsafe(12)
         )
+        base = f"http://127.0.0.1:{port}"
+        if "VERN_BASE_URL" not in os.environ:
+            # Links in the demo's mails point at the port the demo is served on.
+            settings.VERN_BASE_URL = base
         logins = load_demo(password=password)
 
-        base = f"http://127.0.0.1:{port}"
         out = self.stdout
         out.write(self.style.SUCCESS("Vern demo is ready."))
         out.write(f"  Public guide:   {base}/")
