@@ -258,6 +258,36 @@ def completion_add(
 
 
 @audited_transaction
+def completion_update(
+    *, completion: Completion, course: Course, completed_on: date, actor: User
+) -> Completion:
+    """Correct a completion's course or date; its expiry follows the new values."""
+    if course.municipality_id != completion.employee.municipality_id:
+        raise ValidationError(_("The course belongs to another municipality."))
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": _("The date cannot be in the future.")})
+    _refuse_double(
+        Completion.objects.for_system(reason=LOCKED)
+        .filter(employee=completion.employee, course=course, completed_on=completed_on)
+        .exclude(pk=completion.pk),
+        _("This completion is already recorded."),
+    )
+    completion.course = course
+    completion.completed_on = completed_on
+    completion.expires_on = expiry_for(course, completed_on)
+    completion.full_clean()
+    completion.save(update_fields=["course", "completed_on", "expires_on"])
+    log_action(
+        actor=actor,
+        action="update",
+        code="competence.completion.update",
+        target=completion,
+        detail={"course": course.pk},
+    )
+    return completion
+
+
+@audited_transaction
 def completion_delete(*, completion: Completion, actor: User) -> None:
     log_action(
         actor=actor,
