@@ -230,9 +230,8 @@ def agreement_create(*, partner: Partner, actor: User, data: dict) -> Agreement:
 
 @audited_transaction
 def agreement_update(*, agreement: Agreement, actor: User, data: dict) -> Agreement:
-    if data["ends_on"] != agreement.ends_on:
-        # A new end date gets its own reminder.
-        agreement.end_reminded_for = None
+    # A new end date gets its own reminder: the tick reminds of an end date it has not
+    # reminded of (end_reminded_for holds the date, not a flag).
     return _update(agreement, actor=actor, audit_code="prevention.agreement.update", data=data)
 
 
