@@ -202,10 +202,19 @@ def test_the_demo_has_a_visible_gap_and_two_partnerships(db):
     from tests.factories import MembershipFactory
 
     MembershipFactory(user=user, municipality=municipality, role="coordinator")
-    _rows, _groups, gaps = selectors.coverage_matrix(
+    rows, groups, gaps = selectors.coverage_matrix(
         user=user, municipality=municipality, today=timezone.localdate()
     )
-    assert gaps >= 1
+    # Fjellstua's youngest and the lower secondary school's stale years 8–10: the primary
+    # school has no years 8–10 and the lower secondary school no years 1–7.
+    assert gaps == 2
+    states = {
+        row["unit"].name: {g.value: c.state for g, c in zip(groups, row["cells"], strict=True)}
+        for row in rows
+    }
+    assert states["Bakken skole"]["gs_8_10"] == "none"
+    assert states["Eksempelby ungdomsskole"]["gs_1_4"] == "none"
+    assert states["Eksempelby ungdomsskole"]["gs_8_10"] == "stale"
 
 
 def _codes():

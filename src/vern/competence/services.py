@@ -365,6 +365,11 @@ def import_steps(
     (rows saved, rows to save) before the first batch and after each; the generator's
     value is (imported, already recorded, left out).
 
+    The same shape as the directory's import (``directory/importer/run.py``: one
+    transaction, "done of total" reported as it goes, the caller draws it), but a
+    generator rather than a ``progress`` callback: a web page can only send what its
+    view yields, and the import runs inside the request.
+
     The transaction stays open between the yields, so the page that shows the progress
     can stream it: if that stops half-way (the person closed the tab), closing the
     generator rolls everything back and the file can be imported again."""
@@ -407,20 +412,6 @@ def import_steps(
             detail={"imported": total, "already": already, "left_out": len(checked.invalid)},
         )
     return total, already, len(checked.invalid)
-
-
-def import_run(
-    *, upload: CompletionImport, actor: User, only_valid: bool, today: date
-) -> tuple[int, int, int]:
-    """Check and import in one go, without reporting progress. Returns (imported,
-    already recorded, left out)."""
-    checked = import_plan(upload=upload, only_valid=only_valid, today=today)
-    steps = import_steps(upload=upload, checked=checked, actor=actor)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as finished:
-            return finished.value
 
 
 # --- Professional days -------------------------------------------------------------
