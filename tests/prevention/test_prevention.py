@@ -248,6 +248,7 @@ def test_a_partner_is_changed_and_deleted_after_asking(home, coordinator, login)
     assert (partner.name, partner.kind) == ("Frivilligsentralen Heimby", "faith")
     question = client.get(base + "slett/")
     assert "Avtaler, kontaktpersoner og aktiviteter" in question.content.decode()
+    assert 'type="submit">Slett</button>' in question.content.decode()
     assert Partner.objects.for_system(reason="test").exists()  # asking deletes nothing
     assert client.post(base + "slett/").url == "/ansatt/forebygging/samarbeid/"
     assert not Partner.objects.for_system(reason="test").exists()
