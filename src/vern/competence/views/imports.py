@@ -2,7 +2,7 @@
 columns, preview with every problem listed by row, then import in one transaction.
 
 The import itself answers with a streamed page: its top at once, then a line with a
-progress bar after each batch of rows is saved ("1 200 of 4 000 rows saved"), then the
+progress bar after each batch of rows is saved ("1200 of 4000 rows saved"), then the
 result. It needs no JavaScript and no second request to poll: the browser shows the
 page as it arrives. Like ``vern directory import``, which draws "1200 of 2000 services"
 on the terminal as its one transaction goes, the running import reports rows done of
@@ -17,7 +17,7 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vern.competence import csv_import, selectors, services
@@ -112,27 +112,33 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _run(request: HttpRequest, upload: CompletionImport, planned):
     """The running import's page, streamed: top, a line per batch, result, bottom."""
-    page = render_to_string("competence/import_run.html", {"upload": upload}, request=request)
-    top, bottom = page.split(PROGRESS_MARK)
-    yield top
-    steps = services.import_steps(upload=upload, checked=planned, actor=request.user)
-    part: dict = {}
-    try:
-        while True:
-            done, total = next(steps)
-            yield render_to_string(
-                "competence/_import_progress.html", {"done": done, "total": total}
-            )
-    except StopIteration as finished:
-        imported, already, left_out = finished.value
-        part = {"imported": imported, "already": already, "left_out": left_out}
-    except ValidationError as exc:
-        part = {"errors": exc.messages}
-    except IntegrityError:
-        # A row changed between the check and the import (the same completion entered
-        # by hand meanwhile): the transaction is rolled back, nothing is saved.
-        part = {"errors": [_("The records changed while importing. Nothing was saved.")]}
-    yield render_to_string(
-        "competence/_import_result.html", {"upload": upload, **part}, request=request
-    )
-    yield bottom
+    # The lines are rendered after the view has returned: keep the page's language.
+    with translation.override(translation.get_language()):
+        page = render_to_string("competence/import_run.html", {"upload": upload}, request=request)
+        top, bottom = page.split(PROGRESS_MARK)
+        yield top
+        steps = services.import_steps(upload=upload, checked=planned, actor=request.user)
+        part: dict = {}
+        try:
+            while True:
+                done, total = next(steps)
+                yield render_to_string(
+                    "competence/_import_progress.html", {"done": done, "total": total}
+                )
+        except StopIteration as finished:
+            imported, already, left_out = finished.value
+            part = {"imported": imported, "already": already, "left_out": left_out}
+        except ValidationError as exc:
+            part = {"errors": exc.messages}
+        except IntegrityError:
+            # A row changed between the check and the import (the same completion entered
+            # by hand meanwhile): the transaction is rolled back, nothing is saved.
+            part = {"errors": [_("The records changed while importing. Nothing was saved.")]}
+        finally:
+            # Closed half-way (the person left the page): the import's transaction is
+            # rolled back now, not whenever the generator is collected.
+            steps.close()
+        yield render_to_string(
+            "competence/_import_result.html", {"upload": upload, **part}, request=request
+        )
+        yield bottom
