@@ -62,6 +62,12 @@ def test_a_coordinator_imports_a_file_with_two_bad_rows(
     expect(problems.nth(1).locator("th")).to_have_text("4")
     page.get_by_role("button", name="Importer bare de 2 radene uten feil").click()
     expect(page.locator(".ds-alert").first).to_contain_text("2 gjennomførte kurs importert")
+    # The streamed page reported its progress; only the newest line stays in view.
+    steps = page.locator(".vern-import-step")
+    expect(steps).to_have_count(3)  # before the first row, after each
+    expect(steps.last).to_contain_text("2 av 2 rader lagret")
+    expect(steps.last).to_be_visible()
+    expect(steps.first).to_be_hidden()
     assert (
         Completion.objects.for_system(reason="test")
         .filter(employee__municipality=municipality)

@@ -3,6 +3,7 @@ the file is clean or the person chooses to import only the valid rows."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -44,14 +45,23 @@ def _to_preview(client, response):
     return saved.url
 
 
+def _import(client, preview, mode):
+    """Post the import and read the streamed page to its end."""
+    response = client.post(preview, {"mode": mode})
+    assert response.status_code == 200
+    assert response.streaming
+    return b"".join(response.streaming_content).decode()
+
+
 def test_a_clean_file_imports_in_one_go(home, coordinator, login, people):
     client = login(coordinator)
     text = "Ansattnummer;Kurskode;Fullført\nE0001;AVV-01;15.01.2026\nkari@example.test;Avvergingsplikten;2026-02-01\n"
     preview = _to_preview(client, _upload(client, text))
     page = client.get(preview).content.decode()
     assert "2 nye gjennomførte kurs kan importeres." in page
-    response = client.post(preview, {"mode": "all"})
-    assert response.status_code == 302
+    page = _import(client, preview, "all")
+    assert "2 av 2 rader lagret" in page
+    assert "2 gjennomførte kurs importert" in page
     assert _completions(home).count() == 2
     first = _completions(home).get(employee__employee_number="E0001")
     assert first.expires_on == date(2027, 1, 14)
@@ -87,8 +97,7 @@ def test_every_problem_is_listed_by_row_and_nothing_is_imported(home, coordinato
     assert refused.status_code == 200
     assert _completions(home).count() == 0
     # The person may choose to import only the valid row.
-    done = client.post(preview, {"mode": "valid"})
-    assert done.status_code == 302
+    _import(client, preview, "valid")
     assert _completions(home).count() == 1
 
 
@@ -97,7 +106,7 @@ def test_importing_twice_adds_nothing(home, coordinator, login, people):
     preview = _to_preview(
         client, _upload(client, "Ansattnummer;Kurskode;Dato\nE0001;AVV-01;15.01.2026\n")
     )
-    client.post(preview, {"mode": "all"})
+    _import(client, preview, "all")
     second = client.post(preview, {"mode": "all"})
     assert second.status_code == 404  # the upload is done: no page to post to any more
     assert _completions(home).count() == 1
@@ -172,3 +181,38 @@ def test_another_municipality_cannot_see_an_upload(home, coordinator, outsider, 
     client = login(coordinator)
     response = _upload(client, "Ansattnummer;Kurskode;Dato\nE0001;AVV-01;15.01.2026\n")
     assert login(outsider).get(response.url).status_code == 404
+
+
+def _many_rows(count: int) -> str:
+    lines = [f"E0001;AVV-01;{day:02d}.01.2026" for day in range(1, count + 1)]
+    return "Ansattnummer;Kurskode;Dato\n" + "\n".join(lines) + "\n"
+
+
+def test_the_import_page_reports_each_batch_as_it_is_saved(home, coordinator, login, people):
+    client = login(coordinator)
+    preview = _to_preview(client, _upload(client, _many_rows(25)))
+    page = _import(client, preview, "all")
+    # 25 rows in batches of 2 (25 / 20 steps, rounded up): a line before the first
+    # batch and after each, with a progress bar that says the same.
+    reported = [int(done) for done in re.findall(r"(\d+) av 25 rader lagret", page)]
+    assert reported == [*range(0, 25, 2), 25]
+    bars = re.findall(r'<progress max="25" value="(\d+)"', page)
+    assert [int(value) for value in bars] == reported
+    assert page.index("0 av 25 rader lagret") < page.index("25 gjennomførte kurs importert")
+    assert _completions(home).count() == 25
+
+
+def test_an_import_left_half_way_saves_nothing(home, coordinator, login, people):
+    client = login(coordinator)
+    preview = _to_preview(client, _upload(client, _many_rows(25)))
+    response = client.post(preview, {"mode": "all"})
+    chunks = iter(response.streaming_content)
+    for _chunk in range(4):  # the top of the page and three progress lines
+        next(chunks)
+    response.close()  # the person closed the tab
+    assert _completions(home).count() == 0
+    upload = CompletionImport.objects.for_system(reason="test").get()
+    assert upload.status == CompletionImport.Status.UPLOADED
+    # The file can then be imported in full.
+    _import(client, preview, "all")
+    assert _completions(home).count() == 25

@@ -161,3 +161,26 @@ def test_the_demo_has_200_staff_some_expired_and_a_professional_day(db):
         ProfessionalDay.objects.for_system(reason="test").filter(municipality=municipality).count()
         == 1
     )
+
+
+def test_a_coordinator_corrects_a_completion(home, coordinator, login):
+    first = CourseFactory(municipality=home, validity_months=12)
+    second = CourseFactory(municipality=home, validity_months=24)
+    employee = EmployeeFactory(municipality=home)
+    completion = CompletionFactory(employee=employee, course=first, completed_on=date(2026, 1, 5))
+    CompletionFactory(employee=employee, course=second, completed_on=date(2026, 3, 1))
+    client = login(coordinator)
+    url = f"/ansatt/kompetanse/fullfort/{completion.pk}/endre/"
+    assert client.get(url).status_code == 200
+    # The same completion twice is refused, with nothing changed.
+    clash = client.post(url, {"course": second.pk, "completed_on": "2026-03-01"})
+    assert clash.status_code == 200 and "allerede registrert" in clash.content.decode()
+    completion.refresh_from_db()
+    assert completion.course == first
+    saved = client.post(url, {"course": second.pk, "completed_on": "2026-02-01"})
+    assert saved.url == f"/ansatt/kompetanse/ansatte/{employee.pk}/"
+    completion.refresh_from_db()
+    assert (completion.course, completion.completed_on) == (second, date(2026, 2, 1))
+    assert completion.expires_on == date(2028, 1, 31)
+    codes = set(AuditEntry.objects.for_system(reason="test").values_list("code", flat=True))
+    assert {"competence.completion.read", "competence.completion.update"} <= codes

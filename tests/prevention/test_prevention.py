@@ -202,7 +202,150 @@ def test_the_demo_has_a_visible_gap_and_two_partnerships(db):
     from tests.factories import MembershipFactory
 
     MembershipFactory(user=user, municipality=municipality, role="coordinator")
-    _rows, _groups, gaps = selectors.coverage_matrix(
+    rows, groups, gaps = selectors.coverage_matrix(
         user=user, municipality=municipality, today=timezone.localdate()
     )
-    assert gaps >= 1
+    # Fjellstua's youngest and the lower secondary school's stale years 8–10: the primary
+    # school has no years 8–10 and the lower secondary school no years 1–7.
+    assert gaps == 2
+    states = {
+        row["unit"].name: {g.value: c.state for g, c in zip(groups, row["cells"], strict=True)}
+        for row in rows
+    }
+    assert states["Bakken skole"]["gs_8_10"] == "none"
+    assert states["Eksempelby ungdomsskole"]["gs_1_4"] == "none"
+    assert states["Eksempelby ungdomsskole"]["gs_8_10"] == "stale"
+
+
+def _codes():
+    from vern.audit.models import AuditEntry
+
+    return set(AuditEntry.objects.for_system(reason="test").values_list("code", flat=True))
+
+
+def _partner(home, name="Frivilligsentralen"):
+    return Partner.objects.create(municipality=home, name=name, kind="ngo")
+
+
+def test_a_partner_is_changed_and_deleted_after_asking(home, coordinator, login):
+    partner = _partner(home)
+    Agreement.objects.create(
+        municipality=home,
+        partner=partner,
+        title="Avtale",
+        content="Aktiviteter",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+    )
+    PartnerContact.objects.create(partner=partner, name="Leder")
+    client = login(coordinator)
+    base = f"/ansatt/forebygging/samarbeid/{partner.pk}/"
+    refused = client.post(base + "endre/", {"name": "", "kind": "ngo"})
+    assert refused.status_code == 200
+    saved = client.post(base + "endre/", {"name": "Frivilligsentralen Heimby", "kind": "faith"})
+    assert saved.url == base
+    partner.refresh_from_db()
+    assert (partner.name, partner.kind) == ("Frivilligsentralen Heimby", "faith")
+    question = client.get(base + "slett/")
+    assert "Avtaler, kontaktpersoner og aktiviteter" in question.content.decode()
+    assert 'type="submit">Slett</button>' in question.content.decode()
+    assert Partner.objects.for_system(reason="test").exists()  # asking deletes nothing
+    assert client.post(base + "slett/").url == "/ansatt/forebygging/samarbeid/"
+    assert not Partner.objects.for_system(reason="test").exists()
+    assert not Agreement.objects.for_system(reason="test").exists()
+    assert not PartnerContact.objects.for_system(reason="test").exists()
+    assert {"prevention.partner.update", "prevention.partner.delete"} <= _codes()
+
+
+def test_an_agreement_is_changed_and_deleted(home, coordinator, login):
+    partner = _partner(home)
+    agreement = Agreement.objects.create(
+        municipality=home,
+        partner=partner,
+        title="Avtale",
+        content="Aktiviteter",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        end_reminded_for=date(2026, 12, 31),
+    )
+    client = login(coordinator)
+    url = f"/ansatt/forebygging/avtale/{agreement.pk}/endre/"
+    data = {"title": "Ny avtale", "content": "Mer", "starts_on": "2026-01-01"}
+    assert client.post(url, {**data, "ends_on": "2025-06-01"}).status_code == 200
+    agreement.refresh_from_db()
+    assert agreement.title == "Avtale"  # ends before it starts: nothing saved
+    assert client.post(url, {**data, "ends_on": "2027-06-30"}).status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.title, agreement.ends_on) == ("Ny avtale", date(2027, 6, 30))
+    # The reminder was for the old end date; the new one is reminded of in its turn.
+    assert agreement.end_reminded_for != agreement.ends_on
+    client.post(f"/ansatt/forebygging/avtale/{agreement.pk}/slett/")
+    assert not Agreement.objects.for_system(reason="test").exists()
+    assert {"prevention.agreement.update", "prevention.agreement.delete"} <= _codes()
+
+
+def test_a_contact_person_is_changed_and_reading_is_audited(home, coordinator, login):
+    contact = PartnerContact.objects.create(partner=_partner(home), name="Leder")
+    client = login(coordinator)
+    url = f"/ansatt/forebygging/kontakt/{contact.pk}/endre/"
+    assert "Leder" in client.get(url).content.decode()
+    assert "prevention.partnercontact.read" in _codes()
+    refused = client.post(url, {"name": "Leder", "email": "ikke-en-adresse"})
+    assert refused.status_code == 200
+    client.post(url, {"name": "Nestleder", "email": "nest@example.test"})
+    contact.refresh_from_db()
+    assert (contact.name, contact.email) == ("Nestleder", "nest@example.test")
+    assert "prevention.contact.update" in _codes()
+
+
+def test_a_delivery_is_changed_and_deleted(home, coordinator, login):
+    school = UnitFactory(municipality=home, kind=Unit.Kind.SCHOOL)
+    delivery = Delivery.objects.create(
+        municipality=home, unit=school, programme=_national("Æ e mæ"), age_group="gs_1_4"
+    )
+    Delivery.objects.create(
+        municipality=home, unit=school, programme=_national("Æ e mæ"), age_group="gs_5_7"
+    )
+    client = login(coordinator)
+    url = f"/ansatt/forebygging/levering/{delivery.pk}/endre/"
+    data = {"unit": school.pk, "programme": _national("Æ e mæ").pk}
+    clash = client.post(url, {**data, "age_group": "gs_5_7"})
+    assert "allerede registrert" in clash.content.decode()
+    saved = client.post(url, {**data, "age_group": "gs_8_10", "last_delivered_on": "2026-03-01"})
+    assert saved.status_code == 302
+    delivery.refresh_from_db()
+    assert (delivery.age_group, delivery.last_delivered_on) == ("gs_8_10", date(2026, 3, 1))
+    page = client.get("/ansatt/forebygging/").content.decode()
+    assert f"/ansatt/forebygging/levering/{delivery.pk}/slett/" in page
+    client.post(f"/ansatt/forebygging/levering/{delivery.pk}/slett/")
+    assert Delivery.objects.for_system(reason="test").count() == 1
+    assert {"prevention.delivery.update", "prevention.delivery.delete"} <= _codes()
+
+
+def test_a_group_the_school_does_not_have_is_not_a_gap(home, coordinator, login):
+    school = UnitFactory(municipality=home, kind=Unit.Kind.SCHOOL, name="Barneskolen")
+    client = login(coordinator)
+    rows, groups, gaps = selectors.coverage_matrix(user=coordinator, municipality=home, today=TODAY)
+    assert gaps == 3  # not yet told: every school year is counted
+    url = f"/ansatt/forebygging/enhet/{school.pk}/aldersgrupper/"
+    # A kindergarten group cannot be chosen for a school.
+    assert client.post(url, {"age_groups": ["kg_1_2"]}).status_code == 200
+    assert client.post(url, {"age_groups": ["gs_1_4", "gs_5_7"]}).status_code == 302
+    rows, groups, gaps = selectors.coverage_matrix(user=coordinator, municipality=home, today=TODAY)
+    states = {g.value: c.state for g, c in zip(groups, rows[0]["cells"], strict=True)}
+    assert states["gs_8_10"] == "none" and states["gs_1_4"] == "gap" and gaps == 2
+    # Nor can a delivery be recorded for the years the school does not have.
+    refused = client.post(
+        "/ansatt/forebygging/levering/",
+        {"unit": school.pk, "programme": _national("Æ e mæ").pk, "age_group": "gs_8_10"},
+    )
+    assert refused.status_code == 200
+    assert not Delivery.objects.for_system(reason="test").exists()
+    assert "prevention.unit_groups.set" in _codes()
+
+
+def test_a_reader_cannot_change_or_delete(home, reader, login):
+    partner = _partner(home)
+    client = login(reader)
+    assert client.post(f"/ansatt/forebygging/samarbeid/{partner.pk}/slett/").status_code == 403
+    assert Partner.objects.for_system(reason="test").exists()

@@ -516,12 +516,12 @@ def _completion(municipality, unit=None):
     return CompletionFactory(employee=employee, completed_on=date(2026, 1, 15))
 
 
-@builds("competence:completion_delete")
+@builds("competence:completion_delete", "competence:completion_edit")
 def competence_completion(municipality):
     return {"pk": _completion(municipality).pk}
 
 
-@builds_in_unit("competence:completion_delete")
+@builds_in_unit("competence:completion_delete", "competence:completion_edit")
 def competence_completion_in_unit(municipality, unit, users=()):
     return {"pk": _completion(municipality, unit).pk}
 
@@ -547,7 +547,7 @@ def competence_day(municipality):
     return {"pk": ProfessionalDayFactory(municipality=municipality).pk}
 
 
-@builds("prevention:partner_detail")
+@builds("prevention:partner_detail", "prevention:partner_edit", "prevention:partner_delete")
 def prevention_partner(municipality):
     from vern.prevention.models import Partner, PartnerContact
 
@@ -556,12 +556,57 @@ def prevention_partner(municipality):
     return {"pk": partner.pk}
 
 
-@builds("prevention:contact_delete")
+@builds("prevention:contact_delete", "prevention:contact_edit")
 def prevention_contact(municipality):
     from vern.prevention.models import Partner, PartnerContact
 
     partner = Partner.objects.create(municipality=municipality, name="Lag", kind="ngo")
     return {"pk": PartnerContact.objects.create(partner=partner, name="Kontakt").pk}
+
+
+@builds("prevention:agreement_edit", "prevention:agreement_delete")
+def prevention_agreement(municipality):
+    from datetime import date
+
+    from vern.prevention.models import Agreement, Partner
+
+    partner = Partner.objects.create(municipality=municipality, name="Lag", kind="ngo")
+    return {
+        "pk": Agreement.objects.create(
+            municipality=municipality,
+            partner=partner,
+            title="Avtale",
+            content="Samarbeid",
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+        ).pk
+    }
+
+
+def _institution(municipality):
+    from vern.core.models import Unit
+
+    return UnitFactory(municipality=municipality, kind=Unit.Kind.SCHOOL)
+
+
+@builds("prevention:delivery_edit", "prevention:delivery_delete")
+def prevention_delivery(municipality):
+    from vern.prevention.models import AgeGroup, Delivery, Programme
+
+    programme = Programme.objects.for_system(reason="test").filter(municipality=None).first()
+    return {
+        "pk": Delivery.objects.create(
+            municipality=municipality,
+            unit=_institution(municipality),
+            programme=programme,
+            age_group=AgeGroup.GS_1_4,
+        ).pk
+    }
+
+
+@builds("prevention:unit_groups_edit")
+def prevention_unit_groups(municipality):
+    return {"pk": _institution(municipality).pk}
 
 
 # Pathways: everyone of the municipality who may work on pathways is put on the

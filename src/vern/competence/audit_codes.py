@@ -16,6 +16,7 @@ register("competence.employee.create", _("Employee added to the training registe
 register("competence.employee.update", _("Employee changed in the training register"))
 register("competence.employee.read", _("Viewed training records"), reads="competence.employee")
 register("competence.completion.create", _("Course completion recorded"))
+register("competence.completion.update", _("Course completion changed"))
 register("competence.completion.delete", _("Course completion deleted"))
 register(
     "competence.completion.read", _("Viewed course completions"), reads="competence.completion"

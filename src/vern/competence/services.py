@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import calendar
 import copy
+import math
+from collections.abc import Generator
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vern.audit.services import audited_transaction, log_action
+from vern.audit.services import audited_transaction, lock_chain, log_action
 from vern.competence import csv_import, duty_guide, selectors
 from vern.competence.models import (
     Attendance,
@@ -258,6 +261,37 @@ def completion_add(
 
 
 @audited_transaction
+def completion_update(
+    *, completion: Completion, course: Course, completed_on: date, actor: User
+) -> Completion:
+    """Correct a completion's course or date; its expiry follows the new values."""
+    if course.municipality_id != completion.employee.municipality_id:
+        raise ValidationError(_("The course belongs to another municipality."))
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": _("The date cannot be in the future.")})
+    _refuse_double(
+        Completion.objects.for_system(reason=LOCKED)
+        .filter(employee=completion.employee, course=course, completed_on=completed_on)
+        .exclude(pk=completion.pk),
+        _("This completion is already recorded."),
+    )
+    completion.course = course
+    completion.completed_on = completed_on
+    completion.expires_on = expiry_for(course, completed_on)
+    # Who first recorded it is not changed, and may be gone (then empty).
+    completion.full_clean(exclude=["created_by"])
+    completion.save(update_fields=["course", "completed_on", "expires_on"])
+    log_action(
+        actor=actor,
+        action="update",
+        code="competence.completion.update",
+        target=completion,
+        detail={"course": course.pk},
+    )
+    return completion
+
+
+@audited_transaction
 def completion_delete(*, completion: Completion, actor: User) -> None:
     log_action(
         actor=actor,
@@ -308,50 +342,76 @@ def import_set_mapping(*, upload: CompletionImport, mapping: dict[str, int]) -> 
     upload.save(update_fields=["mapping"])
 
 
-@audited_transaction
-def import_run(
-    *, upload: CompletionImport, actor: User, only_valid: bool, today: date
-) -> tuple[int, int, int]:
-    """Import the checked rows in one transaction: all of them, or, when the person
-    chose it, only the valid ones. Returns (imported, already recorded, left out)."""
-    locked = (
-        CompletionImport.objects.for_system(reason=LOCKED).select_for_update().get(pk=upload.pk)
-    )
-    if locked.status != CompletionImport.Status.UPLOADED:
-        raise ValidationError(_("This file has already been imported."))
-    checked = selectors.import_check(upload=locked, today=today)
+# An import reports its progress this many times (fewer for a file of fewer rows).
+IMPORT_STEPS = 20
+
+
+def import_plan(*, upload: CompletionImport, only_valid: bool, today: date) -> csv_import.Checked:
+    """Check every row before importing: refused while rows have problems, unless the
+    person chose to import only the valid ones. Nothing is written."""
+    checked = selectors.import_check(upload=upload, today=today)
     if checked.invalid and not only_valid:
         raise ValidationError(
             _("%(count)s rows have problems. Correct the file, or import only the valid rows.")
             % {"count": len(checked.invalid)}
         )
-    new = checked.new
-    Completion.objects.bulk_create(
-        [
-            _completion(
-                employee=row.employee,
-                course=row.course,
-                completed_on=row.completed_on,
-                source=Completion.Source.IMPORT,
-                actor=actor,
+    return checked
+
+
+def import_steps(
+    *, upload: CompletionImport, checked: csv_import.Checked, actor: User
+) -> Generator[tuple[int, int], None, tuple[int, int, int]]:
+    """Write the checked new rows in one transaction, a batch at a time, yielding
+    (rows saved, rows to save) before the first batch and after each; the generator's
+    value is (imported, already recorded, left out).
+
+    The same shape as the directory's import (``directory/importer/run.py``: one
+    transaction, "done of total" reported as it goes, the caller draws it), but a
+    generator rather than a ``progress`` callback: a web page can only send what its
+    view yields, and the import runs inside the request.
+
+    The transaction stays open between the yields, so the page that shows the progress
+    can stream it: if that stops half-way (the person closed the tab), closing the
+    generator rolls everything back and the file can be imported again."""
+    with transaction.atomic():
+        lock_chain()
+        locked = (
+            CompletionImport.objects.for_system(reason=LOCKED).select_for_update().get(pk=upload.pk)
+        )
+        if locked.status != CompletionImport.Status.UPLOADED:
+            raise ValidationError(_("This file has already been imported."))
+        new = checked.new
+        total = len(new)
+        batch = max(1, math.ceil(total / IMPORT_STEPS))
+        yield 0, total
+        for start in range(0, total, batch):
+            Completion.objects.bulk_create(
+                [
+                    _completion(
+                        employee=row.employee,
+                        course=row.course,
+                        completed_on=row.completed_on,
+                        source=Completion.Source.IMPORT,
+                        actor=actor,
+                    )
+                    for row in new[start : start + batch]
+                ]
             )
-            for row in new
-        ]
-    )
-    locked.status = CompletionImport.Status.IMPORTED
-    locked.imported = len(new)
-    locked.skipped = len(checked.invalid)
-    locked.text = ""  # the file has done its work; the completions hold what is needed
-    locked.save(update_fields=["status", "imported", "skipped", "text"])
-    already = len(checked.valid) - len(new)
-    log_action(
-        actor=actor,
-        action="create",
-        code="competence.import.run",
-        target=locked,
-        detail={"imported": len(new), "already": already, "left_out": len(checked.invalid)},
-    )
-    return len(new), already, len(checked.invalid)
+            yield min(start + batch, total), total
+        locked.status = CompletionImport.Status.IMPORTED
+        locked.imported = total
+        locked.skipped = len(checked.invalid)
+        locked.text = ""  # the file has done its work; the completions hold what is needed
+        locked.save(update_fields=["status", "imported", "skipped", "text"])
+        already = len(checked.valid) - total
+        log_action(
+            actor=actor,
+            action="create",
+            code="competence.import.run",
+            target=locked,
+            detail={"imported": total, "already": already, "left_out": len(checked.invalid)},
+        )
+    return total, already, len(checked.invalid)
 
 
 # --- Professional days -------------------------------------------------------------

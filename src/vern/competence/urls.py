@@ -13,6 +13,7 @@ urlpatterns = [
     path("ansatte/ny/", training.employee_create, name="employee_create"),
     path("ansatte/<int:pk>/", training.employee_detail, name="employee_detail"),
     path("ansatte/<int:pk>/endre/", training.employee_edit, name="employee_edit"),
+    path("fullfort/<int:pk>/endre/", training.completion_edit, name="completion_edit"),
     path("fullfort/<int:pk>/slett/", training.completion_delete, name="completion_delete"),
     path("import/", imports.upload, name="import_upload"),
     path("import/<int:pk>/", imports.map_columns, name="import_map"),

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from vern.audit.codes import register
+from vern.audit.codes import register, register_detail_key
 
 register("prevention.programme.create", _("Prevention programme added"))
 register("prevention.delivery.save", _("Programme delivery recorded"))
@@ -18,3 +18,12 @@ register(
 register("prevention.agreement.create", _("Partnership agreement added"))
 register("prevention.agreement.end_reminded", _("Reminder sent about an agreement ending"))
 register("prevention.activity.create", _("Partnership activity recorded"))
+register("prevention.delivery.update", _("Programme delivery changed"))
+register("prevention.delivery.delete", _("Programme delivery deleted"))
+register("prevention.unit_groups.set", _("Age groups of an institution recorded"))
+register("prevention.partner.update", _("Partner changed"))
+register("prevention.partner.delete", _("Partner deleted"))
+register("prevention.contact.update", _("Partner contact changed"))
+register("prevention.agreement.update", _("Partnership agreement changed"))
+register("prevention.agreement.delete", _("Partnership agreement deleted"))
+register_detail_key("age_groups", _("Age groups"))

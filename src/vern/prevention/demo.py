@@ -20,6 +20,7 @@ from vern.prevention.models import (
     Partner,
     PartnerContact,
     Programme,
+    UnitAgeGroups,
 )
 
 DEMO = "the demo loader: Eksempelby's prevention work"
@@ -67,6 +68,17 @@ def _programmes(municipality: Municipality, today) -> None:
             age_group=group,
             last_delivered_on=today - timedelta(days=days_ago),
         )
+    # A primary school has years 1–7 and a lower secondary school years 8–10: the other
+    # years are "no such age group" in the coverage, not gaps.
+    for unit_name, groups in [
+        ("Bakken skole", [AgeGroup.GS_1_4, AgeGroup.GS_5_7]),
+        ("Eksempelby ungdomsskole", [AgeGroup.GS_8_10]),
+    ]:
+        unit = units.get(unit_name)
+        if unit is not None:
+            UnitAgeGroups.objects.create(
+                municipality=municipality, unit=unit, age_groups=[g.value for g in groups]
+            )
     year, quarter = today.year, (today.month - 1) // 3 + 1
     for step in range(6):
         offered = 14 + step

@@ -46,6 +46,23 @@ class DeliveryForm(forms.Form):
         return value
 
 
+class UnitGroupsForm(forms.Form):
+    age_groups = forms.MultipleChoiceField(
+        label=_("Age groups the institution has"),
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Untick the groups the institution does not have. The coverage then shows "
+            "them as “no such age group” instead of a gap."
+        ),
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["age_groups"].choices = [(group.value, group.label) for group in groups]
+
+
 @single_line_inputs
 class ProgrammeForm(forms.ModelForm):
     age_groups = forms.MultipleChoiceField(

@@ -24,6 +24,25 @@ AGE_GROUPS_BY_KIND = {
 }
 
 
+class UnitAgeGroups(MunicipalRecord):
+    """The age groups a kindergarten or school actually has (a small school may have only
+    years 1–7). Without a row the unit is taken to have every group of its kind."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="+")
+    age_groups = models.JSONField(_("age groups"), default=list)
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+def unit_groups(unit: Unit, chosen: UnitAgeGroups | None) -> list[str]:
+    """The age groups the unit has: those recorded for it, else every group of its kind."""
+    of_kind = [group.value for group in AGE_GROUPS_BY_KIND.get(unit.kind, [])]
+    if chosen is None:
+        return of_kind
+    return [group for group in of_kind if group in chosen.age_groups]
+
+
 class ProgrammeQuerySet(TenantQuerySet):
     national_if_null = True
 

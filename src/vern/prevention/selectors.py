@@ -8,7 +8,15 @@ from datetime import date, timedelta
 from django.db.models import Q
 
 from vern.core.models import Municipality, Unit
-from vern.prevention.models import AGE_GROUPS_BY_KIND, AgeGroup, Agreement, Delivery, Programme
+from vern.prevention.models import (
+    AGE_GROUPS_BY_KIND,
+    AgeGroup,
+    Agreement,
+    Delivery,
+    Programme,
+    UnitAgeGroups,
+    unit_groups,
+)
 
 PUBLIC = "the programme catalogue is public"
 TICK = "vern tick: agreement end reminders"
@@ -43,7 +51,8 @@ class Cell:
 def coverage_matrix(*, user, municipality: Municipality, today: date):
     """Institutions (kindergartens, schools) × age groups: covered when a programme was
     delivered to the group within the last year, stale when only longer ago, a gap when
-    nothing is recorded. Two queries."""
+    nothing is recorded, and "none" where the unit has no such group (its recorded age
+    groups, else every group of its kind). Three queries."""
     units = list(
         Unit.objects.for_user(user, municipality=municipality)
         .filter(kind__in=list(AGE_GROUPS_BY_KIND))
@@ -54,6 +63,12 @@ def coverage_matrix(*, user, municipality: Municipality, today: date):
         .select_related("programme")
         .filter(unit__in=units)
     )
+    chosen = {
+        row.unit_id: row
+        for row in UnitAgeGroups.objects.for_user(user, municipality=municipality).filter(
+            unit__in=units
+        )
+    }
     found: dict[tuple[int, str], list[Delivery]] = {}
     for delivery in deliveries:
         found.setdefault((delivery.unit_id, delivery.age_group), []).append(delivery)
@@ -61,8 +76,9 @@ def coverage_matrix(*, user, municipality: Municipality, today: date):
     rows, gaps = [], 0
     for unit in units:
         cells = []
+        has = unit_groups(unit, chosen.get(unit.pk))
         for group in AgeGroup:
-            if group not in AGE_GROUPS_BY_KIND[unit.kind]:
+            if group.value not in has:
                 cells.append(Cell("none"))
                 continue
             here = found.get((unit.pk, group.value), [])
@@ -77,8 +93,17 @@ def coverage_matrix(*, user, municipality: Municipality, today: date):
             else:
                 cells.append(Cell("gap"))
                 gaps += 1
-        rows.append({"unit": unit, "cells": cells})
+        rows.append({"unit": unit, "cells": cells, "confirmed": unit.pk in chosen})
     return rows, list(AgeGroup), gaps
+
+
+def deliveries(*, user, municipality: Municipality):
+    """Every recorded delivery, by institution, for the list beneath the matrix."""
+    return (
+        Delivery.objects.for_user(user, municipality=municipality)
+        .select_related("unit", "programme")
+        .order_by("unit__name", "age_group", "programme__name")
+    )
 
 
 def agreements_ending(*, today: date):

@@ -104,35 +104,30 @@ def course_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(personal_data=None, roles=EDITORS)
-def course_create(request: HttpRequest) -> HttpResponse:
-    form = CourseForm(request.POST or None, initial={"validity_months": 12})
-    done = _save(
-        form,
-        request,
-        lambda data: services.course_save(
-            municipality=request.municipality, actor=request.user, course=None, data=data
-        ),
-        _("The course is created."),
-        lambda course: reverse("competence:course_detail", args=[course.pk]),
-    )
-    return done or render(request, "competence/course_form.html", {"form": form})
-
-
-@staff_view(personal_data=None, roles=EDITORS)
-def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    course = get_scoped_or_404(request, Course, pk=pk)
-    form = CourseForm(request.POST or None, instance=course)
+def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
+    # A new course starts at a year's validity; an existing one shows its own.
+    initial = {} if course else {"validity_months": 12}
+    form = CourseForm(request.POST or None, instance=course, initial=initial)
     done = _save(
         form,
         request,
         lambda data: services.course_save(
             municipality=request.municipality, actor=request.user, course=course, data=data
         ),
-        _("The course is saved."),
-        lambda course: reverse("competence:course_detail", args=[course.pk]),
+        _("The course is saved.") if course else _("The course is created."),
+        lambda saved: reverse("competence:course_detail", args=[saved.pk]),
     )
     return done or render(request, "competence/course_form.html", {"form": form, "course": course})
+
+
+@staff_view(personal_data=None, roles=EDITORS)
+def course_create(request: HttpRequest) -> HttpResponse:
+    return _course_form(request, None)
+
+
+@staff_view(personal_data=None, roles=EDITORS)
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _course_form(request, get_scoped_or_404(request, Course, pk=pk))
 
 
 @staff_view(personal_data=None, roles=STAFF_ROLES)
@@ -301,6 +296,33 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_view(personal_data="competence.completion", roles=EDITORS, unit_scoped=True)
+def completion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    completion = get_in_units_or_404(
+        request, Completion.objects.select_related("employee", "course"), pk=pk
+    )
+    form = CompletionForm(
+        request.POST or None,
+        courses=scoped(request, Course),
+        initial={"course": completion.course_id, "completed_on": completion.completed_on},
+    )
+    done = _save(
+        form,
+        request,
+        lambda data: services.completion_update(
+            completion=completion,
+            course=data["course"],
+            completed_on=data["completed_on"],
+            actor=request.user,
+        ),
+        _("The completion is saved."),
+        lambda saved: reverse("competence:employee_detail", args=[saved.employee_id]),
+    )
+    return done or render(
+        request, "competence/completion_form.html", {"form": form, "completion": completion}
+    )
+
+
+@staff_view(personal_data="competence.completion", roles=EDITORS, unit_scoped=True)
 def completion_delete(request: HttpRequest, pk: int) -> HttpResponse:
     completion = get_in_units_or_404(
         request, Completion.objects.select_related("employee", "course"), pk=pk
@@ -326,24 +348,7 @@ def day_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(personal_data=None, roles=EDITORS)
-def day_create(request: HttpRequest) -> HttpResponse:
-    form = ProfessionalDayForm(request.POST or None, courses=scoped(request, Course))
-    done = _save(
-        form,
-        request,
-        lambda data: services.professional_day_save(
-            municipality=request.municipality, actor=request.user, day=None, data=data
-        ),
-        _("The professional day is created."),
-        lambda day: reverse("competence:day_detail", args=[day.pk]),
-    )
-    return done or render(request, "competence/day_form.html", {"form": form})
-
-
-@staff_view(personal_data=None, roles=EDITORS)
-def day_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    day = get_scoped_or_404(request, ProfessionalDay, pk=pk)
+def _day_form(request: HttpRequest, day: ProfessionalDay | None) -> HttpResponse:
     form = ProfessionalDayForm(request.POST or None, instance=day, courses=scoped(request, Course))
     done = _save(
         form,
@@ -351,10 +356,20 @@ def day_edit(request: HttpRequest, pk: int) -> HttpResponse:
         lambda data: services.professional_day_save(
             municipality=request.municipality, actor=request.user, day=day, data=data
         ),
-        _("The professional day is saved."),
-        lambda day: reverse("competence:day_detail", args=[day.pk]),
+        _("The professional day is saved.") if day else _("The professional day is created."),
+        lambda saved: reverse("competence:day_detail", args=[saved.pk]),
     )
     return done or render(request, "competence/day_form.html", {"form": form, "day": day})
+
+
+@staff_view(personal_data=None, roles=EDITORS)
+def day_create(request: HttpRequest) -> HttpResponse:
+    return _day_form(request, None)
+
+
+@staff_view(personal_data=None, roles=EDITORS)
+def day_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _day_form(request, get_scoped_or_404(request, ProfessionalDay, pk=pk))
 
 
 @staff_view(personal_data=None, roles=STAFF_ROLES)
