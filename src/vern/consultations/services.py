@@ -20,10 +20,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vern.audit.services import audited_transaction, lock_chain, log_action
+from vern.consultations import selectors
 from vern.consultations.models import (
     Advice,
     Concern,
@@ -245,10 +247,6 @@ def _upcoming(team: Team, *, now: datetime.datetime) -> models.QuerySet[Meeting]
     return team.meetings.filter(ends_at__gte=now, cancelled_at__isnull=True)
 
 
-def _placed_here(meeting: Meeting) -> models.QuerySet[Concern]:
-    return Concern.objects.for_system(reason=SYSTEM).filter(meeting=meeting)
-
-
 @audited_transaction
 def meeting_cancel(
     *, meeting: Meeting, actor: User, move_to: Meeting | None = None
@@ -267,7 +265,13 @@ def meeting_cancel(
         or not _upcoming(meeting.team, now=now).filter(pk=move_to.pk).exists()
     ):
         raise ValidationError({"move_to": [_("Choose another coming meeting of the team.")]})
-    moved = _placed_here(meeting).update(meeting=move_to)
+    # Its agenda: the concerns put on it and those awaiting a meeting that it would take.
+    on_agenda = [concern.pk for concern in selectors.agenda(meeting, now=now).waiting]
+    moved = (
+        Concern.objects.for_system(reason=SYSTEM)
+        .filter(Q(meeting=meeting) | Q(pk__in=on_agenda))
+        .update(meeting=move_to)
+    )
     meeting.cancelled_at = now
     meeting.sequence += 1
     meeting.save(update_fields=["cancelled_at", "sequence"])

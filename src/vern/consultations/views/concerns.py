@@ -171,7 +171,7 @@ def concern_place(request: HttpRequest, pk: int) -> HttpResponse:
     """A team member puts a concern on the agenda of one of the team's coming meetings."""
     concern = _member_concern(request, pk)
     form = PlaceForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"meeting": concern.meeting_id},
         meetings=selectors.future_meetings_for([concern.team]),
     )

@@ -58,7 +58,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("The meeting is already cancelled."))
         return redirect("consultations:team_detail", pk=meeting.team_id)
     others = selectors.coming_meetings(meeting.team).exclude(pk=meeting.pk)
-    form = CancelForm(request.POST or None, meetings=others)
+    form = CancelForm(request.POST if request.method == "POST" else None, meetings=others)
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_cancel(
