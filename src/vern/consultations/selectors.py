@@ -292,7 +292,9 @@ def meeting_choices(team: Team, *, today: datetime.date) -> QuerySet[Meeting]:
     """Meetings advice can be recorded at: the last eight weeks and the next four."""
     start = today - datetime.timedelta(weeks=8)
     end = today + datetime.timedelta(weeks=4)
-    return team.meetings.filter(starts_at__date__gte=start, starts_at__date__lte=end)
+    return team.meetings.filter(
+        starts_at__date__gte=start, starts_at__date__lte=end, cancelled_at__isnull=True
+    )
 
 
 def team_member_candidates(municipality: Municipality) -> QuerySet[User]:

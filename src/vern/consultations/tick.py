@@ -107,12 +107,13 @@ def _meeting_notice(meeting: Meeting) -> Notice | None:
     )
 
 
-def notify_meeting_change(meeting: Meeting) -> bool:
-    """Tell the members now; False if no mail could go (the tick tries again)."""
+def notify_meeting_change(meeting: Meeting) -> bool | None:
+    """Tell the members now; False if no mail could go (the tick tries again), None if
+    there is no one to tell."""
     meeting = Meeting.objects.select_related("team").get(pk=meeting.pk)
     notice = _meeting_notice(meeting)
-    if notice is None:
-        return False
+    if notice is None or not any(user.is_active for user in notice.recipients):
+        return None
     try:
         return deliver(notice)
     except NotSent:

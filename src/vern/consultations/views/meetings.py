@@ -42,9 +42,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _told(request: HttpRequest, meeting) -> None:
     """Tell the members at once; if no mail can go now, ``vern tick`` tries again."""
-    if tick.notify_meeting_change(meeting):
+    told = tick.notify_meeting_change(meeting)
+    if told:
         messages.info(request, _("The team's members have been told."))
-    else:
+    elif told is False:
         messages.warning(
             request, _("The members could not be told just now; they will be told shortly.")
         )
@@ -107,7 +108,7 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
             add_errors(form, exc)
         else:
             messages.success(request, _("The meeting was moved."))
-            if moved.sequence > moved.notified_sequence:
+            if moved.sequence > moved.notified_sequence:  # not when nothing changed
                 _told(request, moved)
             return redirect("consultations:team_detail", pk=meeting.team_id)
     return render(request, "consultations/meeting_move.html", {"meeting": meeting, "form": form})
