@@ -50,6 +50,7 @@ VERN_TICK_JOBS = [
     "vern.core.routines.send_step_notices",
     "vern.consultations.tick.schedule_meetings",
     "vern.consultations.tick.send_follow_up_reminders",
+    "vern.consultations.tick.send_meeting_notices",
     "vern.core.retention.apply_retention",
 ]
 # An unscoped query on a model holding personal data (core/models/scoping.py):
@@ -59,6 +60,7 @@ VERN_TENANCY_STRICT = env_bool("VERN_TENANCY_STRICT", default=DEBUG)
 VERN_RETENTION_TYPES = [
     "vern.directory.retention.ERROR_REPORTS",
     "vern.consultations.retention.CONCERNS",
+    "vern.consultations.retention.DRAFTS",
     "vern.schools.retention.NO_SHOW_CASES",
     "vern.schools.retention.SIGNALS",
     "vern.competence.retention.IMPORTS",

@@ -1,6 +1,8 @@
 """A teacher brings a concern to the consultation team, is refused for a fødselsnummer in
 the text, removes it and sends it; a team member records the team's advice, and the
-teacher sees it. In bokmål, as the staff use it."""
+teacher sees it. A teacher puts a concern on a later meeting and deletes a draft; the
+coordinator cancels that meeting, sending its agenda on, and moves another. In bokmål,
+as the staff use it."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.factories import MembershipFactory, MunicipalityFactory, UnitFactory, UserFactory
@@ -58,7 +61,7 @@ def people(live_server, settings, reference_data):
         user=member,
         agency=Agency.CHILD_WELFARE,
     )
-    return teacher, member
+    return teacher, member, coordinator, team
 
 
 def a_fodselsnummer() -> str:
@@ -67,7 +70,7 @@ def a_fodselsnummer() -> str:
 
 
 def test_a_refused_concern_is_fixed_sent_and_advised(new_context, people):
-    teacher, member = people
+    teacher, member, _coordinator, _team = people
     page = new_context().new_page()
     _log_in(page, teacher)
     page.get_by_role("link", name="Konsultasjonsteam").first.click()
@@ -118,3 +121,61 @@ def test_a_refused_concern_is_fixed_sent_and_advised(new_context, people):
 
     page.goto(f"/ansatt/konsultasjon/bekymring/{concern.pk}/")
     expect(page.get_by_text("Meld fra til barnevernet i dag")).to_be_visible()
+
+
+def test_a_meeting_is_chosen_cancelled_and_moved_and_a_draft_deleted(new_context, people):
+    teacher, _member, coordinator, team = people
+    first, second, third = list(team.meetings.order_by("starts_at")[:3])
+    page = new_context().new_page()
+    _log_in(page, teacher)
+    page.get_by_role("link", name="Konsultasjonsteam").first.click()
+    page.get_by_role("link", name="Meld en bekymring til teamet").click()
+    page.get_by_label("Møte", exact=True).select_option(str(second.pk))
+    page.get_by_label("Barnets alder").select_option("6-9")
+    page.get_by_label("Hvor du møtte barnet").select_option("school")
+    page.get_by_label("Hva du er bekymret for").fill("Barnet gruer seg til å gå hjem etter skolen.")
+    page.get_by_role("button", name="Send til teamet").click()
+    expect(page.get_by_text(re.compile(r"Bekymringen din K-\d+ ble sendt"))).to_be_visible()
+    concern = Concern.objects.for_system(reason="test").get()
+    assert concern.meeting == second
+
+    # A draft the teacher no longer wants: deleted after a confirmation page.
+    draft = services.concern_draft_from(
+        municipality=team.municipality,
+        submitted_by=teacher,
+        age_band="10-12",
+        setting="school",
+        text="Eleven holdes borte fra svømming.",
+    )
+    page.get_by_role("link", name="Konsultasjonsteam").first.click()
+    page.get_by_role("link", name=draft.reference).click()
+    page.get_by_role("link", name="Slett utkastet").click()
+    expect(page.get_by_role("heading", name=f"Slette utkastet {draft.reference}?")).to_be_visible()
+    page.get_by_role("button", name="Ja, slett utkastet").click()
+    expect(page.get_by_text(f"Utkastet {draft.reference} ble slettet.")).to_be_visible()
+    assert not Concern.objects.for_system(reason="test").filter(pk=draft.pk).exists()
+
+    boss = new_context().new_page()
+    _log_in(boss, coordinator)
+    boss.get_by_role("link", name="Konsultasjonsteam").first.click()
+    boss.get_by_role("link", name="Team", exact=True).click()
+    boss.get_by_role("link", name="Drøftingsteamet").click()
+    boss.get_by_role("link", name=re.compile("^Avlys møtet")).nth(1).click()
+    expect(boss.get_by_text("1 bekymring står på sakslisten.")).to_be_visible()
+    boss.get_by_label("Bekymringene på sakslisten").select_option(str(third.pk))
+    boss.get_by_role("button", name="Ja, avlys møtet").click()
+    expect(boss.get_by_text("Møtet ble avlyst.")).to_be_visible()
+    expect(boss.get_by_text("avlyst", exact=True)).to_be_visible()
+    concern.refresh_from_db()
+    second.refresh_from_db()
+    assert second.is_cancelled and concern.meeting == third
+
+    boss.get_by_role("link", name=re.compile("^Flytt møtet")).first.click()
+    new_day = timezone.localdate(first.starts_at) + datetime.timedelta(days=1)
+    boss.get_by_label("Dato").fill(new_day.isoformat())
+    boss.get_by_label("Tidspunkt").fill("13:30")
+    boss.get_by_role("button", name="Flytt møtet").click()
+    expect(boss.get_by_text("Møtet ble flyttet.")).to_be_visible()
+    first.refresh_from_db()
+    assert timezone.localtime(first.starts_at).date() == new_day
+    assert first.sequence == 1

@@ -219,3 +219,19 @@ def test_a_type_must_say_how_it_anonymises():
             default_months=1,
             action="anonymise",
         )
+
+
+def test_a_type_has_a_period_in_months_or_in_days_not_both():
+    from vern.core.retention import RetentionType
+
+    common = {
+        "code": "x.y",
+        "model": "consultations.Concern",
+        "closed_field": "created_at",
+        "municipality_field": "municipality",
+    }
+    with pytest.raises(ValueError):
+        RetentionType(**common)
+    with pytest.raises(ValueError):
+        RetentionType(**common, default_months=1, default_days=30)
+    assert RetentionType(**common, default_days=30).default_days == 30

@@ -71,7 +71,10 @@ def test_a_coordinator_sees_plans_services_and_units(coordinator, login):
 
 
 def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
-    page = _dashboard(login(admin))
+    """The municipality's administrator, holding no school's role, is not offered the
+    school pages (``unit_only``): they would refuse."""
+    client = login(admin)
+    page = _dashboard(client)
     assert _nav(page) == [
         reverse("core:dashboard"),
         PLANS,
@@ -79,7 +82,6 @@ def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
         COMPETENCE,
         PREVENTION,
         UNITS,
-        SCHOOLS,
         CONSULTATIONS,
         USERS,
         AUDIT,
@@ -91,12 +93,26 @@ def test_an_administrator_also_sees_users_and_the_audit_log(admin, login):
         COMPETENCE,
         PREVENTION,
         UNITS,
-        SCHOOLS,
-        SIGNAL,
         CONSULTATIONS,
         USERS,
         AUDIT,
     ]
+    assert client.get(SCHOOLS).status_code == 403
+    assert client.get(SIGNAL).status_code == 403
+
+
+def test_a_unit_only_role_counts_when_held_for_a_unit_only():
+    from vern.core.shell import Viewer
+
+    allowed = frozenset({Role.ADMIN, Role.SCHOOL_CONTACT})
+    only = frozenset({Role.ADMIN})
+    whole_admin = Viewer(None, None, frozenset({Role.ADMIN}), frozenset({Role.ADMIN}))
+    principal = Viewer(None, None, frozenset({Role.ADMIN}), frozenset())
+    both = Viewer(None, None, frozenset({Role.ADMIN, Role.SCHOOL_CONTACT}), frozenset({Role.ADMIN}))
+    assert not whole_admin.sees(allowed, whole_municipality=False, unit_only=only)
+    assert whole_admin.sees(allowed, whole_municipality=False)
+    assert principal.sees(allowed, whole_municipality=False, unit_only=only)
+    assert both.sees(allowed, whole_municipality=False, unit_only=only)
 
 
 def test_an_outside_organisation_editor_sees_only_the_directory(home, login):

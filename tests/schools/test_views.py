@@ -65,8 +65,8 @@ def test_the_municipalitys_administrators_and_other_roles_see_no_case(
 ):
     url = reverse("schools:case_detail", args=[opened.pk])
     assert login(admin).get(url).status_code == 404
-    page = login(admin).get(reverse("schools:case_list"))
-    assert page.status_code == 200 and "Elev Eksempel" not in page.content.decode()
+    for name in ("schools:case_list", "schools:signal_list", "schools:case_create"):
+        assert login(admin).get(reverse(name)).status_code == 403
     for person in (reader, case_worker):
         assert login(person).get(url).status_code == 403
         assert login(person).get(reverse("schools:case_list")).status_code == 403
@@ -259,3 +259,20 @@ def test_the_front_page_lists_the_case_count_and_the_signals_waiting_for_leaders
     contact_page = login(contact).get(reverse("core:dashboard")).content.decode()
     assert "1 åpen sak" in contact_page
     assert "Samtaler om et signal" not in contact_page
+
+
+def test_the_menu_offers_the_school_routines_where_the_page_opens(
+    home, bakken, admin, principal, contact, login
+):
+    """The staff shell and the pages apply the same rule (``UNIT_ONLY``): the
+    municipality's administrator is neither offered the entry nor let in; the
+    school's principal and its contact are offered it and let in."""
+    case_list = reverse("schools:case_list")
+    entry = f'href="{case_list}"'
+    front = login(admin).get(reverse("core:dashboard")).content.decode()
+    assert entry not in front
+    assert login(admin).get(case_list).status_code == 403
+    for person in (principal, contact):
+        client = login(person)
+        assert entry in client.get(reverse("core:dashboard")).content.decode()
+        assert client.get(case_list).status_code == 200

@@ -352,12 +352,13 @@ def _concern(municipality, **fields):
     "consultations:concern_detail",
     "consultations:advice_create",
     "consultations:shared_create",
+    "consultations:concern_place",
 )
 def consultation_concern(municipality):
     return {"pk": _concern(municipality).pk}
 
 
-@builds("consultations:concern_draft")
+@builds("consultations:concern_draft", "consultations:concern_delete")
 def consultation_draft(municipality):
     from vern.consultations.models import Concern
     from vern.core.models import Membership
@@ -407,7 +408,12 @@ def consultation_member(municipality):
     return {"pk": member.pk}
 
 
-@builds("consultations:meeting_detail", "consultations:action_create")
+@builds(
+    "consultations:meeting_detail",
+    "consultations:action_create",
+    "consultations:meeting_cancel",
+    "consultations:meeting_move",
+)
 def consultation_meeting(municipality):
     return {"pk": _meeting(_consultation_team(municipality)).pk}
 

@@ -19,6 +19,7 @@ from vern.consultations.models import (
     TeamMember,
 )
 from vern.core.dates import long_datetime
+from vern.core.forms import PersonChoiceField
 from vern.core.models import Municipality
 from vern.core.validators import single_line_inputs
 
@@ -58,9 +59,7 @@ class TeamForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    user = forms.ModelChoiceField(
-        label=_("Person"), queryset=None, empty_label=_("Choose a person")
-    )
+    user = PersonChoiceField(label=_("Person"), queryset=None, empty_label=_("Choose a person"))
     agency = forms.ChoiceField(
         label=_("Agency"), choices=[("", _("Choose an agency")), *Agency.choices]
     )
@@ -107,13 +106,70 @@ class ConcernForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, teams, units, **kwargs):
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"),
+        queryset=None,
+        required=False,
+        empty_label=_("The team's next meeting"),
+        help_text=_("Choose a later meeting if the team needs someone there who is away."),
+    )
+
+    field_order = ["submission_key", "team", "meeting"]
+
+    def __init__(self, *args, teams, units, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["source_unit"].queryset = units
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = meeting_label
         only = list(teams[:2])
         if len(only) == 1:
             self.fields["team"].initial = only[0].pk
+
+
+def meeting_label(meeting) -> str:
+    return f"{meeting.team.name}: {long_datetime(meeting.starts_at)}"
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    """One of a team's coming meetings, named by its team and time."""
+
+    def label_from_instance(self, obj) -> str:
+        return meeting_label(obj)
+
+
+class PlaceForm(forms.Form):
+    meeting = MeetingChoiceField(
+        label=_("Meeting"),
+        queryset=None,
+        required=False,
+        empty_label=_("Awaiting a meeting (the team's next)"),
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+
+
+class CancelForm(forms.Form):
+    move_to = MeetingChoiceField(
+        label=_("The concerns on its agenda"),
+        queryset=None,
+        required=False,
+        empty_label=_("Back to awaiting a meeting (the team's next)"),
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["move_to"].queryset = meetings
+
+
+@single_line_inputs
+class MoveForm(forms.Form):
+    starts_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    starts_time = forms.TimeField(label=_("Time"), widget=TIME_INPUT)
+    duration_minutes = forms.IntegerField(label=_("Length in minutes"), min_value=15, max_value=480)
+    location = forms.CharField(label=_("Meeting place"), max_length=200, required=False)
 
 
 class AdviceForm(forms.Form):

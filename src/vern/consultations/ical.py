@@ -2,7 +2,9 @@
 
 The feed carries the team's name, each meeting's times, place and a stable
 UID, and nothing about concerns or people, since calendar services keep
-copies of what they fetch.
+copies of what they fetch. A moved or cancelled meeting keeps its UID and
+sends a higher SEQUENCE (each change counts it up), and a cancelled one
+STATUS:CANCELLED, so calendar programs update the event they already hold.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def calendar(
             "BEGIN:VEVENT",
             f"UID:{meeting.uid}@vern",
             f"DTSTAMP:{stamp}",
+            f"SEQUENCE:{meeting.sequence}",
+            "STATUS:CANCELLED" if meeting.is_cancelled else "STATUS:CONFIRMED",
             f"DTSTART:{_utc(meeting.starts_at)}",
             f"DTEND:{_utc(meeting.ends_at)}",
             f"SUMMARY:{escape(summary)}",

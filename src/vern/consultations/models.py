@@ -191,13 +191,26 @@ class MeetingQuerySet(TenantQuerySet):
 
 
 class Meeting(models.Model):
-    """One meeting of a team. Its agenda is worked out, not stored (``selectors.agenda``)."""
+    """One meeting of a team. Its agenda is worked out (``selectors.agenda``) from the
+    concerns waiting and those placed on it (``Concern.meeting``).
+
+    A meeting may be moved or cancelled; each change counts up ``sequence``, which
+    the calendar feed sends (RFC 5545 SEQUENCE), so calendar programs replace their
+    copy of the event. ``notified_sequence`` is the change the members were last
+    told of (the claim of ``tick.send_meeting_notices``).
+    """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     location = models.CharField(_("meeting place"), max_length=200, blank=True)
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    # The time in the team's rhythm the meeting was made for, once it is moved:
+    # scheduling skips that slot instead of making the meeting again.
+    moved_from = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    notified_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -214,6 +227,10 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class ConcernQuerySet(TenantQuerySet):
@@ -239,6 +256,16 @@ class Concern(PersonalData, MunicipalRecord):
 
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="concerns"
+    )
+    # The meeting whose agenda it was put on; empty (or a meeting that is over or
+    # cancelled): it awaits a meeting and is on the team's next agenda.
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="placed_concerns",
+        verbose_name=_("meeting"),
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultation_concerns"

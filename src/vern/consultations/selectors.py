@@ -31,6 +31,7 @@ from vern.consultations.models import (
     TeamMember,
 )
 from vern.core.models import Membership, Municipality, Role, Unit, User
+from vern.core.selectors import people_with_roles
 
 TEAM_READ = "consultations: a team member reading their own team's records"
 
@@ -179,26 +180,46 @@ class Agenda:
         return len(self.waiting) + len(self.advised_here)
 
 
+def coming_meetings(team: Team, *, now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+    """The team's meetings not yet over and not cancelled, soonest first."""
+    now = now or timezone.now()
+    return team.meetings.filter(ends_at__gte=now, cancelled_at__isnull=True).order_by("starts_at")
+
+
+def _awaiting(team: Team, *, now: datetime.datetime) -> Q:
+    """Concerns awaiting a meeting: none chosen, or the one chosen is over or cancelled."""
+    return ~Q(meeting__in=coming_meetings(team, now=now))
+
+
 def agenda(meeting: Meeting, *, now: datetime.datetime | None = None) -> Agenda:
     """What the team goes through at ``meeting``.
 
-    An upcoming meeting lists the concerns waiting for advice or follow-up;
-    any meeting lists the concerns advised at it. Actions agreed at earlier
-    meetings are carried to it while they were still open when it began;
-    those agreed at it are listed too.
+    An upcoming meeting lists the concerns waiting for advice or follow-up that
+    were put on it, and, if it is the first coming meeting on or after the day
+    they are due, those awaiting a meeting. Any meeting lists the concerns
+    advised at it. A cancelled meeting lists no waiting concern. Actions agreed
+    at earlier meetings are carried to it while they were still open when it
+    began; those agreed at it are listed too.
     """
     now = now or timezone.now()
     team = meeting.team
-    upcoming = meeting.ends_at >= now
+    upcoming = meeting.ends_at >= now and not meeting.is_cancelled
     advised_ids = (
         Advice.objects.for_system(reason=TEAM_READ).filter(meeting=meeting).values("concern_id")
     )
     result = Agenda(meeting=meeting, upcoming=upcoming)
     result.advised_here = list(team_concerns(team).filter(pk__in=advised_ids))
     if upcoming:
+        due = waiting(team, on=timezone.localdate(meeting.starts_at))
+        awaiting = due.filter(_awaiting(team, now=now))
+        earlier = coming_meetings(team, now=now).filter(starts_at__lt=meeting.starts_at).last()
+        if earlier is not None:
+            # Due by an earlier coming meeting: on that one's agenda.
+            earlier_due = waiting(team, on=timezone.localdate(earlier.starts_at))
+            awaiting = awaiting.exclude(pk__in=earlier_due.values("pk"))
         result.waiting = [
             c
-            for c in waiting(team, on=timezone.localdate(meeting.starts_at)).order_by(
+            for c in due.filter(Q(meeting=meeting) | Q(pk__in=awaiting.values("pk"))).order_by(
                 "submitted_at"
             )
             if c not in result.advised_here
@@ -214,29 +235,71 @@ def agenda(meeting: Meeting, *, now: datetime.datetime | None = None) -> Agenda:
 
 
 def upcoming_meetings(team: Team, *, now: datetime.datetime | None = None, limit: int = 6):
+    """The team's meetings not yet over, cancelled ones too (shown as cancelled)."""
     now = now or timezone.now()
     return team.meetings.filter(ends_at__gte=now).order_by("starts_at")[:limit]
 
 
 def next_meeting(team: Team, *, now: datetime.datetime | None = None) -> Meeting | None:
-    return upcoming_meetings(team, now=now, limit=1).first()
+    return coming_meetings(team, now=now).first()
+
+
+def placed_meeting(concern: Concern) -> Meeting | None:
+    """The coming meeting the concern was put on, or None (awaiting a meeting)."""
+    if concern.meeting_id is None or concern.team_id is None:
+        return None
+    return coming_meetings(concern.team).filter(pk=concern.meeting_id).first()
+
+
+def agenda_size(meeting: Meeting) -> int:
+    """How many concerns the meeting's agenda holds (a number only: for the cancel page)."""
+    return len(agenda(meeting).waiting)
+
+
+def future_meetings_for(teams) -> QuerySet[Meeting]:
+    """The coming meetings of ``teams``, for choosing which agenda a concern goes on."""
+    return (
+        Meeting.objects.filter(
+            team__in=teams, starts_at__gte=timezone.now(), cancelled_at__isnull=True
+        )
+        .select_related("team")
+        .order_by("team__name", "starts_at")
+    )
+
+
+def hosted_meeting_or_404(municipality: Municipality | None, pk: int) -> Meeting:
+    """A meeting of a team the municipality hosts (its coordinators change the team)."""
+    meeting = (
+        Meeting.objects.filter(pk=pk, team__in=teams_hosted(municipality))
+        .select_related("team")
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def meetings_to_notify() -> QuerySet[Meeting]:
+    """Meetings changed since the members were last told, not yet over."""
+    return (
+        Meeting.objects.filter(notified_sequence__lt=F("sequence"), ends_at__gte=timezone.now())
+        .select_related("team")
+        .order_by("pk")
+    )
 
 
 def meeting_choices(team: Team, *, today: datetime.date) -> QuerySet[Meeting]:
     """Meetings advice can be recorded at: the last eight weeks and the next four."""
     start = today - datetime.timedelta(weeks=8)
     end = today + datetime.timedelta(weeks=4)
-    return team.meetings.filter(starts_at__date__gte=start, starts_at__date__lte=end)
+    return team.meetings.filter(
+        starts_at__date__gte=start, starts_at__date__lte=end, cancelled_at__isnull=True
+    )
 
 
-def team_member_candidates(municipality: Municipality, user: User) -> QuerySet[User]:
+def team_member_candidates(municipality: Municipality) -> QuerySet[User]:
     """People of the active municipality who hold the team-member role."""
-    holders = Membership.objects.for_user(user, municipality=municipality).filter(
-        role=Role.TEAM_MEMBER
-    )
-    return User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by(
-        "full_name"
-    )
+    return people_with_roles(municipality, {Role.TEAM_MEMBER})
 
 
 def feed_meetings(token_hash: str) -> tuple[TeamMember, QuerySet[Meeting]] | None:

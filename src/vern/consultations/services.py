@@ -19,11 +19,13 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vern.audit.services import audited_transaction, lock_chain, log_action
+from vern.consultations import selectors
 from vern.consultations.models import (
     Advice,
     Concern,
@@ -111,7 +113,13 @@ def _meeting_days(team: Team, *, after: datetime.date, until: datetime.date) -> 
 
 def _schedule(team: Team, *, today: datetime.date) -> int:
     until = today + datetime.timedelta(weeks=SCHEDULE_WEEKS)
-    existing = set(team.meetings.values_list("starts_at", flat=True))
+    # A moved meeting holds its slot in the rhythm, so it is not made again there.
+    existing = {
+        when
+        for pair in team.meetings.values_list("starts_at", "moved_from")
+        for when in pair
+        if when is not None
+    }
     tz = timezone.get_current_timezone()
     created = 0
     for day in _meeting_days(team, after=today, until=until):
@@ -201,7 +209,10 @@ def team_update(
     team.save()
     team.partners.set(partners)
     now = timezone.now()
-    team.meetings.filter(starts_at__gt=now, advice__isnull=True, actions__isnull=True).delete()
+    # Meetings moved or cancelled by hand stay: calendars have been told of them.
+    team.meetings.filter(
+        starts_at__gt=now, advice__isnull=True, actions__isnull=True, sequence=0
+    ).delete()
     meetings = _schedule(team, today=today or timezone.localdate())
     log_action(
         actor=actor,
@@ -230,6 +241,126 @@ def schedule_meetings(*, today: datetime.date) -> int:
                 )
         total += created
     return total
+
+
+def _upcoming(team: Team, *, now: datetime.datetime) -> models.QuerySet[Meeting]:
+    return team.meetings.filter(ends_at__gte=now, cancelled_at__isnull=True)
+
+
+@audited_transaction
+def meeting_cancel(
+    *, meeting: Meeting, actor: User, move_to: Meeting | None = None
+) -> tuple[Meeting, int]:
+    """Cancel a coming meeting. The concerns put on its agenda go to ``move_to`` (another
+    coming meeting of the team) or back to awaiting a meeting. Returns the meeting and
+    how many concerns were moved. Cancelling twice changes nothing."""
+    meeting = Meeting.objects.select_for_update().select_related("team").get(pk=meeting.pk)
+    now = timezone.now()
+    if meeting.is_cancelled:
+        return meeting, 0
+    if meeting.ends_at < now:
+        raise ValidationError(_("A meeting that is over cannot be cancelled."))
+    if move_to is not None and (
+        move_to.pk == meeting.pk
+        or not _upcoming(meeting.team, now=now).filter(pk=move_to.pk).exists()
+    ):
+        raise ValidationError({"move_to": [_("Choose another coming meeting of the team.")]})
+    # Its agenda: the concerns put on it and those awaiting a meeting that it would take.
+    on_agenda = [concern.pk for concern in selectors.agenda(meeting, now=now).waiting]
+    moved = (
+        Concern.objects.for_system(reason=SYSTEM)
+        .filter(Q(meeting=meeting) | Q(pk__in=on_agenda))
+        .update(meeting=move_to)
+    )
+    meeting.cancelled_at = now
+    meeting.sequence += 1
+    meeting.save(update_fields=["cancelled_at", "sequence"])
+    log_action(
+        actor=actor,
+        action="update",
+        code="consultations.meeting.cancel",
+        target=meeting.team,
+        detail={
+            "meeting": meeting.pk,
+            "starts_at": meeting.starts_at.isoformat(),
+            "concerns_moved": moved,
+            "moved_to": move_to.pk if move_to else None,
+        },
+    )
+    return meeting, moved
+
+
+@audited_transaction
+def meeting_move(
+    *,
+    meeting: Meeting,
+    actor: User,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    location: str,
+) -> Meeting:
+    """Give a coming meeting a new time (and place); its agenda goes with it."""
+    meeting = Meeting.objects.select_for_update().select_related("team").get(pk=meeting.pk)
+    now = timezone.now()
+    errors: dict[str, list[str]] = {}
+    if meeting.is_cancelled:
+        errors["__all__"] = [_("The meeting is cancelled and cannot be moved.")]
+    elif meeting.ends_at < now:
+        errors["__all__"] = [_("A meeting that is over cannot be moved.")]
+    if starts_at < now:
+        errors["starts_on"] = [_("Choose a time that has not passed.")]
+    clash = meeting.team.meetings.filter(starts_at=starts_at).exclude(pk=meeting.pk)
+    if clash.exists():
+        errors["starts_on"] = [_("The team already has a meeting at that time.")]
+    if errors:
+        raise ValidationError(errors)
+    before = meeting.starts_at
+    ends_at = starts_at + datetime.timedelta(minutes=duration_minutes)
+    if (starts_at, ends_at, location) == (meeting.starts_at, meeting.ends_at, meeting.location):
+        return meeting
+    meeting.moved_from = meeting.moved_from or before
+    meeting.starts_at, meeting.ends_at, meeting.location = starts_at, ends_at, location
+    meeting.sequence += 1
+    meeting.full_clean(exclude=["team"])
+    meeting.save(update_fields=["moved_from", "starts_at", "ends_at", "location", "sequence"])
+    log_action(
+        actor=actor,
+        action="update",
+        code="consultations.meeting.move",
+        target=meeting.team,
+        detail={
+            "meeting": meeting.pk,
+            "from": before.isoformat(),
+            "to": starts_at.isoformat(),
+        },
+    )
+    return meeting
+
+
+def _check_meeting(team: Team | None, meeting: Meeting | None) -> None:
+    if meeting is None:
+        return
+    if team is None or not _upcoming(team, now=timezone.now()).filter(pk=meeting.pk).exists():
+        raise ValidationError({"meeting": [_("Choose one of the team's coming meetings.")]})
+
+
+@audited_transaction
+def concern_place(*, concern: Concern, actor: User, meeting: Meeting | None) -> Concern:
+    """Put a concern on a coming meeting's agenda (``None``: back to awaiting a meeting)."""
+    concern = Concern.objects.for_system(reason=SYSTEM).select_for_update().get(pk=concern.pk)
+    _check_meeting(concern.team, meeting)
+    if concern.meeting_id == (meeting.pk if meeting else None):
+        return concern
+    concern.meeting = meeting
+    concern.save(update_fields=["meeting"])
+    log_action(
+        actor=actor,
+        action="update",
+        code="consultations.concern.place",
+        target=concern,
+        detail={"meeting": meeting.pk if meeting else None},
+    )
+    return concern
 
 
 def _member_municipalities(team: Team) -> set[int]:
@@ -334,6 +465,7 @@ def _check_concern(
     source_unit: Unit | None,
     worry: str,
     tried: str,
+    meeting: Meeting | None = None,
 ) -> None:
     errors: dict[str, list[str]] = {}
     if not (worry or "").strip():
@@ -342,6 +474,11 @@ def _check_concern(
         errors["team"] = [_("This team does not take concerns from your municipality.")]
     if source_unit is not None and source_unit.municipality_id != municipality.pk:
         errors["source_unit"] = [_("Choose a unit of your own municipality.")]
+    if "team" not in errors:
+        try:
+            _check_meeting(team, meeting)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     try:
         check_anonymous(worry=worry, tried=tried)
     except ValidationError as exc:
@@ -363,6 +500,7 @@ def concern_submit(
     tried: str = "",
     source_unit: Unit | None = None,
     submission_key: uuid.UUID | None = None,
+    meeting: Meeting | None = None,
 ) -> tuple[Concern, bool]:
     """Submit an anonymous concern to ``team``; refused if the text holds an identifier.
 
@@ -376,11 +514,17 @@ def concern_submit(
         if earlier is not None:
             return earlier, False
     _check_concern(
-        municipality=municipality, team=team, source_unit=source_unit, worry=worry, tried=tried
+        municipality=municipality,
+        team=team,
+        source_unit=source_unit,
+        worry=worry,
+        tried=tried,
+        meeting=meeting,
     )
     concern = Concern(
         municipality=municipality,
         team=team,
+        meeting=meeting,
         submitted_by=submitted_by,
         source_unit=source_unit,
         age_band=age_band,
@@ -454,6 +598,7 @@ def concern_draft_submit(
     worry: str,
     tried: str = "",
     source_unit: Unit | None = None,
+    meeting: Meeting | None = None,
 ) -> tuple[Concern, bool]:
     """Submit the person's own draft; a draft already submitted is left as it is."""
     concern = Concern.objects.for_self(actor).select_for_update().get(pk=concern.pk)
@@ -465,8 +610,9 @@ def concern_draft_submit(
         source_unit=source_unit,
         worry=worry,
         tried=tried,
+        meeting=meeting,
     )
-    concern.team, concern.source_unit = team, source_unit
+    concern.team, concern.source_unit, concern.meeting = team, source_unit, meeting
     concern.age_band, concern.setting = age_band, setting
     concern.worry, concern.tried = worry.strip(), (tried or "").strip()
     concern.status = Concern.Status.SUBMITTED
@@ -481,6 +627,28 @@ def concern_draft_submit(
         detail={"team": team.name, "origin": concern.origin},
     )
     return concern, True
+
+
+@audited_transaction
+def concern_draft_delete(*, concern: Concern, actor: User) -> bool:
+    """Delete the person's own draft; a concern already sent is not a draft and stays."""
+    draft = (
+        Concern.objects.for_self(actor)
+        .select_for_update()
+        .filter(pk=concern.pk, status=Concern.Status.DRAFT)
+        .first()
+    )
+    if draft is None:
+        return False
+    log_action(
+        actor=actor,
+        action="delete",
+        code="consultations.concern.draft_delete",
+        target=draft,
+        detail={"origin": draft.origin},
+    )
+    draft.delete()
+    return True
 
 
 @audited_transaction

@@ -14,6 +14,13 @@ from vern.core.services import awaits_first_password
 from vern.core.validators import single_line_inputs
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of one person (``selectors.people_with_roles``), shown by name."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name or obj.email
+
+
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its fields where they match."""
     if hasattr(exc, "error_dict"):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.conf import settings
@@ -51,20 +51,28 @@ class RetentionType:
     blanks its personal data with ``.update()`` and returns the rows changed;
     ``pending`` then excludes records already anonymised. ``category``:
     optionally, a function giving the anonymous category a record is counted
-    under (never anything that names a person).
+    under (never anything that names a person). ``only``: optionally, the
+    records of the model the type covers (drafts, not sent ones); checked again
+    in the claim, so a record that left it meanwhile is kept. ``default_days``:
+    a default period counted in days instead of ``default_months`` (a record
+    not finished within weeks); a municipality's own period is in months.
     """
 
     code: str
     model: str
     closed_field: str
     municipality_field: str
-    default_months: int
+    default_months: int = 0
     action: str = "delete"
     anonymise: Callable[[models.QuerySet], int] | None = None
     pending: models.Q | None = None
     category: Callable[[models.Model], str] | None = None
+    only: models.Q | None = None
+    default_days: int | None = None
 
     def __post_init__(self) -> None:
+        if (self.default_days is None) == (self.default_months <= 0):
+            raise ValueError("give default_months or default_days, not both")
         if self.action not in ("delete", "anonymise"):
             raise ValueError("action is 'delete' or 'anonymise'")
         if self.action == "anonymise" and (self.anonymise is None or self.pending is None):
@@ -102,9 +110,15 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
-def _cutoff(kind: RetentionType, months: int, today: date):
-    """Records closed before this are due. A date for date fields, else midnight, local time."""
-    day = months_before(today, months)
+def _cutoff(kind: RetentionType, months: int | None, today: date):
+    """Records closed before this are due. A date for date fields, else midnight, local time.
+
+    ``months=None``: the type's ``default_days``."""
+    day = (
+        today - timedelta(days=kind.default_days)
+        if months is None
+        else months_before(today, months)
+    )
     field = kind.model_class._meta.get_field(kind.closed_field)
     if isinstance(field, models.DateTimeField):
         return timezone.make_aware(datetime.combine(day, time.min))
@@ -137,6 +151,8 @@ def _remove(kind: RetentionType, record: models.Model, municipality_id: int | No
     with transaction.atomic():
         lock_chain()
         one = _every_row(model).filter(pk=record.pk)
+        if kind.only is not None:
+            one = one.filter(kind.only)
         if kind.action == "delete":
             # Only this table's row counts as the claim; cascades are extra.
             done = one.delete()[1].get(model._meta.label, 0)
@@ -170,15 +186,18 @@ def apply_type(kind: RetentionType, *, today: date, failures: ItemFailures) -> i
     candidates = _every_row(model).filter(**{f"{kind.closed_field}__isnull": False})
     if kind.action == "anonymise":
         candidates = candidates.exclude(kind.pending)
+    if kind.only is not None:
+        candidates = candidates.filter(kind.only)
+    default = None if kind.default_days is not None else kind.default_months
     own = dict(
         RetentionPeriod.objects.filter(record_type=kind.code).values_list(
             "municipality_id", "months"
         )
     )
     batches = [
-        candidates.filter(
-            **{f"{kind.closed_field}__lt": _cutoff(kind, kind.default_months, today)}
-        ).exclude(**{f"{municipality_key}__in": list(own)})
+        candidates.filter(**{f"{kind.closed_field}__lt": _cutoff(kind, default, today)}).exclude(
+            **{f"{municipality_key}__in": list(own)}
+        )
     ]
     for municipality_id, months in own.items():
         batches.append(

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db import models
 from django.db.models import Q
 
-from vern.core.models import Membership, Municipality, Notification, Role, Step
+from vern.core.models import Membership, Municipality, Notification, Role, Step, User
 
 
 def notifications_for(
@@ -32,6 +32,17 @@ def notifications_for(
     if unread_only:
         found = found.filter(read_at__isnull=True)
     return found.order_by("-created_at", "-pk")
+
+
+def people_with_roles(municipality: Municipality | int, roles) -> models.QuerySet[User]:
+    """Active people holding one of ``roles`` in the municipality, by name: whom a form
+    lets you choose (a case worker, a team member). Each person once."""
+    holders = Membership.objects.for_system(
+        reason="choosing people of the municipality for a form"
+    ).filter(municipality=municipality, role__in=list(roles))
+    return User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by(
+        "full_name", "email"
+    )
 
 
 def unread_count(user, municipality: Municipality | None) -> int:

@@ -13,7 +13,10 @@ feature app. Each app registers, from its ``AppConfig.ready()``:
 
 Who sees an entry or a card is decided by ``roles``: it is shown when the person
 holds at least one of them in the active municipality (``request.roles``, which
-includes the national role). Providers decide for themselves, per item, and
+includes the national role). Two narrowings, the same as the views': with
+``whole_municipality=True`` only roles held for the whole municipality count;
+roles in ``unit_only`` count only when held for units (an administrator of a
+school is its principal; the municipality's administrators are not). Providers decide for themselves, per item, and
 must keep their queries scoped to ``municipality`` and bounded in number.
 """
 
@@ -60,10 +63,18 @@ class Viewer:
             frozenset(role for role, units in held.items() if units is None),
         )
 
-    def sees(self, allowed: frozenset[str], *, whole_municipality: bool) -> bool:
+    def sees(
+        self,
+        allowed: frozenset[str],
+        *,
+        whole_municipality: bool,
+        unit_only: frozenset[str] = frozenset(),
+    ) -> bool:
         roles = self.roles
         if whole_municipality and self.whole_roles is not None:
             roles = self.whole_roles
+        if unit_only and self.whole_roles is not None:
+            roles = roles - (unit_only & self.whole_roles)
         return bool(roles & allowed)
 
 
@@ -91,6 +102,8 @@ class NavEntry:
     # Shown only to those holding one of ``roles`` for the whole municipality
     # (administration: users, the audit log), not for one unit.
     whole_municipality: bool = False
+    # Roles that count only when held for units, not for the whole municipality.
+    unit_only: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,7 @@ class Card:
     # count(user, municipality, roles, today) -> CardCount | None
     count: Callable[..., CardCount | None] | None = None
     whole_municipality: bool = False
+    unit_only: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -142,6 +156,7 @@ def register_nav(
     active_prefix: str | None = None,
     count: Callable[..., CardCount | None] | None = None,
     whole_municipality: bool = False,
+    unit_only: Collection[str] = (),
 ) -> None:
     """Add a link to the staff menu (once: a second registration of the same
     URL name replaces the first, so a repeated ``ready()`` adds nothing).
@@ -149,7 +164,14 @@ def register_nav(
     ``count(user, municipality, roles)`` is called on every staff page that
     shows the entry, so it must be one cheap query."""
     entry = NavEntry(
-        label, url_name, frozenset(roles), order, active_prefix, count, whole_municipality
+        label,
+        url_name,
+        frozenset(roles),
+        order,
+        active_prefix,
+        count,
+        whole_municipality,
+        frozenset(unit_only),
     )
     registry.nav[:] = [e for e in registry.nav if e.url_name != url_name] + [entry]
     registry.nav.sort(key=lambda e: e.order)
@@ -164,9 +186,19 @@ def register_card(
     order: int = 100,
     count: Callable[..., CardCount | None] | None = None,
     whole_municipality: bool = False,
+    unit_only: Collection[str] = (),
 ) -> None:
     """Add a card to the front page (once per URL name, like ``register_nav``)."""
-    card = Card(title, description, url_name, frozenset(roles), order, count, whole_municipality)
+    card = Card(
+        title,
+        description,
+        url_name,
+        frozenset(roles),
+        order,
+        count,
+        whole_municipality,
+        frozenset(unit_only),
+    )
     registry.cards[:] = [c for c in registry.cards if c.url_name != url_name] + [card]
     registry.cards.sort(key=lambda c: c.order)
 
@@ -207,7 +239,9 @@ def nav_for(roles: Collection[str], path: str, *, viewer: Viewer | None = None) 
         if not _sees(roles, entry.roles):
             continue
         if viewer is not None and not viewer.sees(
-            entry.roles, whole_municipality=entry.whole_municipality
+            entry.roles,
+            whole_municipality=entry.whole_municipality,
+            unit_only=entry.unit_only,
         ):
             continue
         url = reverse(entry.url_name)
@@ -225,7 +259,9 @@ def nav_for(roles: Collection[str], path: str, *, viewer: Viewer | None = None) 
 def cards_for(viewer: Viewer, *, today: date) -> list[ShownCard]:
     shown = []
     for card in registry.cards:
-        if not viewer.sees(card.roles, whole_municipality=card.whole_municipality):
+        if not viewer.sees(
+            card.roles, whole_municipality=card.whole_municipality, unit_only=card.unit_only
+        ):
             continue
         count = (
             card.count(viewer.user, viewer.municipality, viewer.roles, today)

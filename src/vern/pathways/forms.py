@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vern.core import versioning
-from vern.core.models import Membership, Role, Unit, User
+from vern.core.forms import PersonChoiceField
+from vern.core.models import Role, Unit, User
+from vern.core.selectors import people_with_roles
 from vern.core.validators import single_line_inputs
 from vern.pathways.models import (
     Need,
@@ -24,19 +26,9 @@ from vern.pathways.services import PATHWAY_FIELDS, PATHWAY_ROLES, pathway_values
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PersonField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.full_name or obj.email
-
-
 def people(municipality, roles=PATHWAY_ROLES):
     """Active people holding one of ``roles`` in the municipality."""
-    members = Membership.objects.for_system(
-        reason="choosing people of the municipality for a pathway"
-    ).filter(municipality=municipality, role__in=list(roles))
-    return User.objects.filter(is_active=True, pk__in=members.values("user_id")).order_by(
-        "full_name", "email"
-    )
+    return people_with_roles(municipality, roles)
 
 
 class OnceForm(forms.Form):
@@ -75,8 +67,12 @@ class PathwayOpenForm(OnceForm):
         initial=Pathway.Priority.NORMAL,
         help_text=_("High priority gives tighter deadlines."),
     )
-    responsible = PersonField(label=_("Responsible case worker"), queryset=User.objects.none())
-    coordinator = PersonField(label=_("Coordinator"), queryset=User.objects.none(), required=False)
+    responsible = PersonChoiceField(
+        label=_("Responsible case worker"), queryset=User.objects.none()
+    )
+    coordinator = PersonChoiceField(
+        label=_("Coordinator"), queryset=User.objects.none(), required=False
+    )
     notes = forms.CharField(
         label=_("Notes"),
         required=False,
@@ -98,7 +94,7 @@ class PathwayEditForm(forms.ModelForm):
     class Meta:
         model = Pathway
         fields = list(PATHWAY_FIELDS)
-        field_classes = {"responsible": PersonField, "coordinator": PersonField}
+        field_classes = {"responsible": PersonChoiceField, "coordinator": PersonChoiceField}
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),
             "priority": forms.RadioSelect,
@@ -173,7 +169,7 @@ class DeliveryForm(OnceForm):
     unit = forms.ModelChoiceField(
         label=_("Responsible unit"), queryset=Unit.objects.none(), required=False
     )
-    person = PersonField(label=_("Responsible person"), queryset=User.objects.none())
+    person = PersonChoiceField(label=_("Responsible person"), queryset=User.objects.none())
     due = forms.DateField(
         label=_("Due date"),
         widget=DATE,
@@ -202,7 +198,7 @@ class CloseForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    user = PersonField(label=_("Person"), queryset=User.objects.none())
+    user = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,7 +252,7 @@ class ReleaseForm(OnceForm):
     notice_on = forms.DateField(
         label=_("Notice from the correctional service received"), widget=DATE
     )
-    responsible = PersonField(label=_("Responsible person"), queryset=User.objects.none())
+    responsible = PersonChoiceField(label=_("Responsible person"), queryset=User.objects.none())
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from vern.core import shell
 from vern.core.models import STAFF_ROLES, Membership, Role
-from vern.schools.access import CASE_ROLES
+from vern.schools.access import CASE_ROLES, UNIT_ONLY
 from vern.schools.models import NoShowCase, Signal
 
 
@@ -29,7 +29,7 @@ def _school_units(user, municipality, roles) -> tuple[bool, set[int]]:
         .values_list("role", "unit_id")
     ):
         if unit_id is None:
-            everything = everything or role != Role.ADMIN
+            everything = everything or role not in UNIT_ONLY
         else:
             units.add(unit_id)
     return everything, units
@@ -83,6 +83,7 @@ def register() -> None:
         label=gettext_lazy("School routines"),
         url_name="schools:case_list",
         roles=CASE_ROLES,
+        unit_only=UNIT_ONLY,
         order=45,
         active_prefix="schools:case_list",
     )
@@ -93,6 +94,7 @@ def register() -> None:
         ),
         url_name="schools:case_list",
         roles=CASE_ROLES,
+        unit_only=UNIT_ONLY,
         order=45,
         count=open_cases,
     )
@@ -104,6 +106,7 @@ def register() -> None:
         ),
         url_name="schools:signal_create",
         roles=STAFF_ROLES,
+        unit_only=UNIT_ONLY,
         order=46,
     )
     shell.register_needs(needs)

@@ -25,6 +25,7 @@ from vern.schools.access import (
     LEADERSHIP,
     get_in_schools_or_404,
     in_schools,
+    require_role,
     school_scope,
     schools_for,
 )
@@ -125,36 +126,42 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_view(personal_data=None, roles=CASE_ROLES, unit_scoped=True)
-def case_create(request: HttpRequest) -> HttpResponse:
-    schools = schools_for(request)
+def _register(request: HttpRequest, *, form_class, roles, create, saved, repeated, template, done):
+    """A school's new record from its form (a case, a signal): the person's schools to
+    choose from, the service ``create(actor, today, **form data)`` returning
+    ``(record, new)``, and a note whether it was new or a form sent twice."""
+    schools = schools_for(request, roles=roles)
     if not schools.exists():
         return render(request, "schools/no_school.html")
-    form = CaseForm(request.POST or None, schools=schools)
+    form = form_class(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            case, new = services.case_create(
-                school=data["school"],
-                actor=request.user,
-                pupil_name=data["pupil_name"],
-                pupil_class=data["pupil_class"],
-                guardians_contact=data["guardians_contact"],
-                first_day=data["first_day"],
-                submission=data["submission"],
-                today=timezone.localdate(),
+            record, new = create(
+                actor=request.user, today=timezone.localdate(), **form.cleaned_data
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             if new:
-                messages.success(request, _("The case was opened and the routine started."))
+                messages.success(request, saved)
             else:
-                messages.info(
-                    request, _("This case was already registered; it was not opened twice.")
-                )
-            return redirect("schools:case_detail", pk=case.pk)
-    return render(request, "schools/case_form.html", {"form": form})
+                messages.info(request, repeated)
+            return done(record)
+    return render(request, template, {"form": form})
+
+
+@staff_view(personal_data=None, roles=CASE_ROLES, unit_scoped=True)
+def case_create(request: HttpRequest) -> HttpResponse:
+    return _register(
+        request,
+        form_class=CaseForm,
+        roles=CASE_ROLES,
+        create=services.case_create,
+        saved=_("The case was opened and the routine started."),
+        repeated=_("This case was already registered; it was not opened twice."),
+        template="schools/case_form.html",
+        done=lambda case: redirect("schools:case_detail", pk=case.pk),
+    )
 
 
 def _steps_with_records(case: NoShowCase) -> list[dict]:
@@ -303,6 +310,7 @@ def template_edit(request: HttpRequest) -> HttpResponse:
 
 @staff_view(personal_data="schools.signal", roles=CASE_ROLES, unit_scoped=True)
 def signal_list(request: HttpRequest) -> HttpResponse:
+    require_role(request)
     signals = (
         in_schools(request, Signal)
         .select_related("unit")
@@ -318,44 +326,26 @@ def signal_list(request: HttpRequest) -> HttpResponse:
 @staff_view(personal_data=None, roles=SIGNAL_REGISTER_ROLES, unit_scoped=True)
 def signal_create(request: HttpRequest) -> HttpResponse:
     """A teacher (any of the school's staff) registers a pupil kept from an activity."""
-    schools = schools_for(request, roles=SIGNAL_REGISTER_ROLES)
-    if not schools.exists():
-        return render(request, "schools/no_school.html")
-    form = SignalForm(request.POST or None, schools=schools)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            signal, new = services.signal_create(
-                school=data["school"],
-                actor=request.user,
-                pupil_name=data["pupil_name"],
-                pupil_class=data["pupil_class"],
-                activity=data["activity"],
-                observed_on=data["observed_on"],
-                description=data["description"],
-                submission=data["submission"],
-                today=timezone.localdate(),
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            if new:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you. The school's leadership has been given the signal and will "
-                        "talk with the pupil and the parents."
-                    ),
-                )
-            else:
-                messages.info(
-                    request, _("This signal was already registered; it was not saved twice.")
-                )
-            sees = school_scope(request, CASE_ROLES)
-            if sees is None or signal.unit_id in sees:
-                return redirect("schools:signal_detail", pk=signal.pk)
-            return redirect("core:dashboard")
-    return render(request, "schools/signal_form.html", {"form": form})
+
+    def done(signal: Signal) -> HttpResponse:
+        sees = school_scope(request, CASE_ROLES)
+        if sees is None or signal.unit_id in sees:
+            return redirect("schools:signal_detail", pk=signal.pk)
+        return redirect("core:dashboard")
+
+    return _register(
+        request,
+        form_class=SignalForm,
+        roles=SIGNAL_REGISTER_ROLES,
+        create=services.signal_create,
+        saved=_(
+            "Thank you. The school's leadership has been given the signal and will "
+            "talk with the pupil and the parents."
+        ),
+        repeated=_("This signal was already registered; it was not saved twice."),
+        template="schools/signal_form.html",
+        done=done,
+    )
 
 
 @staff_view(personal_data="schools.signal", roles=CASE_ROLES, unit_scoped=True)

@@ -12,8 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vern.consultations import selectors, services
-from vern.consultations.forms import AdviceForm, ConcernForm, SharedForm, default_follow_up
+from vern.consultations.forms import (
+    AdviceForm,
+    ConcernForm,
+    PlaceForm,
+    SharedForm,
+    default_follow_up,
+)
 from vern.consultations.models import Concern, Recommendation
+from vern.consultations.retention import DRAFT_DAYS
 from vern.consultations.views.teams import TEAM_VIEWERS
 from vern.core.access import staff_view
 from vern.core.forms import add_errors
@@ -47,6 +54,7 @@ def _concern_form(request, *, initial=None):
         initial=initial,
         teams=teams,
         units=selectors.units_for(request.municipality),
+        meetings=selectors.future_meetings_for(teams),
     )
 
 
@@ -54,6 +62,7 @@ def _submit_values(form: ConcernForm) -> dict:
     data = form.cleaned_data
     return {
         "team": data["team"],
+        "meeting": data["meeting"],
         "source_unit": data["source_unit"],
         "age_band": data["age_band"],
         "setting": data["setting"],
@@ -96,11 +105,9 @@ def concern_create(request: HttpRequest) -> HttpResponse:
 @staff_view(personal_data="consultations.concern", roles=STAFF_ROLES)
 def concern_draft(request: HttpRequest, pk: int) -> HttpResponse:
     """The submitter completes and sends a draft made for them (from a school's signal)."""
-    concern = selectors.concern_for_viewer(request.user, request.municipality, pk).concern
-    if concern.submitted_by_id != request.user.pk:
-        raise Http404
-    if concern.status != Concern.Status.DRAFT:
-        return redirect("consultations:concern_detail", pk=concern.pk)
+    concern = _own_draft(request, pk)
+    if concern is None:
+        return redirect("consultations:concern_detail", pk=pk)
     form = _concern_form(
         request,
         initial={
@@ -132,6 +139,55 @@ def concern_draft(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _own_draft(request: HttpRequest, pk: int) -> Concern | None:
+    """The person's own concern (404 for anyone else's); None once it is no draft."""
+    concern = selectors.concern_for_viewer(request.user, request.municipality, pk).concern
+    if concern.submitted_by_id != request.user.pk:
+        raise Http404
+    return concern if concern.status == Concern.Status.DRAFT else None
+
+
+@staff_view(personal_data="consultations.concern", roles=STAFF_ROLES)
+def concern_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The submitter deletes their own draft, after a confirmation page."""
+    concern = _own_draft(request, pk)
+    if concern is None:
+        return redirect("consultations:concern_detail", pk=pk)
+    if request.method == "POST":
+        if services.concern_draft_delete(concern=concern, actor=request.user):
+            messages.success(
+                request, _("The draft %(ref)s was deleted.") % {"ref": concern.reference}
+            )
+        return redirect("consultations:overview")
+    return render(
+        request,
+        "consultations/concern_delete.html",
+        {"concern": concern, "draft_days": DRAFT_DAYS},
+    )
+
+
+@staff_view(personal_data="consultations.concern", roles=TEAM_VIEWERS)
+def concern_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team member puts a concern on the agenda of one of the team's coming meetings."""
+    concern = _member_concern(request, pk)
+    form = PlaceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"meeting": concern.meeting_id},
+        meetings=selectors.future_meetings_for([concern.team]),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_place(
+                concern=concern, actor=request.user, meeting=form.cleaned_data["meeting"]
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The concern's meeting was saved."))
+            return redirect("consultations:concern_detail", pk=concern.pk)
+    return render(request, "consultations/concern_place.html", {"form": form, "concern": concern})
+
+
 @staff_view(personal_data="consultations.concern", roles=STAFF_ROLES)
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = selectors.concern_for_viewer(request.user, request.municipality, pk)
@@ -148,6 +204,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_advise": access.is_member
             and Role.TEAM_MEMBER in request.roles
             and concern.status != Concern.Status.DRAFT,
+            "placed_on": selectors.placed_meeting(concern),
         },
     )
 

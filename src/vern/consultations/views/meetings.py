@@ -3,6 +3,8 @@ public calendar feed (private token, no personal data)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from vern.consultations import ical, selectors, services
-from vern.consultations.forms import ActionForm
-from vern.consultations.views.teams import TEAM_VIEWERS
+from vern.consultations import ical, selectors, services, tick
+from vern.consultations.forms import ActionForm, CancelForm, MoveForm
+from vern.consultations.views.teams import TEAM_ADMINS, TEAM_VIEWERS
 from vern.core.access import staff_view
 from vern.core.forms import add_errors
 
@@ -36,6 +38,80 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": _action_form(request, meeting),
         },
     )
+
+
+def _told(request: HttpRequest, meeting) -> None:
+    """Tell the members at once; if no mail can go now, ``vern tick`` tries again."""
+    told = tick.notify_meeting_change(meeting)
+    if told:
+        messages.info(request, _("The team's members have been told."))
+    elif told is False:
+        messages.warning(
+            request, _("The members could not be told just now; they will be told shortly.")
+        )
+
+
+@staff_view(personal_data=None, roles=TEAM_ADMINS)
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The host's coordinator cancels a coming meeting (a confirmation page, then POST)."""
+    meeting = selectors.hosted_meeting_or_404(request.municipality, pk)
+    if meeting.is_cancelled:
+        messages.info(request, _("The meeting is already cancelled."))
+        return redirect("consultations:team_detail", pk=meeting.team_id)
+    others = selectors.coming_meetings(meeting.team).exclude(pk=meeting.pk)
+    form = CancelForm(request.POST if request.method == "POST" else None, meetings=others)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(
+                meeting=meeting, actor=request.user, move_to=form.cleaned_data["move_to"]
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting was cancelled."))
+            _told(request, meeting)
+            return redirect("consultations:team_detail", pk=meeting.team_id)
+    return render(
+        request,
+        "consultations/meeting_cancel.html",
+        {"meeting": meeting, "form": form, "concerns": selectors.agenda_size(meeting)},
+    )
+
+
+@staff_view(personal_data=None, roles=TEAM_ADMINS)
+def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """The host's coordinator gives a coming meeting a new date, time or place."""
+    meeting = selectors.hosted_meeting_or_404(request.municipality, pk)
+    starts = timezone.localtime(meeting.starts_at)
+    form = MoveForm(
+        request.POST or None,
+        initial={
+            "starts_on": starts.date(),
+            "starts_time": starts.time(),
+            "duration_minutes": int((meeting.ends_at - meeting.starts_at).total_seconds() // 60),
+            "location": meeting.location,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = services.meeting_move(
+                meeting=meeting,
+                actor=request.user,
+                starts_at=timezone.make_aware(
+                    datetime.datetime.combine(data["starts_on"], data["starts_time"])
+                ),
+                duration_minutes=data["duration_minutes"],
+                location=data["location"] or "",
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting was moved."))
+            if moved.sequence > moved.notified_sequence:  # not when nothing changed
+                _told(request, moved)
+            return redirect("consultations:team_detail", pk=meeting.team_id)
+    return render(request, "consultations/meeting_move.html", {"meeting": meeting, "form": form})
 
 
 @staff_view(personal_data=None, roles=TEAM_VIEWERS)

@@ -64,6 +64,9 @@ def team_create(request: HttpRequest) -> HttpResponse:
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = selectors.team_or_404(request.municipality, pk)
     own_seat = selectors.seat_here(request.user, request.municipality, team)
+    is_host = team.municipality_id == request.municipality.pk
+    # The host's coordinators move and cancel meetings, as they change the team.
+    can_change = is_host and bool(request.roles & TEAM_ADMINS)
     return render(
         request,
         "consultations/team_detail.html",
@@ -71,10 +74,11 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "team": team,
             "members": team.members.select_related("user", "municipality"),
             "partners": team.partners.order_by("name"),
-            "meetings": selectors.upcoming_meetings(team) if own_seat else [],
+            "meetings": selectors.upcoming_meetings(team) if own_seat or can_change else [],
             "seat": own_seat,
-            "is_host": team.municipality_id == request.municipality.pk,
+            "is_host": is_host,
             "can_manage": bool(request.roles & TEAM_ADMINS),
+            "can_change_meetings": can_change,
         },
     )
 
@@ -109,7 +113,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     team = selectors.team_or_404(request.municipality, pk)
     form = MemberForm(
         request.POST or None,
-        candidates=selectors.team_member_candidates(request.municipality, request.user),
+        candidates=selectors.team_member_candidates(request.municipality),
     )
     if request.method == "POST" and form.is_valid():
         try:
