@@ -7,7 +7,7 @@ retention, and the other apps' jobs) and a second run right after it (which must
 nothing left to send).
 
     uv run python bench/tick.py                  # SQLite (a temporary file)
-    uv run python bench/tick.py --db postgresql  # PostgreSQL database vern_bench_tick
+    uv run python bench/tick.py --db postgresql  # PostgreSQL database vern_bench_tick (or DATABASE_URL's)
     uv run python bench/tick.py --db all         # both
 
 The last line per database is the summary other tools read:
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,12 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-PG_NAME = "vern_bench_tick"
+# The PostgreSQL database (dropped and created): DATABASE_URL's, if it names one, else vern_bench_tick.
+PG_NAME = (
+    os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    if os.environ.get("DATABASE_URL", "").startswith("postgres")
+    else "vern_bench_tick"
+)
 
 
 def run(db: str) -> None:
