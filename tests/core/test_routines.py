@@ -672,7 +672,7 @@ def test_two_ticks_at_once_send_each_notice_once(time_machine):
     # 15 step reminders to each of three school contacts, 15 overdue notices
     # to the coordinator: each exactly once, whichever run won it, in one
     # digest per person from each run that won some.
-    for person in contacts + [owner]:
+    for person in [*contacts, owner]:
         theirs = [m for m in mail.outbox if m.to == [person.email]]
         assert 1 <= len(theirs) <= 2
         items = [line for m in theirs for line in m.body.splitlines() if line.startswith("* ")]
@@ -765,9 +765,7 @@ def test_a_tick_sends_each_person_one_mail_with_all_their_notices_over_one_conne
     # Each notice still has its own in-app notification and audit entry.
     assert Notification.objects.for_system("test").filter(recipient=coordinator).count() == 10
     assert (
-        AuditEntry.objects.for_system("test")
-        .filter(code="core.step.escalated_coordinator")
-        .count()
+        AuditEntry.objects.for_system("test").filter(code="core.step.escalated_coordinator").count()
         == 9
     )
 
@@ -793,6 +791,6 @@ def test_the_digest_is_in_each_recipients_language(home, school, contact):
     assert "Vern har 1 varsel til deg." in by_person[contact.email].body
     assert "== Steg som snart har frist ==" in by_person[nynorsk.email].body
     # The in-app notification is in the person's language too.
-    assert Notification.objects.for_system("test").get(recipient=english).text.startswith(
-        "Step due"
+    assert (
+        Notification.objects.for_system("test").get(recipient=english).text.startswith("Step due")
     )
