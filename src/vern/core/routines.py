@@ -5,20 +5,23 @@ Two layers, both used by ``vern tick``:
 * **Notices.** ``run_notices(items, build, job=...)`` is the one skeleton of
   every reminder job: for each due row ``build`` returns a ``Notice`` (who gets
   it, what it says, the conditional UPDATE that claims it and the one that
-  releases it) or ``None``. The claim commits first; then each person is
-  mailed on their own, so a failing address does not stop the others. If no
-  mail could be sent the claim is released (the next run tries again) and the
-  item counts as failed; otherwise the in-app notifications and the audit
-  entry are written in one transaction. An item that fails is logged, the
-  rest go on, and the job then raises ``JobFailed`` (``core/jobs.py``), so
-  ``vern tick`` runs its other jobs and exits 1. Two runs at once cannot both
-  claim a notice: the second UPDATE waits for the first to commit and then
-  matches no row. Every write transaction here takes the audit chain lock
-  first (``lock_chain``), like every other write service.
+  releases it) or ``None``. The notices are claimed in batches, one
+  transaction each, and go into the run's ``Digest``: ``vern tick`` sends each
+  person ONE mail listing all their notices, grouped, in their language, over
+  one connection to the mail server. A notice none of whose recipients could
+  be mailed is released (the next run tries again) and counts as failed;
+  for the others the in-app notifications and audit entries are written in
+  bulk. An item that fails is logged, the rest go on, and the job (or the
+  digest) then raises ``JobFailed`` (``core/jobs.py``), so ``vern tick`` runs
+  its other jobs and exits 1. Two runs at once cannot both claim a notice:
+  the second waits for the first's transaction and then matches no row.
+  Every write transaction here takes the audit chain lock first
+  (``lock_chain``), like every other write service.
 * **Steps.** An app describes a routine as a ``Routine`` of ``StepSpec``s
   (what, due how many working days after the start, which role answers) and
   starts it for one of its records with ``routine_start``. ``send_step_notices``
-  walks the ladder for every open step: the responsible person or unit is
+  walks the ladder for every open step with a rung due (found by the
+  database, not by walking every open step): the responsible person or unit is
   reminded before the due date, the leader is told when it is overdue, the
   coordinators after that. The timing is per municipality
   (``RoutineSettings``).
