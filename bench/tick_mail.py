@@ -11,6 +11,7 @@ its in-app notification and audit entry. A second run right after must send noth
     uv run python bench/tick_mail.py --db postgresql  # PostgreSQL (DATABASE_URL's database,
                                                       # else vern_bench_tick_mail; dropped)
     uv run python bench/tick_mail.py --db all         # both
+    uv run python bench/tick_mail.py --profile        # also cProfile's top 30 of the first run
 
 The last line per database is the summary other tools read:
 
@@ -20,8 +21,10 @@ The last line per database is the summary other tools read:
 from __future__ import annotations
 
 import argparse
+import cProfile
 import io
 import os
+import pstats
 import shutil
 import subprocess
 import sys
@@ -77,7 +80,7 @@ def build(today) -> int:
     return NOTICES
 
 
-def run(db: str) -> None:
+def run(db: str, profile: bool = False) -> None:
     sys.path.insert(0, str(ROOT))
     import pathways_data
 
@@ -96,10 +99,19 @@ def run(db: str) -> None:
         for run_number in (1, 2):
             mail.outbox = []
             output = io.StringIO()
-            started = time.perf_counter()
+            profiler = cProfile.Profile() if profile and run_number == 1 else None
+            started, cpu = time.perf_counter(), time.process_time()
             with redirect_stdout(output):
-                call_command("tick")
+                if profiler:
+                    profiler.runcall(call_command, "tick")
+                else:
+                    call_command("tick")
             seconds = time.perf_counter() - started
+            # This process's CPU time: on a shared machine, what the run cost without the
+            # waiting for a core (PostgreSQL's own work is not in it).
+            cpu = time.process_time() - cpu
+            if profiler:
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
             timings.append(seconds)
             counts = " ".join(
                 line.strip()
@@ -108,7 +120,7 @@ def run(db: str) -> None:
             )
             items = sum(m.body.count("\n* ") for m in mail.outbox)
             print(
-                f"run {run_number}: {seconds:.2f}s, mails={len(mail.outbox)} "
+                f"run {run_number}: {seconds:.2f}s (cpu {cpu:.2f}s), mails={len(mail.outbox)} "
                 f"listing {items} notices; {counts}"
             )
         reminded = Step.objects.for_system(reason="bench").filter(rung=Step.Rung.REMINDED).count()
@@ -123,12 +135,13 @@ def run(db: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql", "all"], default="sqlite")
+    parser.add_argument("--profile", action="store_true", help="cProfile the first run")
     args = parser.parse_args()
     if args.db == "all":
         for db in ("sqlite", "postgresql"):
             subprocess.run([sys.executable, __file__, "--db", db], check=True)  # noqa: S603 (this script)
         return
-    run(args.db)
+    run(args.db, args.profile)
 
 
 if __name__ == "__main__":

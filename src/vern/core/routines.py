@@ -398,7 +398,7 @@ def _record(batch: list[tuple[str, Notice, int]]) -> None:
         Notification.objects.bulk_create(
             [
                 Notification(
-                    recipient=user,
+                    recipient_id=user.pk,
                     municipality_id=notice.municipality_id,
                     code=notice.code,
                     text=text_in(notice.subject, _language(user))[:length],
@@ -412,10 +412,13 @@ def _record(batch: list[tuple[str, Notice, int]]) -> None:
         log_actions(
             [
                 {
+                    # The notice read the target's tenant already: no look-up per entry.
                     "actor": None,
                     "action": "update",
                     "code": notice.code,
-                    "target": notice.target,
+                    "object_type": notice.target._meta.label_lower,
+                    "object_id": notice.target.pk,
+                    "municipality": notice.municipality_id,
                     "detail": {
                         **notice.detail,
                         "recipients": len(notice.active_recipients),
