@@ -7,7 +7,7 @@
 # mails (console backend) of the two ticks together must be exactly those of the one tick
 # alone, none repeated, and the third must send nothing.
 #
-# Usage: bash bench/two_ticks.sh
+# Usage: bash bench/two_ticks.sh   (TWO_TICKS_DB=name picks another database name)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,16 +15,17 @@ WORK=$(mktemp -d /tmp/vern-two-ticks-XXXXXX)
 PG=postgres://postgres@127.0.0.1:5432
 export VERN_DEMO=true VERN_DATA_DIR="$WORK/data"
 export EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
-export DATABASE_URL="$PG/vern_bench_ticks"
+DB=${TWO_TICKS_DB:-vern_bench_ticks}
+export DATABASE_URL="$PG/$DB"
 
 admin() { uv run python -c "import psycopg, sys
 with psycopg.connect('$PG/postgres', autocommit=True) as c: c.execute(sys.argv[1])" "$1"; }
 fresh() {
-    admin "DROP DATABASE IF EXISTS vern_bench_ticks WITH (FORCE)"
-    admin "CREATE DATABASE vern_bench_ticks"
+    admin "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+    admin "CREATE DATABASE $DB"
     uv run vern demo --no-serve > /dev/null
 }
-trap 'admin "DROP DATABASE IF EXISTS vern_bench_ticks WITH (FORCE)"; rm -rf "$WORK"' EXIT
+trap 'admin "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; rm -rf "$WORK"' EXIT
 
 fresh
 uv run vern tick > "$WORK/one.out"
