@@ -7,8 +7,9 @@ retention, and the other apps' jobs) and a second run right after it (which must
 nothing left to send).
 
     uv run python bench/tick.py                  # SQLite (a temporary file)
-    uv run python bench/tick.py --db postgresql  # PostgreSQL database vern_bench_tick
+    uv run python bench/tick.py --db postgresql  # PostgreSQL database vern_bench_tick (or DATABASE_URL's)
     uv run python bench/tick.py --db all         # both
+    uv run python bench/tick.py --profile        # also cProfile's top 25 of the first run
 
 The last line per database is the summary other tools read:
 
@@ -18,7 +19,10 @@ The last line per database is the summary other tools read:
 from __future__ import annotations
 
 import argparse
+import cProfile
 import io
+import os
+import pstats
 import shutil
 import subprocess
 import sys
@@ -28,10 +32,15 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-PG_NAME = "vern_bench_tick"
+# The PostgreSQL database (dropped and created): DATABASE_URL's, if it names one, else vern_bench_tick.
+PG_NAME = (
+    os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    if os.environ.get("DATABASE_URL", "").startswith("postgres")
+    else "vern_bench_tick"
+)
 
 
-def run(db: str) -> None:
+def run(db: str, profile: bool = False) -> None:
     sys.path.insert(0, str(ROOT))
     import pathways_data
 
@@ -56,15 +65,27 @@ def run(db: str) -> None:
         for run_number in (1, 2):
             mail.outbox = []
             output = io.StringIO()
-            started = time.perf_counter()
+            profiler = cProfile.Profile() if profile and run_number == 1 else None
+            started, cpu = time.perf_counter(), time.process_time()
             with redirect_stdout(output):
-                call_command("tick")
+                if profiler:
+                    profiler.runcall(call_command, "tick")
+                else:
+                    call_command("tick")
             seconds = time.perf_counter() - started
+            # This process's CPU time: on a shared machine, what the run cost without the
+            # waiting for a core (PostgreSQL's own work is not in it).
+            cpu = time.process_time() - cpu
+            if profiler:
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
             timings.append(seconds)
             counts = " ".join(
                 line.strip() for line in output.getvalue().splitlines() if line.strip()
             )
-            print(f"run {run_number}: {seconds:.2f}s, mails={len(mail.outbox)}; {counts}")
+            print(
+                f"run {run_number}: {seconds:.2f}s (cpu {cpu:.2f}s), "
+                f"mails={len(mail.outbox)}; {counts}"
+            )
         per_thousand = timings[0] / open_steps * 1000
         print(
             f"time per 1,000 open steps: {per_thousand * 1000:.1f} ms (first run), "
@@ -79,13 +100,14 @@ def run(db: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql", "all"], default="sqlite")
+    parser.add_argument("--profile", action="store_true", help="cProfile the first run")
     args = parser.parse_args()
     if args.db == "all":
         # One process per database: Django is set up once per process.
         for db in ("sqlite", "postgresql"):
             subprocess.run([sys.executable, __file__, "--db", db], check=True)  # noqa: S603 (this script)
         return
-    run(args.db)
+    run(args.db, args.profile)
 
 
 if __name__ == "__main__":

@@ -126,3 +126,14 @@ def reference_data(transactional_db):
     if not Municipality.objects.filter(is_demo=False).exists():
         importlib.import_module("vern.core.migrations.0002_load_municipalities").load(apps, None)
     importlib.import_module("vern.plans.migrations.0002_load_catalogue").load(apps, None)
+
+
+@pytest.fixture
+def flaky_mail(settings):
+    """Mail through ``tests.mail_backends.FlakyBackend``: set ``refused`` or ``down``, read ``opened``."""
+    from tests.mail_backends import FlakyBackend
+
+    FlakyBackend.refused, FlakyBackend.down, FlakyBackend.opened = set(), False, 0
+    settings.MAILERS = {"default": {"BACKEND": "tests.mail_backends.FlakyBackend"}}
+    yield FlakyBackend
+    FlakyBackend.refused, FlakyBackend.down, FlakyBackend.opened = set(), False, 0

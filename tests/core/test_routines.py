@@ -302,23 +302,19 @@ def test_a_line_break_in_the_data_cannot_reach_the_mail_header(home, school, con
 
 
 def test_a_failing_recipient_stops_neither_the_others_nor_the_next_notice(
-    home, school, contact, coordinator, monkeypatch, caplog
+    home, school, contact, coordinator, flaky_mail, caplog
 ):
     broken = UserFactory(email="feil@heimby.test")
     MembershipFactory(user=broken, municipality=home, role=Role.COORDINATOR)
     start(home, school, school)
-    real = routines.send_mail
-
-    def flaky(subject, body, sender, to):
-        if to == [broken.email]:
-            raise OSError("mailbox unavailable")
-        return real(subject, body, sender, to)
-
-    monkeypatch.setattr(routines, "send_mail", flaky)
+    flaky_mail.refused = {broken.email}
     # Far past every rung: each of the three steps goes to both coordinators,
-    # one of whom cannot be mailed.
+    # one of whom cannot be mailed. The other gets one mail listing all three.
     assert send_step_notices(today=date(2026, 6, 30)) == 3
-    assert [m.to for m in mail.outbox] == [[coordinator.email]] * 3
+    [message] = mail.outbox
+    assert message.to == [coordinator.email]
+    for title in ("Kontakt foresatte", "Sjekk om eleven har flyttet", "Rektor avgjør"):
+        assert title in message.body
     assert "mailbox unavailable" in caplog.text
     # The notices count as sent and stay claimed; each in-app notice is there.
     assert set(Step.objects.for_system("test").values_list("rung", flat=True)) == {
@@ -329,15 +325,10 @@ def test_a_failing_recipient_stops_neither_the_others_nor_the_next_notice(
 
 
 def test_a_notice_no_one_could_be_mailed_is_released_and_sent_next_run(
-    home, school, contact, monkeypatch, caplog
+    home, school, contact, flaky_mail, caplog
 ):
     step = start(home, school, school)[0]
-    real = routines.send_mail
-
-    def down(subject, body, sender, to):
-        raise ConnectionRefusedError("the mail server is down")
-
-    monkeypatch.setattr(routines, "send_mail", down)
+    flaky_mail.down = True
     with pytest.raises(JobFailed) as failed:
         send_step_notices(today=date(2026, 5, 12))
     assert (failed.value.done, failed.value.failed) == (0, 1)
@@ -347,7 +338,7 @@ def test_a_notice_no_one_could_be_mailed_is_released_and_sent_next_run(
     assert not Notification.objects.for_system("test").exists()
     assert not AuditEntry.objects.for_system("test").filter(code="core.step.reminded").exists()
 
-    monkeypatch.setattr(routines, "send_mail", real)
+    flaky_mail.down = False
     assert send_step_notices(today=date(2026, 5, 12)) == 1
     assert [m.to for m in mail.outbox] == [[contact.email]]
     assert Step.objects.for_system("test").get(pk=step.pk).rung == Step.Rung.REMINDED
@@ -591,7 +582,7 @@ def writes_before_the_chain_lock(queries) -> list[str]:
     reason="the chain lock is PostgreSQL's advisory lock; SQLite serialises all writers",
 )
 def test_every_write_of_the_engine_takes_the_audit_lock_first(
-    home, school, contact, principal, coordinator, monkeypatch, settings
+    home, school, contact, principal, coordinator, flaky_mail, settings
 ):
     from django.test.utils import CaptureQueriesContext
 
@@ -606,19 +597,12 @@ def test_every_write_of_the_engine_takes_the_audit_lock_first(
     ErrorReport.objects.for_system("test").filter(pk=report.pk).update(
         handled_at=datetime.combine(date(2025, 1, 6), time(10), tzinfo=ZoneInfo("Europe/Oslo"))
     )
-    real = routines.send_mail
-
-    def refuse_the_contact(subject, body, sender, to):
-        if to == [contact.email]:
-            raise OSError("mailbox unavailable")
-        return real(subject, body, sender, to)
-
     with CaptureQueriesContext(connection) as queries:
         [step, *_] = start(home, school, school)
-        monkeypatch.setattr(routines, "send_mail", refuse_the_contact)
+        flaky_mail.refused = {contact.email}
         with pytest.raises(JobFailed):  # claimed, not sent, released
             send_step_notices(today=date(2026, 5, 12))
-        monkeypatch.setattr(routines, "send_mail", real)
+        flaky_mail.refused = set()
         assert send_step_notices(today=date(2026, 5, 12)) == 1  # claimed and recorded
         assert step_complete(step=step, actor=contact)
         assert send_overdue_notices(today=date(2026, 5, 12)) == 1
@@ -686,13 +670,15 @@ def test_two_ticks_at_once_send_each_notice_once(time_machine):
     assert errors == []
 
     # 15 step reminders to each of three school contacts, 15 overdue notices
-    # to the coordinator: each exactly once, whichever run won it.
-    for person in contacts:
+    # to the coordinator: each exactly once, whichever run won it, in one
+    # digest per person from each run that won some.
+    for person in [*contacts, owner]:
         theirs = [m for m in mail.outbox if m.to == [person.email]]
-        assert len(theirs) == 15
-        assert len({m.body for m in theirs}) == 15
-    assert len([m for m in mail.outbox if m.to == [owner.email]]) == 15
-    assert len(mail.outbox) == 15 * 3 + 15
+        assert 1 <= len(theirs) <= 2
+        items = [line for m in theirs for line in m.body.splitlines() if line.startswith("* ")]
+        links = [line for m in theirs for line in m.body.splitlines() if "/ansatt/" in line]
+        assert len(items) == 15
+        assert len(set(links)) == 15
     assert AuditEntry.objects.for_system("test").filter(code="core.step.reminded").count() == 15
     assert (
         AuditEntry.objects.for_system("test")
@@ -734,3 +720,77 @@ def test_the_reminder_entry_and_notifications_carry_the_steps_municipality(home,
     assert set(
         Notification.objects.for_system("test").values_list("municipality_id", flat=True)
     ) == {home.pk}
+
+
+# --- The digest: one mail per person and run ----------------------------------------
+
+
+def test_a_tick_sends_each_person_one_mail_with_all_their_notices_over_one_connection(
+    home, school, contact, principal, coordinator, flaky_mail, time_machine
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.directory.factories import ServiceFactory
+
+    time_machine.move_to(
+        datetime.combine(date(2026, 6, 30), time(12), tzinfo=ZoneInfo("Europe/Oslo")), tick=False
+    )
+    subjects = [UnitFactory(municipality=home) for _ in range(3)]
+    for subject in subjects:
+        start(home, school, subject)
+    service = ServiceFactory(owner=home, verification_due=date(2026, 6, 1))
+
+    out = StringIO()
+    call_command("tick", stdout=out)
+    # Far past every rung, the nine steps go to the coordinator; the overdue
+    # entry in the guide to the coordinator and the administrator. Two people,
+    # two mails, over one connection, whatever number of jobs had notices.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([coordinator.email, principal.email])
+    assert flaky_mail.opened == 1
+    assert "digest: 2 mails" in out.getvalue()
+    [theirs] = [m for m in mail.outbox if m.to == [coordinator.email]]
+    assert theirs.subject == "Vern: 10 varsler til deg"
+    items = [line for line in theirs.body.splitlines() if line.startswith("* ")]
+    assert len(items) == 10
+    for subject in subjects:
+        assert f"/ansatt/skole/{subject.pk}/" in theirs.body
+    assert service.name in theirs.body
+    # Grouped: each kind under its heading, once.
+    assert theirs.body.count("== Steg over fristen, til deg som koordinator ==") == 1
+    assert theirs.body.count("== ") == 2
+    [principals] = [m for m in mail.outbox if m.to == [principal.email]]
+    assert service.name in principals.subject
+    # Each notice still has its own in-app notification and audit entry.
+    assert Notification.objects.for_system("test").filter(recipient=coordinator).count() == 10
+    assert (
+        AuditEntry.objects.for_system("test").filter(code="core.step.escalated_coordinator").count()
+        == 9
+    )
+
+    # A second run right after finds nothing to send, and opens no connection.
+    mail.outbox.clear()
+    call_command("tick", stdout=StringIO())
+    assert mail.outbox == []
+    assert flaky_mail.opened == 1
+
+
+def test_the_digest_is_in_each_recipients_language(home, school, contact):
+    english = UserFactory(email="english@heimby.test", language="en")
+    MembershipFactory(user=english, municipality=home, role=Role.SCHOOL_CONTACT, unit=school)
+    nynorsk = UserFactory(email="nynorsk@heimby.test", language="nn")
+    MembershipFactory(user=nynorsk, municipality=home, role=Role.SCHOOL_CONTACT, unit=school)
+    start(home, school, school)
+    assert send_step_notices(today=date(2026, 5, 12)) == 1
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert by_person[english.email].subject == "Step due 13 May 2026: Kontakt foresatte"
+    assert "== Steps falling due ==" in by_person[english.email].body
+    assert by_person[contact.email].subject == "Frist 13. mai 2026: Kontakt foresatte"
+    assert "== Steg med frist snart ==" in by_person[contact.email].body
+    assert "Vern har 1 varsel til deg." in by_person[contact.email].body
+    assert "== Steg som snart har frist ==" in by_person[nynorsk.email].body
+    # The in-app notification is in the person's language too.
+    assert (
+        Notification.objects.for_system("test").get(recipient=english).text.startswith("Step due")
+    )

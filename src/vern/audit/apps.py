@@ -14,6 +14,8 @@ class AuditConfig(AppConfig):
         # core writes entries through its port (imports point audit -> core only).
         audit_port.install(
             log_action=services.log_action,
+            log_actions=services.log_actions,
+            label=codes.label,
             lock_chain=services.lock_chain,
             is_registered=codes.is_registered,
             read_code=codes.read_code,

@@ -29,7 +29,9 @@ from django.db import transaction
 NAMES = frozenset(
     {
         "log_action",
+        "log_actions",
         "lock_chain",
+        "label",
         "is_registered",
         "read_code",
         "register",
@@ -64,6 +66,16 @@ def _call(name: str, *args: Any, **kwargs: Any) -> Any:
 def log_action(**kwargs: Any) -> Any:
     """Append an audit entry (``vern.audit.services.log_action``)."""
     return _call("log_action", **kwargs)
+
+
+def log_actions(entries: list[dict[str, Any]]) -> int:
+    """Append many audit entries in one go (``vern.audit.services.log_actions``)."""
+    return _call("log_actions", entries)
+
+
+def label(code: str) -> Any:
+    """An audit code's human label (``vern.audit.codes.label``)."""
+    return _call("label", code)
 
 
 def lock_chain(**kwargs: Any) -> None:

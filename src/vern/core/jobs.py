@@ -37,11 +37,12 @@ class ItemFailures:
         self.failed = 0
 
     @contextmanager
-    def item(self, what: str) -> Iterator[None]:
+    def item(self, what: str, *, count: int = 1) -> Iterator[None]:
+        """``count``: how many items fail together if this block raises (a batch)."""
         try:
             yield
         except Exception:
-            self.failed += 1
+            self.failed += count
             logger.exception("%s failed for %s; going on with the others", self.job, what)
 
     def result(self, done: int) -> int:

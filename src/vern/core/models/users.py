@@ -39,6 +39,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     # When the last e-mail with a link for choosing a first password was sent
     # (core/tokens.py: the link lasts VERN_INVITATION_HOURS).
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    # The language of the mail Vern sends the person (``vern tick``'s digest);
+    # blank: the installation's (LANGUAGE_CODE).
+    language = models.CharField(
+        _("language for e-mail"),
+        max_length=8,
+        blank=True,
+        choices=[("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")],
+    )
 
     objects = UserManager()
 

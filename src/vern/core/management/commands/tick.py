@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from vern.core.jobs import JobFailed
+from vern.core.routines import DIGEST, collect_digest
 
 logger = logging.getLogger("vern.tick")
 
@@ -14,24 +15,32 @@ class Command(BaseCommand):
     help = (
         "Run Vern's time-based work once: reminders, expiry, clean-up. "
         "Schedule it every few minutes (cron or a systemd timer). A job that "
-        "fails is logged and the others still run; the exit status is then 1."
+        "fails is logged and the others still run; the exit status is then 1. "
+        "The notices of all jobs go out at the end as one mail per person."
     )
 
     def handle(self, *args, **options):
         today = timezone.localdate()
         failed = []
-        for path in settings.VERN_TICK_JOBS:
-            try:
-                count = import_string(path)(today=today)
-            except JobFailed as error:
-                self.stdout.write(f"{path}: {error.done}")
-                self.stderr.write(f"{path}: {error.failed} item(s) failed (see the log)")
-                failed.append(path)
-            except Exception:
-                logger.exception("%s failed; going on with the next job", path)
-                self.stderr.write(f"{path}: failed (see the log)")
-                failed.append(path)
-            else:
-                self.stdout.write(f"{path}: {count}")
+        # Every job's notices are claimed as it runs and mailed together at the
+        # end: one digest per person and run (core.routines.Digest).
+        with collect_digest() as digest:
+            for path in settings.VERN_TICK_JOBS:
+                self._run(path, lambda path=path: import_string(path)(today=today), failed)
+        self._run(DIGEST, digest.send, failed, unit=" mails")
         if failed:
             raise CommandError(f"{len(failed)} job(s) failed: {', '.join(failed)}")
+
+    def _run(self, name, job, failed, unit=""):
+        try:
+            count = job()
+        except JobFailed as error:
+            self.stdout.write(f"{name}: {error.done}{unit}")
+            self.stderr.write(f"{name}: {error.failed} item(s) failed (see the log)")
+            failed.append(name)
+        except Exception:
+            logger.exception("%s failed; going on with the next job", name)
+            self.stderr.write(f"{name}: failed (see the log)")
+            failed.append(name)
+        else:
+            self.stdout.write(f"{name}: {count}{unit}")
