@@ -139,7 +139,10 @@ def test_a_meeting_cannot_be_moved_into_the_past_or_onto_another(team, coordinat
 
 def test_the_members_are_told_by_the_tick_when_mail_failed_at_once(team, coordinator, chair, login):
     first = meetings(team)[0]
-    with mock.patch("vern.core.routines.send_mail", side_effect=OSError("down")):
+    with mock.patch(
+        "vern.core.routines.send_each",
+        side_effect=lambda messages: [OSError("down")] * len(messages),
+    ):
         response = login(coordinator).post(
             reverse("consultations:meeting_cancel", args=[first.pk]), {}, follow=True
         )

@@ -505,6 +505,29 @@ def run_notices[T](
     return failures.result(len(claimed) - unsent)
 
 
+def deliver(notice: Notice) -> bool:
+    """Claim one notice and mail it now, outside ``vern tick`` (a page that just changed
+    something people must hear of); returns whether this call sent it.
+
+    The same claim, mail and records as a tick's digest, for this notice alone.
+    Raises ``NotSent`` (the claim released) if no recipient could be mailed, so
+    the tick's job tries again.
+    """
+    if not notice.active_recipients:
+        return False
+    with transaction.atomic():
+        lock_chain()
+        if not notice.claim():
+            return False
+    own = Digest()
+    what = _describe(notice.target)
+    own.add([(what, notice)])
+    _mails, unsent = own._send(ItemFailures(what))
+    if unsent:
+        raise NotSent(f"{notice.code}: no recipient could be mailed")
+    return True
+
+
 # --- Routines and their steps --------------------------------------------------
 
 
