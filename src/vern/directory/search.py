@@ -1,5 +1,5 @@
 """Full-text search: ``plan_query`` reads the words (for the guide and the API),
-``scores`` ranks the whole directory for the HSDS API.
+``matching_ids`` and ``ranked_page`` search the whole directory for the HSDS API.
 
 Both databases get the same query plan first: words lower-cased, stop words
 dropped, synonyms added ("juling" also finds "vold"), and words that appear
@@ -28,6 +28,7 @@ from functools import lru_cache
 
 import snowballstemmer
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from vern.directory import textnorm
 from vern.directory.snapshot import snapshot
@@ -301,30 +302,66 @@ def fts_rowid(pk: uuid.UUID) -> int:
     return pk.int >> 65
 
 
-def scores(plan: QueryPlan) -> dict:
-    """Service id -> relevance for every service matching any word of the plan,
-    through the database's full-text index (the HSDS API's search; the guide
-    ranks one municipality's candidates in memory, see ``guide_index``).
+def _match_query(plan: QueryPlan) -> str:
+    """SQLite's FTS5 query for a plan (prefixes are word characters only)."""
+    return " OR ".join(f'"{t}"*' for t in prefixes(plan))
 
-    Prefixes are word characters only, so they are safe inside both query
-    languages.
+
+def matching_ids(plan: QueryPlan) -> RawSQL:
+    """A subquery of the ids of every service matching any word of the plan,
+    through the database's full-text index, for ``pk__in`` (the HSDS API's
+    search; the guide ranks one municipality's candidates in memory, see
+    ``guide_index``). The matches stay in the database: no id list comes back."""
+    matching = match_sql(plan)
+    if matching:
+        condition, _relevance, params = matching
+        return RawSQL(f"SELECT id FROM directory_service WHERE {condition}", params)  # noqa: S611
+    return RawSQL(
+        "SELECT service_id FROM directory_service_fts WHERE directory_service_fts MATCH %s",
+        [_match_query(plan)],
+    )
+
+
+def ranked_page(
+    services, plan: QueryPlan, *, tiered: bool, start: int, end: int
+) -> tuple[int, list[uuid.UUID]]:
+    """(number of matches, ids of rows ``start``..``end``) of ``services`` (already
+    restricted to ``matching_ids``) in the API's order: tier, relevance, name.
+
+    Ranked, counted and cut in the database (ORDER BY ... LIMIT/OFFSET and a
+    separate COUNT), so the rows that come back are the page's. Relevance is
+    PostgreSQL's ``ts_rank`` over the stored tsvector, or SQLite's FTS5 BM25.
+    Equal relevance falls back to the lower-cased name and then the id (the
+    database's collation, not ``norwegian_sort_key``: æ, ø, å may sort apart
+    from Norwegian order among equally relevant services).
     """
-    if plan.empty:
-        return {}
+    total = services.count()
+    if start >= total:
+        return total, []
+    columns = ["pk", "name", "tier"] if tiered else ["pk", "name"]
+    inner, inner_params = services.order_by().values(*columns).query.sql_with_params()
     matching = match_sql(plan)
     if matching:
         condition, relevance, params = matching
-        sql = f"SELECT id, {relevance} FROM directory_service WHERE {condition}"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params * 2)
-            return {row[0]: float(row[1]) for row in cursor.fetchall()}
+        rank = (
+            f"SELECT id AS service_id, {relevance} AS rank FROM directory_service WHERE {condition}"  # noqa: S608
+        )
+        rank_params = params * 2
+    else:
+        rank = (
+            "SELECT service_id, -bm25(directory_service_fts) AS rank FROM directory_service_fts "
+            "WHERE directory_service_fts MATCH %s"
+        )
+        rank_params = [_match_query(plan)]
+    order = ("s.tier, " if tiered else "") + "r.rank DESC, LOWER(s.name), s.pk"
     sql = (
-        "SELECT service_id, -bm25(directory_service_fts) FROM directory_service_fts "
-        "WHERE directory_service_fts MATCH %s"
+        f"SELECT s.pk FROM ({inner}) s JOIN ({rank}) r ON r.service_id = s.pk "  # noqa: S608
+        f"ORDER BY {order} LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [" OR ".join(f'"{t}"*' for t in prefixes(plan))])
-        return {uuid.UUID(row[0]): float(row[1]) for row in cursor.fetchall()}
+        cursor.execute(sql, [*inner_params, *rank_params, end - start, start])
+        ids = [row[0] for row in cursor.fetchall()]
+    return total, [pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk) for pk in ids]
 
 
 def index_service(service, *, card: bool = True) -> None:
