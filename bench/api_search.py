@@ -122,7 +122,7 @@ def main() -> None:
     for kind, params in kinds:
         times, queries, longest, total = timed(client, "/api/hsds/services", params, args.requests)
         times.sort()
-        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         print(
             f"api_search db={connection.vendor} services={Service.objects.count()} path={kind} "
             f"p50_ms={statistics.median(times):.1f} p95_ms={p95:.1f} queries={queries} "

@@ -315,7 +315,8 @@ def matching_ids(plan: QueryPlan) -> RawSQL:
     matching = match_sql(plan)
     if matching:
         condition, _relevance, params = matching
-        return RawSQL(f"SELECT id FROM directory_service WHERE {condition}", params)  # noqa: S611
+        sql = f"SELECT id FROM directory_service WHERE {condition}"  # noqa: S608
+        return RawSQL(sql, params)  # noqa: S611
     return RawSQL(
         "SELECT service_id FROM directory_service_fts WHERE directory_service_fts MATCH %s",
         [_match_query(plan)],
