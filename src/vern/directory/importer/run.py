@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +106,16 @@ class Importer(
         Written then, not now, so that the batch holds the audit log's lock only
         for its last moments."""
         self._pending_audit.append(entry)
+
+    @contextmanager
+    def audit_savepoint(self):
+        """Entries gathered inside are dropped if it fails, as its savepoint's rows are."""
+        mark = len(self._pending_audit)
+        try:
+            yield
+        except BaseException:
+            del self._pending_audit[mark:]
+            raise
 
     def _batch_counts(self) -> dict:
         return {
