@@ -1,5 +1,5 @@
 """Full-text search: ``plan_query`` reads the words (for the guide and the API),
-``matching_ids`` and ``ranked_page`` search the whole directory for the HSDS API.
+``matching`` and ``ranked_page`` search the whole directory for the HSDS API.
 
 Both databases get the same query plan first: words lower-cased, stop words
 dropped, synonyms added ("juling" also finds "vold"), and words that appear
@@ -28,7 +28,9 @@ from functools import lru_cache
 
 import snowballstemmer
 from django.db import connection
+from django.db.models import BooleanField, Count, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
 from vern.directory import textnorm
 from vern.directory.snapshot import snapshot
@@ -307,19 +309,25 @@ def _match_query(plan: QueryPlan) -> str:
     return " OR ".join(f'"{t}"*' for t in prefixes(plan))
 
 
-def matching_ids(plan: QueryPlan) -> RawSQL:
-    """A subquery of the ids of every service matching any word of the plan,
-    through the database's full-text index, for ``pk__in`` (the HSDS API's
-    search; the guide ranks one municipality's candidates in memory, see
-    ``guide_index``). The matches stay in the database: no id list comes back."""
-    matching = match_sql(plan)
-    if matching:
-        condition, _relevance, params = matching
-        sql = f"SELECT id FROM directory_service WHERE {condition}"  # noqa: S608
-        return RawSQL(sql, params)  # noqa: S611
-    return RawSQL(
-        "SELECT service_id FROM directory_service_fts WHERE directory_service_fts MATCH %s",
-        [_match_query(plan)],
+def matching(services, plan: QueryPlan):
+    """``services`` narrowed to those matching any word of the plan, through the
+    database's full-text index (the HSDS API's search; the guide ranks one
+    municipality's candidates in memory, see ``guide_index``). The matches stay
+    in the database: no list of ids comes back.
+
+    PostgreSQL gets the condition itself, so the planner may test it on the
+    few rows other filters leave (a municipality's services) instead of
+    gathering every match in the country first.
+    """
+    found = match_sql(plan)
+    if found:
+        condition, _relevance, params = found
+        return services.filter(RawSQL(condition, params, output_field=BooleanField()))  # noqa: S611
+    return services.filter(
+        pk__in=RawSQL(
+            "SELECT service_id FROM directory_service_fts WHERE directory_service_fts MATCH %s",
+            [_match_query(plan)],
+        )
     )
 
 
@@ -327,42 +335,48 @@ def ranked_page(
     services, plan: QueryPlan, *, tiered: bool, start: int, end: int
 ) -> tuple[int, list[uuid.UUID]]:
     """(number of matches, ids of rows ``start``..``end``) of ``services`` (already
-    restricted to ``matching_ids``) in the API's order: tier, relevance, name.
+    narrowed by ``matching``) in the API's order: tier, relevance, name.
 
-    Ranked, counted and cut in the database (ORDER BY ... LIMIT/OFFSET and a
-    separate COUNT), so the rows that come back are the page's. Relevance is
-    PostgreSQL's ``ts_rank`` over the stored tsvector, or SQLite's FTS5 BM25.
-    Equal relevance falls back to the lower-cased name and then the id (the
-    database's collation, not ``norwegian_sort_key``: æ, ø, å may sort apart
-    from Norwegian order among equally relevant services).
+    Ranked and cut in the database (ORDER BY ... LIMIT/OFFSET), so only the
+    page's ids come back. Relevance is PostgreSQL's ``ts_rank`` over the stored
+    tsvector (the count comes with the page, ``COUNT(*) OVER ()``, since
+    ranking reads every match anyway; a separate COUNT only past the last
+    page), or SQLite's FTS5 BM25 (a separate COUNT). Equal relevance falls back
+    to the lower-cased name and then the id (the database's collation, not
+    ``norwegian_sort_key``: æ, ø, å may sort apart from Norwegian order among
+    equally relevant services).
     """
+    found = match_sql(plan)
+    if found:
+        _condition, relevance, params = found
+        rank = RawSQL(relevance, params)  # noqa: S611 (prefixes are word characters only)
+        order = [*(["tier"] if tiered else []), "-rank", Lower("name"), "pk"]
+        rows = list(
+            services.annotate(rank=rank, total=Window(Count("*")))
+            .order_by(*order)
+            .values_list("pk", "total")[start:end]
+        )
+        total = rows[0][1] if rows else services.count()
+        return total, [row[0] for row in rows]
     total = services.count()
     if start >= total:
         return total, []
+    # SQLite: BM25 is only known inside the FTS table's own MATCH query, so the
+    # page joins it.
     columns = ["pk", "name", "tier"] if tiered else ["pk", "name"]
     inner, inner_params = services.order_by().values(*columns).query.sql_with_params()
-    matching = match_sql(plan)
-    if matching:
-        condition, relevance, params = matching
-        rank = (
-            f"SELECT id AS service_id, {relevance} AS rank FROM directory_service WHERE {condition}"  # noqa: S608
-        )
-        rank_params = params * 2
-    else:
-        rank = (
-            "SELECT service_id, -bm25(directory_service_fts) AS rank FROM directory_service_fts "
-            "WHERE directory_service_fts MATCH %s"
-        )
-        rank_params = [_match_query(plan)]
-    order = ("s.tier, " if tiered else "") + "r.rank DESC, LOWER(s.name), s.pk"
+    rank_sql = (
+        "SELECT service_id, -bm25(directory_service_fts) AS rank FROM directory_service_fts "
+        "WHERE directory_service_fts MATCH %s"
+    )
+    order_sql = ("s.tier, " if tiered else "") + "r.rank DESC, LOWER(s.name), s.pk"
     sql = (
-        f"SELECT s.pk FROM ({inner}) s JOIN ({rank}) r ON r.service_id = s.pk "  # noqa: S608
-        f"ORDER BY {order} LIMIT %s OFFSET %s"
+        f"SELECT s.pk FROM ({inner}) s JOIN ({rank_sql}) r ON r.service_id = s.pk "  # noqa: S608
+        f"ORDER BY {order_sql} LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*inner_params, *rank_params, end - start, start])
-        ids = [row[0] for row in cursor.fetchall()]
-    return total, [pk if isinstance(pk, uuid.UUID) else uuid.UUID(pk) for pk in ids]
+        cursor.execute(sql, [*inner_params, _match_query(plan), end - start, start])
+        return total, [uuid.UUID(row[0]) for row in cursor.fetchall()]
 
 
 def index_service(service, *, card: bool = True) -> None:

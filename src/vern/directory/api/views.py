@@ -122,9 +122,7 @@ def filtered_services(
     if query:
         snapshot.check()
         plan = search.plan_query(query)
-        services = (
-            services.none() if plan.empty else services.filter(pk__in=search.matching_ids(plan))
-        )
+        services = services.none() if plan.empty else search.matching(services, plan)
     return services, plan, municipality is not None
 
 
