@@ -83,7 +83,7 @@ def test_an_audited_staff_read_is_answered_within_a_second_during_an_import(home
         # failing batch leaves (and keeps the test short).
         stop.set()
         importer.join()
-    print(f"staff read during the import: {", ".join(f"{w * 1000:.0f} ms" for w in waits)}")
+    print(f"staff read during the import: {', '.join(f'{w * 1000:.0f} ms' for w in waits)}")
     assert max(waits) < 1.0, waits
     assert outcome == {"stopped": True}
     # The first batch was committed with its summary; the one it failed in was rolled back.
