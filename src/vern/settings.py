@@ -324,6 +324,13 @@ CACHES = {
 VERN_HSDS_RATE = env_str("VERN_HSDS_RATE", "120/m")
 if not re.fullmatch(r"[1-9][0-9]*/[smhd]", VERN_HSDS_RATE):
     raise ImproperlyConfigured("VERN_HSDS_RATE must look like 120/m (a number per s, m, h or d)")
+# Requests with a search text (``?search=``) per client address to the HSDS
+# API, counted besides VERN_HSDS_RATE: a search ranks the whole directory.
+VERN_HSDS_SEARCH_RATE = env_str("VERN_HSDS_SEARCH_RATE", "30/m")
+if not re.fullmatch(r"[1-9][0-9]*/[smhd]", VERN_HSDS_SEARCH_RATE):
+    raise ImproperlyConfigured(
+        "VERN_HSDS_SEARCH_RATE must look like 30/m (a number per s, m, h or d)"
+    )
 # How often (seconds) a process checks whether the directory changed before it
 # trusts its snapshot (the guide's index, vocabulary, synonyms, languages
 # offered, municipalities): the newest changes every VERN_SNAPSHOT_SECONDS, a

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache as django_cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from jsonschema import FormatChecker
 from jsonschema.validators import validator_for
@@ -260,6 +262,7 @@ def build_directory() -> Directory:
 def _fresh_rate_limit(settings):
     # Tests walk every endpoint; the limit itself is tested with a low rate.
     settings.VERN_HSDS_RATE = "100000/m"
+    settings.VERN_HSDS_SEARCH_RATE = "100000/m"
     django_cache.clear()
     yield
     django_cache.clear()
@@ -578,6 +581,85 @@ def test_search_finds_and_ranks(client, directory):
         0
     ]["id"] == str(directory.shared.pk)
     assert get(client, f"{API}/services", search="qqqzzz")["total_items"] == 0
+
+
+def _search_work(client, params: dict) -> tuple[int, int, dict]:
+    """(queries, characters of the longest SQL, body) of one API search, after a
+    warm-up request that lets the snapshot notice new services."""
+    client.get(f"{API}/services", params)
+    with CaptureQueriesContext(connection) as captured:
+        body = get(client, f"{API}/services", **params)
+    return len(captured), max(len(q["sql"]) for q in captured), body
+
+
+def test_search_work_does_not_grow_with_matches(client, directory):
+    """Ranking, counting and paging happen in the database: neither the number
+    of queries nor the SQL sent (once an IN list of every match) grows with the
+    number of matches."""
+    home = directory.home
+    for n in range(3):
+        ServiceFactory(owner=home, name=f"Sinnemottak {n}", description="Sinnemottak.")
+    params = {"search": "sinnemottak", "per_page": 2}
+    queries, longest, body = _search_work(client, params)
+    assert body["total_items"] == 3 and body["size"] == 2
+    for n in range(40):
+        ServiceFactory(owner=home, name=f"Mottak {n}", description="Sinnemottak for alle.")
+    queries_after, longest_after, body = _search_work(client, params)
+    assert body["total_items"] == 43 and body["size"] == 2
+    assert queries_after == queries
+    assert longest_after == longest
+
+
+def test_search_pages_follow_relevance(client, directory):
+    home = directory.home
+    weak = ServiceFactory(owner=home, name="Aaa samtale", description="Om sinnemottak.")
+    strong = ServiceFactory(
+        owner=home,
+        name="Sinnemottak",
+        alternate_name="Sinnemottak",
+        description="Sinnemottak: sinnemottak for sinne, sinnemottak hver dag.",
+    )
+    org = OrganizationFactory(owner=home, name="Mottakene")
+    middle = [
+        ServiceFactory(
+            owner=home,
+            organization=org,
+            name=f"Mottak {n}",
+            description="Sinnemottak og sinnemottak.",
+        )
+        for n in range(3)
+    ]
+    everything = get(client, f"{API}/services", search="sinnemottak", per_page=200)
+    ids = [s["id"] for s in everything["contents"]]
+    assert ids[0] == str(strong.pk) and ids[-1] == str(weak.pk)
+    # Equal relevance: by name.
+    assert ids[1:4] == [str(s.pk) for s in middle]
+    paged = []
+    for page in (1, 2, 3):
+        body = get(client, f"{API}/services", search="sinnemottak", per_page=2, page=page)
+        assert body["total_items"] == 5
+        paged += [s["id"] for s in body["contents"]]
+    assert paged == ids
+    beyond = get(client, f"{API}/services", search="sinnemottak", per_page=2, page=9)
+    assert beyond["total_items"] == 5 and beyond["contents"] == []
+
+
+def test_search_has_a_stricter_rate_than_reads(client, directory, settings):
+    settings.VERN_HSDS_RATE = "10/m"
+    settings.VERN_HSDS_SEARCH_RATE = "2/m"
+    for _ in range(2):
+        assert client.get(f"{API}/services", {"search": "krisesenter"}).status_code == 200
+    limited = client.get(f"{API}/services", {"search": "vold"})
+    assert limited.status_code == 429
+    assert limited.json()["error"] == "too_many_requests"
+    assert "search" in limited.json()["message"]
+    assert limited["Retry-After"] == "60"
+    assert limited["Access-Control-Allow-Origin"] == "*"
+    # Plain reads go on, and an empty search text is a plain read.
+    assert client.get(f"{API}/services").status_code == 200
+    assert client.get(f"{API}/services", {"search": " "}).status_code == 200
+    other = Client(REMOTE_ADDR="192.0.2.78")
+    assert other.get(f"{API}/services", {"search": "vold"}).status_code == 200
 
 
 def test_municipality_filter(client, directory):

@@ -92,6 +92,7 @@ PLAIN = {"Accept-Encoding": "identity"}
 def served_api(db, settings):
     # Many requests from one address in a few seconds: lift the rate limit.
     settings.VERN_HSDS_RATE = "100000/m"
+    settings.VERN_HSDS_SEARCH_RATE = "100000/m"
     django_cache.clear()
     build_guide()
     response = Client().get("/api/hsds/openapi.json")

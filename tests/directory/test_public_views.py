@@ -868,3 +868,43 @@ def test_a_nul_in_the_municipality_number_is_the_friendly_404(db, path):
     response = Client().get(path)
     assert response.status_code == 404
     assert 'id="kommune-valg"' in html_of(response)
+
+
+def test_service_page_asks_few_queries_and_is_never_stale(guide):
+    """A visit asks the entry's stamp and nothing more while the entry is kept;
+    any save of the service, its organisation or its place shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+    from vern.directory.models import Location
+    from vern.directory.services.entries import location_save, organization_save, service_update
+
+    client = Client()
+    url = service_url(guide.family)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        html = main_of(client.get(url))
+    assert len(again) <= 2, [q["sql"] for q in again]
+    assert len(again) < len(first)
+    assert "Storgata 1" in html
+    actor = UserFactory()
+
+    family = Service.objects.get(pk=guide.family.pk)
+    family.how_it_works = "Vi har kveldsåpent på torsdager."
+    service_update(service=family, actor=actor)
+    assert "Vi har kveldsåpent på torsdager." in main_of(client.get(url))
+
+    office = Location.objects.for_system(reason="test").get(name="Familievernkontoret")
+    office.directions = "Inngang fra torget, første etasje."
+    location_save(location=office, actor=actor)
+    assert "Inngang fra torget, første etasje." in main_of(client.get(url))
+
+    organization = family.organization
+    organization.name = "Familievernet i Prøveby og omegn"
+    organization_save(organization=organization, actor=actor)
+    assert "Familievernet i Prøveby og omegn" in main_of(client.get(url))
+
+    Service.objects.filter(pk=family.pk).update(status=Service.Status.INACTIVE)
+    assert client.get(url).status_code == 404

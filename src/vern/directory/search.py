@@ -1,5 +1,5 @@
 """Full-text search: ``plan_query`` reads the words (for the guide and the API),
-``scores`` ranks the whole directory for the HSDS API.
+``matching`` and ``ranked_page`` search the whole directory for the HSDS API.
 
 Both databases get the same query plan first: words lower-cased, stop words
 dropped, synonyms added ("juling" also finds "vold"), and words that appear
@@ -28,6 +28,9 @@ from functools import lru_cache
 
 import snowballstemmer
 from django.db import connection
+from django.db.models import BooleanField, Count, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
 from vern.directory import textnorm
 from vern.directory.snapshot import snapshot
@@ -301,30 +304,79 @@ def fts_rowid(pk: uuid.UUID) -> int:
     return pk.int >> 65
 
 
-def scores(plan: QueryPlan) -> dict:
-    """Service id -> relevance for every service matching any word of the plan,
-    through the database's full-text index (the HSDS API's search; the guide
-    ranks one municipality's candidates in memory, see ``guide_index``).
+def _match_query(plan: QueryPlan) -> str:
+    """SQLite's FTS5 query for a plan (prefixes are word characters only)."""
+    return " OR ".join(f'"{t}"*' for t in prefixes(plan))
 
-    Prefixes are word characters only, so they are safe inside both query
-    languages.
+
+def matching(services, plan: QueryPlan):
+    """``services`` narrowed to those matching any word of the plan, through the
+    database's full-text index (the HSDS API's search; the guide ranks one
+    municipality's candidates in memory, see ``guide_index``). The matches stay
+    in the database: no list of ids comes back.
+
+    PostgreSQL gets the condition itself, so the planner may test it on the
+    few rows other filters leave (a municipality's services) instead of
+    gathering every match in the country first.
     """
-    if plan.empty:
-        return {}
-    matching = match_sql(plan)
-    if matching:
-        condition, relevance, params = matching
-        sql = f"SELECT id, {relevance} FROM directory_service WHERE {condition}"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params * 2)
-            return {row[0]: float(row[1]) for row in cursor.fetchall()}
-    sql = (
-        "SELECT service_id, -bm25(directory_service_fts) FROM directory_service_fts "
+    found = match_sql(plan)
+    if found:
+        condition, _relevance, params = found
+        return services.filter(RawSQL(condition, params, output_field=BooleanField()))  # noqa: S611
+    return services.filter(
+        pk__in=RawSQL(
+            "SELECT service_id FROM directory_service_fts WHERE directory_service_fts MATCH %s",
+            [_match_query(plan)],
+        )
+    )
+
+
+def ranked_page(
+    services, plan: QueryPlan, *, tiered: bool, start: int, end: int
+) -> tuple[int, list[uuid.UUID]]:
+    """(number of matches, ids of rows ``start``..``end``) of ``services`` (already
+    narrowed by ``matching``) in the API's order: tier, relevance, name.
+
+    Ranked and cut in the database (ORDER BY ... LIMIT/OFFSET), so only the
+    page's ids come back. Relevance is PostgreSQL's ``ts_rank`` over the stored
+    tsvector (the count comes with the page, ``COUNT(*) OVER ()``, since
+    ranking reads every match anyway; a separate COUNT only past the last
+    page), or SQLite's FTS5 BM25 (a separate COUNT). Equal relevance falls back
+    to the lower-cased name and then the id (the database's collation, not
+    ``norwegian_sort_key``: æ, ø, å may sort apart from Norwegian order among
+    equally relevant services).
+    """
+    found = match_sql(plan)
+    if found:
+        _condition, relevance, params = found
+        rank = RawSQL(relevance, params)  # noqa: S611 (prefixes are word characters only)
+        order = [*(["tier"] if tiered else []), "-rank", Lower("name"), "pk"]
+        rows = list(
+            services.annotate(rank=rank, total=Window(Count("*")))
+            .order_by(*order)
+            .values_list("pk", "total")[start:end]
+        )
+        total = rows[0][1] if rows else services.count()
+        return total, [row[0] for row in rows]
+    total = services.count()
+    if start >= total:
+        return total, []
+    # SQLite: BM25 is only known inside the FTS table's own MATCH query, so the
+    # page joins it.
+    columns = ["pk", "name", "tier"] if tiered else ["pk", "name"]
+    inner, inner_params = services.order_by().values(*columns).query.sql_with_params()
+    rank_sql = (
+        "SELECT service_id, -bm25(directory_service_fts) AS rank FROM directory_service_fts "
         "WHERE directory_service_fts MATCH %s"
     )
+    order_sql = ("s.tier, " if tiered else "") + "r.rank DESC, LOWER(s.name), s.pk"
+    sql = (
+        f"SELECT s.pk FROM ({inner}) s JOIN ({rank_sql}) r ON r.service_id = s.pk "  # noqa: S608
+        f"ORDER BY {order_sql} LIMIT %s OFFSET %s"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [" OR ".join(f'"{t}"*' for t in prefixes(plan))])
-        return {uuid.UUID(row[0]): float(row[1]) for row in cursor.fetchall()}
+        cursor.execute(sql, [*inner_params, _match_query(plan), end - start, start])
+        return total, [uuid.UUID(row[0]) for row in cursor.fetchall()]
 
 
 def index_service(service, *, card: bool = True) -> None:

@@ -2,7 +2,8 @@
 
 Every view is wrapped by ``api_view``: it answers CORS preflights, refuses
 methods other than GET/HEAD/OPTIONS, counts requests per client address
-(django-ratelimit) and turns a bad parameter into a 400 with a JSON message.
+(django-ratelimit; requests with a ``search`` text also against the stricter
+``VERN_HSDS_SEARCH_RATE``) and turns a bad parameter into a 400 with a JSON message.
 The API never sets a cookie: it reads no session and makes no CSRF token.
 """
 
@@ -23,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 from ipware import get_client_ip
 
@@ -30,6 +32,8 @@ DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
 MAX_PAGE = 1_000_000
 DEFAULT_RATE = "120/m"
+# Searches rank the whole directory, so one address gets fewer of them than plain reads.
+DEFAULT_SEARCH_RATE = "30/m"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 
 
@@ -71,6 +75,25 @@ def rate(group: str, request: HttpRequest) -> str:
     return getattr(settings, "VERN_HSDS_RATE", DEFAULT_RATE)
 
 
+def search_rate(group: str, request: HttpRequest) -> str | None:
+    """The stricter rate of a request with a ``search`` text; None (not counted) without."""
+    if not (request.GET.get("search") or "").strip():
+        return None
+    return getattr(settings, "VERN_HSDS_SEARCH_RATE", DEFAULT_SEARCH_RATE)
+
+
+def _search_limited(request: HttpRequest) -> bool:
+    return is_ratelimited(
+        request, group="hsds-search", key=client_address, rate=search_rate, increment=True
+    )
+
+
+def _too_many(message: str) -> HttpResponse:
+    response = error_response(429, "too_many_requests", message)
+    response["Retry-After"] = "60"
+    return response
+
+
 def _cors(response: HttpResponse) -> HttpResponse:
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Expose-Headers"] = "Retry-After"
@@ -81,8 +104,7 @@ def api_view(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if getattr(request, "limited", False):
-            response = error_response(429, "too_many_requests", "Too many requests; slow down.")
-            response["Retry-After"] = "60"
+            response = _too_many("Too many requests; slow down.")
         elif request.method == "OPTIONS":
             response = HttpResponse(status=204)
             response["Allow"] = ALLOWED_METHODS
@@ -94,6 +116,10 @@ def api_view(view: Callable) -> Callable:
         elif request.method not in ("GET", "HEAD"):
             response = error_response(405, "method_not_allowed", "This API is read-only: use GET.")
             response["Allow"] = ALLOWED_METHODS
+        elif _search_limited(request):
+            response = _too_many(
+                "Too many searches; slow down. Plain reads (without 'search') are still served."
+            )
         else:
             try:
                 response = view(request, *args, **kwargs)

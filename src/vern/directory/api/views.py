@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from vern.core.models import Municipality
-from vern.core.text import norwegian_sort_key
 from vern.directory import hsds, search
 from vern.directory.api.base import (
     ApiError,
@@ -93,11 +92,14 @@ def _municipality(request: HttpRequest) -> Municipality | None:
     return municipality
 
 
-def filtered_services(request: HttpRequest) -> tuple[QuerySet[Service], dict | None, bool]:
-    """Public services after the request's filters; with relevance when searching.
+def filtered_services(
+    request: HttpRequest,
+) -> tuple[QuerySet[Service], search.QueryPlan | None, bool]:
+    """Public services after the request's filters, matches only when searching.
 
-    Returns the queryset, the relevance of each match (None without ``search``)
-    and whether the queryset has a ``tier`` (local, shared, national).
+    Returns the queryset, the search's plan (None without ``search``) and
+    whether the queryset has a ``tier`` (local, shared, national). The matches
+    are a subquery: no list of ids comes back from the database.
     """
     municipality = _municipality(request)
     services = services_for(municipality) if municipality else public_services()
@@ -115,46 +117,34 @@ def filtered_services(request: HttpRequest) -> tuple[QuerySet[Service], dict | N
     modified_after = datetime_param(request, "modified_after")
     if modified_after:
         services = services.filter(updated_at__gte=modified_after)
-    relevance = None
+    plan = None
     query = text_param(request, "search", search.MAX_QUERY_CHARS)
     if query:
         snapshot.check()
         plan = search.plan_query(query)
-        relevance = search.scores(plan)
-        services = services.filter(pk__in=list(relevance))
-    return services, relevance, municipality is not None
+        services = services.none() if plan.empty else search.matching(services, plan)
+    return services, plan, municipality is not None
 
 
 def _page_of_services(
-    paging: Paging, services: QuerySet[Service], relevance: dict | None, tiered: bool
+    paging: Paging, services: QuerySet[Service], plan: search.QueryPlan | None, tiered: bool
 ) -> tuple[int, list]:
     """(total, ids of this page) in order: tier, then relevance or name."""
-    if relevance is None:
-        order = ["tier", "name", "id"] if tiered else ["name", "id"]
-        total = services.count()
-        if paging.start >= total:
-            return total, []
-        ids = list(
-            services.order_by(*order).values_list("pk", flat=True)[paging.start : paging.end]
-        )
-        return total, ids
-    fields = ["pk", "name", "tier"] if tiered else ["pk", "name"]
-    rows = list(services.values_list(*fields))
-    rows.sort(
-        key=lambda row: (
-            row[2] if tiered else 0,
-            -relevance.get(row[0], 0),
-            norwegian_sort_key(row[1]),
-        )
-    )
-    return len(rows), [row[0] for row in rows[paging.start : paging.end]]
+    if plan is not None and not plan.empty:
+        return search.ranked_page(services, plan, tiered=tiered, start=paging.start, end=paging.end)
+    order = ["tier", "name", "id"] if tiered else ["name", "id"]
+    total = services.count()
+    if paging.start >= total:
+        return total, []
+    ids = list(services.order_by(*order).values_list("pk", flat=True)[paging.start : paging.end])
+    return total, ids
 
 
 @api_view
 def services(request: HttpRequest) -> HttpResponse:
     paging = Paging.from_request(request)
-    queryset, relevance, tiered = filtered_services(request)
-    total, ids = _page_of_services(paging, queryset, relevance, tiered)
+    queryset, plan, tiered = filtered_services(request)
+    total, ids = _page_of_services(paging, queryset, plan, tiered)
     by_id = {s.pk: s for s in Service.objects.filter(pk__in=ids).select_related("organization")}
     contents = [hsds.service_basic(by_id[pk]) for pk in ids]
     return json_response(paging.envelope(total, contents))
@@ -179,7 +169,7 @@ def _public_sals() -> QuerySet[ServiceAtLocation]:
 @api_view
 def service_at_locations(request: HttpRequest) -> HttpResponse:
     paging = Paging.from_request(request)
-    queryset, _relevance, _tiered = filtered_services(request)
+    queryset, _plan, _tiered = filtered_services(request)
     sals = ServiceAtLocation.objects.filter(service__in=queryset.values("pk"))
     total = sals.count()
     page = list(

@@ -20,10 +20,16 @@ The import is idempotent by id: a record whose id exists is updated, one
 whose id is new is created. A service's phones, opening hours, languages,
 translations, areas, terms and places are replaced by those in the file.
 
-It runs in one transaction. Every problem is collected as
-``record <n> (<name or id>): <field>: <message>`` and if there is any, nothing
-is saved. Records are counted in reading order: taxonomies, then each
-organisation followed by its services, then top-level services.
+It commits every 100 services (``run.BATCH_SIZE``), each batch one
+transaction that takes the audit log's lock only to write its entries at the
+end, so staff are not kept waiting through a long import. Every problem is
+collected as ``record <n> (<name or id>): <field>: <message>``; from the first
+batch with a problem on nothing is saved (the rest is still checked, so the
+report lists every problem), while the batches before it stay saved. The run
+is resumable: importing the corrected file again matches records by id. A
+file of at most 100 services is therefore all or nothing. Records are counted
+in reading order: taxonomies, then each organisation followed by its
+services, then top-level services.
 
 A document from ``export --include-confidential`` (``includes_confidential``
 true) is authoritative for staff-only data too: verification dates, the
@@ -39,7 +45,7 @@ The package is split by concern:
 * ``taxonomies``, ``attributes``, ``organizations``, ``service`` and
   ``service_rows``: building and updating model objects from records;
 * ``related``: saving the rows around a service and their history;
-* ``run``: the import as a whole (one transaction, progress, report).
+* ``run``: the import as a whole (batches, progress, report).
 """
 
 from vern.directory.importer.attributes import VernValues

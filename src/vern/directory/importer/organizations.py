@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from vern.audit.services import log_action
 from vern.directory.importer.authority import IMPORT
 from vern.directory.importer.compare import field_values
 from vern.directory.importer.records import Record
@@ -83,7 +82,7 @@ class OrganizationImport:
                 org.save()
                 if editors is not None:
                     self._set_org_editors(org, editors)
-                log_action(
+                self.audit(
                     actor=None,
                     action="create" if created else "update",
                     code="directory.organization.import",
@@ -208,7 +207,7 @@ class OrganizationImport:
         try:
             with transaction.atomic():
                 loc.save()
-                log_action(
+                self.audit(
                     actor=None,
                     action="create" if created else "update",
                     code="directory.location.import",

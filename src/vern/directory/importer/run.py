@@ -1,9 +1,21 @@
-"""Running an import: one transaction over the whole document, progress and report."""
+"""Running an import: transactions of a batch of services each, progress and report.
+
+A real import commits every ``BATCH_SIZE`` services. Each batch is one
+transaction that takes the audit log's lock only at its end, to write the
+entries it gathered (one per organisation and place, and a summary of the
+batch), so staff whose reads write an audit entry wait milliseconds rather than
+the whole run. Batches saved stay saved: once a record has a problem, that
+batch and every later one are only checked and rolled back, and the report says
+how many services were saved. The run is resumable: records are matched by id,
+so importing the corrected file again brings the saved ones back unchanged and
+saves the rest. A dry run is still one transaction, rolled back.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +44,9 @@ class ImportReport:
     problems and warnings."""
 
     dry_run: bool = False
-    saved: bool = False
+    saved: bool = False  # every batch saved
+    batches_saved: int = 0
+    services_saved: int = 0  # services read in the batches saved (with a problem: the first ones)
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
@@ -57,8 +71,18 @@ class Importer(
 ):
     """Reads a document record by record, saving each one that has no problem."""
 
-    def __init__(self, *, authority: Authority, progress: Callable[[int], None] | None = None):
+    def __init__(
+        self,
+        *,
+        authority: Authority,
+        progress: Callable[[int], None] | None = None,
+        batch_size: int | None = None,
+    ):
         self.authority = authority
+        self.batch_size = batch_size  # None: one transaction (a dry run)
+        self._atomic = None
+        self._pending_audit: list[dict] = []
+        self._batch_start: dict = {}
         self.report = ImportReport()
         self.number = 0
         self.progress = progress
@@ -73,6 +97,95 @@ class Importer(
         self.seen_services: set[uuid.UUID] = set()
         # (user id, municipality id) of organisation editors the file dropped.
         self.dropped_editors: set[tuple[int, int]] = set()
+
+    # --- batches ---
+
+    def audit(self, **entry) -> None:
+        """An audit entry, written when the batch commits (``log_action``'s arguments).
+
+        Written then, not now, so that the batch holds the audit log's lock only
+        for its last moments."""
+        self._pending_audit.append(entry)
+
+    @contextmanager
+    def audit_savepoint(self):
+        """Entries gathered inside are dropped if it fails, as its savepoint's rows are."""
+        mark = len(self._pending_audit)
+        try:
+            yield
+        except BaseException:
+            del self._pending_audit[mark:]
+            raise
+
+    def _batch_counts(self) -> dict:
+        return {
+            name: dict(getattr(self.report, name)) for name in ("created", "updated", "unchanged")
+        }
+
+    def begin_batch(self) -> None:
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self._pending_audit = []
+        self._batch_start = self._batch_counts()
+        if self.batch_size is None:
+            lock_chain()  # one transaction: the lock first, as the lock order asks
+
+    def end_batch(self, *, error: BaseException | None = None) -> None:
+        """Commit the batch with its audit entries, or roll it back (an error, a
+        problem in this or an earlier batch, or a dry run)."""
+        atomic, self._atomic = self._atomic, None
+        if atomic is None:
+            return
+        keep = error is None and not self.report.problems and not self.report.dry_run
+        try:
+            if keep:
+                self._write_audit()
+            else:
+                transaction.set_rollback(True)
+        except BaseException as failure:
+            atomic.__exit__(type(failure), failure, failure.__traceback__)
+            raise
+        if error is not None:
+            atomic.__exit__(type(error), error, error.__traceback__)
+        else:
+            atomic.__exit__(None, None, None)
+        if keep:
+            self.report.batches_saved += 1
+            self.report.services_saved = self.services_done
+
+    def _write_audit(self) -> None:
+        # Rows are locked by now; a staff edit holding the audit lock that waits
+        # for one of them is a deadlock PostgreSQL breaks by failing one side
+        # (rare: the same record edited during its batch). A failed batch is
+        # rolled back and the run reports what was saved before it.
+        lock_chain()
+        for entry in self._pending_audit:
+            log_action(**entry)
+        before = self._batch_start
+        counts = {
+            name: _difference(getattr(self.report, name), before[name])
+            for name in ("created", "updated", "unchanged")
+        }
+        if self.report.batches_saved and not any(counts.values()):
+            return  # the empty batch after a full one
+        log_action(
+            actor=None,
+            action="update",
+            code="directory.import",
+            object_type="directory.service",
+            municipality=self.authority.municipality,
+            detail={
+                "for": str(self.authority),
+                "batch": self.report.batches_saved + 1,
+                **counts,
+            },
+        )
+        self._pending_audit = []
+
+    def _maybe_next_batch(self) -> None:
+        if self.batch_size and self.services_done % self.batch_size == 0:
+            self.end_batch()
+            self.begin_batch()
 
     # --- lookups ---
 
@@ -196,6 +309,16 @@ class Importer(
             self.services_done += 1
             if self.progress:
                 self.progress(self.services_done)
+        self._maybe_next_batch()
+
+
+def _difference(now: dict, before: dict) -> dict:
+    return {kind: n - before.get(kind, 0) for kind, n in now.items() if n - before.get(kind, 0)}
+
+
+# Services per transaction. The audit entries of a batch (about two per service) are
+# written under the audit lock at its end: a smaller batch keeps that moment short.
+BATCH_SIZE = 100
 
 
 def import_data(
@@ -204,37 +327,30 @@ def import_data(
     authority: Authority,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
-    """Import a parsed HSDS document in one transaction; nothing is saved on any problem.
+    """Import a parsed HSDS document, committing every ``batch_size`` services.
 
-    Only records ``authority`` owns are created or changed (see ``authority``).
+    Nothing is saved from the first batch with a problem on (see the module's
+    note); a dry run saves nothing. Only records ``authority`` owns are created
+    or changed (see ``authority``).
     """
-    importer = Importer(authority=authority, progress=progress)
+    importer = Importer(
+        authority=authority, progress=progress, batch_size=None if dry_run else batch_size
+    )
     importer.report.dry_run = dry_run
-    with transaction.atomic():
-        lock_chain()  # before any row lock (audit/services.py, "lock order")
-        importer.run(data)
-        report = importer.report
-        if report.problems or dry_run:
-            transaction.set_rollback(True)
-        else:
-            log_action(
-                actor=None,
-                action="update",
-                code="directory.import",
-                object_type="directory.service",
-                municipality=authority.municipality,
-                detail={
-                    "for": str(authority),
-                    "created": report.created,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                },
-            )
-            report.saved = True
-    if not report.saved:
-        # Search's snapshot may have seen rows that were rolled back.
-        from vern.directory.snapshot import snapshot
+    from vern.directory.snapshot import snapshot
 
+    importer.begin_batch()
+    try:
+        importer.run(data)
+    except BaseException as error:
+        importer.end_batch(error=error)
+        snapshot.clear()  # search's snapshot may have seen rows that were rolled back
+        raise
+    importer.end_batch()
+    report = importer.report
+    report.saved = not report.problems and not dry_run
+    if not report.saved:
         snapshot.clear()
     return report

@@ -16,7 +16,7 @@ from vern.directory.importer.related import (
 )
 from vern.directory.models import Organization, Service
 from vern.directory.search import index_service
-from vern.directory.services import service_save
+from vern.directory.services import service_save_audit_later
 
 # HSDS paths of model fields, for problems found by model validation.
 SERVICE_PATHS = {
@@ -148,10 +148,11 @@ class ServiceImport:
         # when nothing differs, so an unchanged record is left as it was.
         stored = None if created else service_state(service.pk)
         try:
-            with transaction.atomic():
+            with self.audit_savepoint(), transaction.atomic():
                 before = {} if created else related_state(service)
                 last_revision = last_revision_id(service) if not created else None
-                service_save(
+                service_save_audit_later(
+                    audit=self.audit,
                     service=service,
                     actor=None,
                     summary_code="directory.revision.imported",

@@ -38,6 +38,7 @@ from vern.core.forms import add_errors
 from vern.core.models import Municipality
 from vern.core.pdf import pdf_limited
 from vern.directory import cards, guide_pages, poster, selectors, services
+from vern.directory import service_page as service_page_entry
 from vern.directory.cards import decorate, terms_language
 from vern.directory.models import (
     Service,
@@ -406,7 +407,9 @@ FACILITIES = (
 
 @require_safe
 def service_page(request: HttpRequest, pk) -> HttpResponse:
-    service = _public_service(pk)
+    service = service_page_entry.public_service(pk)
+    if service is None:
+        raise Http404
     back = _back(request)
     decorate([service], now=timezone.now(), back_query=back["back_query"])
     context = guide_context(back["municipality"])

@@ -42,6 +42,7 @@ from vern.directory.importer import (
     import_data,
     read_file,
 )
+from vern.directory.importer.run import BATCH_SIZE
 from vern.directory.models import Service
 from vern.directory.selectors import public_services
 from vern.directory.snapshot import snapshot
@@ -319,6 +320,13 @@ class Command(BaseCommand):
         if report.problems:
             for problem in report.problems:
                 self.stderr.write(str(problem))
+            if report.batches_saved:
+                raise CommandError(
+                    f"{len(report.problems)} problem(s) in {path}. The first "
+                    f"{report.services_saved} services were saved (in batches of "
+                    f"{BATCH_SIZE}); nothing after them. Correct the file and import it "
+                    "again: records are matched by id, so the saved ones come back unchanged."
+                )
             raise CommandError(f"{len(report.problems)} problem(s) in {path}. Nothing was saved.")
         summary = report.summary() or "nothing to import"
         if report.dry_run:
