@@ -192,25 +192,28 @@ def _first_by_due(steps: QuerySet[Step], limit: int) -> list[Step]:
     return sorted(found, key=lambda step: (step.due_on, step.pk))[:limit]
 
 
-def _median(queryset: QuerySet, field: str, count: int) -> float | None:
-    """The median of ``field`` over ``count`` rows: the one or two middle values, read in
-    the database's order (one query, at most two rows come back)."""
-    if not count:
-        return None
-    middle = list(
-        queryset.order_by(field).values_list(field, flat=True)[(count - 1) // 2 : count // 2 + 1]
-    )
-    return sum(middle) / len(middle)
+def _middle_rows(queryset: QuerySet, value, *, partition=None) -> QuerySet:
+    """The one or two middle rows by ``value`` (of each ``partition``), each with its
+    ``value`` and the number of ``rows`` counted: a median read in one query, window
+    functions numbering the rows in the database, whatever the number of rows."""
+    window = {"partition_by": partition} if partition is not None else {}
+    return queryset.annotate(
+        value=value,
+        row=Window(RowNumber(), order_by=[value.asc(), F("pk").asc()], **window),
+        rows=Window(Count("pk"), **window),
+    ).filter(Q(row=(F("rows") + 1) / 2) | Q(row=(F("rows") + 2) / 2))
 
 
 def median_days_to_assessed(municipality, *, since: date) -> tuple[float | None, int]:
     """Median working days from opening to every need assessed, for pathways opened
-    since ``since``: a count and the middle rows, from the days stored at assessment."""
+    since ``since``, from the days stored when the last need was assessed."""
     done = Pathway.objects.for_system(reason=REASON).filter(
         municipality=municipality, opened_on__gte=since, assessed_working_days__isnull=False
     )
-    count = done.count()
-    return _median(done, "assessed_working_days", count), count
+    middle = list(_middle_rows(done, F("assessed_working_days")).values_list("value", "rows"))
+    if not middle:
+        return None, 0
+    return sum(days for days, _rows in middle) / len(middle), middle[0][1]
 
 
 def _steps_due(municipality, today: date) -> dict[str, QuerySet[Step]]:
@@ -351,18 +354,7 @@ def order_aggregates(municipality, *, today: date) -> list[dict]:
         )
         .order_by("type")
     )
-    # The middle one or two rows of each type by length (row numbers counted per type).
-    middle = (
-        scope.annotate(
-            length=length,
-            row=Window(RowNumber(), partition_by=F("type"), order_by=[length.asc(), F("pk")]),
-            rows=Window(Count("pk"), partition_by=F("type")),
-        )
-        .filter(
-            Q(row=(F("rows") + 1) / 2) | Q(row=(F("rows") + 2) / 2),
-        )
-        .values_list("type", "length")
-    )
+    middle = _middle_rows(scope, length, partition=F("type")).values_list("type", "value")
     medians: dict[str, list[int]] = {}
     for kind, span in middle:
         medians.setdefault(kind, []).append(span.days + 1)
