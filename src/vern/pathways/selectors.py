@@ -15,9 +15,9 @@ from django.db.models import (
     Avg,
     BigIntegerField,
     Count,
-    DurationField,
-    ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     Q,
     QuerySet,
     Window,
@@ -336,6 +336,25 @@ def subjects_of(steps: list[Step]) -> dict[tuple[str, str], Pathway]:
 # --- anonymous aggregates ----------------------------------------------------------------
 
 
+class DaysBetween(Func):
+    """Whole days from the second date to the first, in SQL (PostgreSQL subtracts dates to
+    days; SQLite through julianday), so no per-row Python function runs on SQLite."""
+
+    arity = 2
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
 def order_aggregates(municipality, *, today: date) -> list[dict]:
     """Protective orders of the municipality by type, open and closed pathways alike: how
     many, how many in force today, and their length in days (first and last day counted),
@@ -344,7 +363,7 @@ def order_aggregates(municipality, *, today: date) -> list[dict]:
     scope = ProtectiveOrder.objects.for_system(reason="anonymous order figures").filter(
         municipality=municipality
     )
-    length = ExpressionWrapper(F("ends_on") - F("starts_on"), output_field=DurationField())
+    length = DaysBetween(F("ends_on"), F("starts_on"))
     rows = (
         scope.values("type")
         .annotate(
@@ -356,8 +375,8 @@ def order_aggregates(municipality, *, today: date) -> list[dict]:
     )
     middle = _middle_rows(scope, length, partition=F("type")).values_list("type", "value")
     medians: dict[str, list[int]] = {}
-    for kind, span in middle:
-        medians.setdefault(kind, []).append(span.days + 1)
+    for kind, days in middle:
+        medians.setdefault(kind, []).append(days + 1)
     labels = dict(ProtectiveOrder.Type.choices)
     return [
         {
@@ -365,7 +384,7 @@ def order_aggregates(municipality, *, today: date) -> list[dict]:
             "label": labels.get(row["type"], row["type"]),
             "count": row["count"],
             "in_force": row["in_force"],
-            "mean_days": row["mean"].total_seconds() / 86400 + 1,
+            "mean_days": row["mean"] + 1,
             "median_days": sum(medians[row["type"]]) / len(medians[row["type"]]),
         }
         for row in rows
