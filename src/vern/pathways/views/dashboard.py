@@ -68,7 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @staff_view(personal_data="pathways.pathway", roles=COORDINATORS)
 def dashboard_list(request: HttpRequest) -> HttpResponse:
     """One of the dashboard's lists in full, a page at a time."""
-    kind = request.GET.get("liste", "")
+    kind = request.GET.get("liste", "forfalt")
     if kind not in LIST_TITLES:
         raise Http404
     today = timezone.localdate()
