@@ -16,8 +16,6 @@ from django.db.models import (
     BigIntegerField,
     Count,
     F,
-    Func,
-    IntegerField,
     Q,
     QuerySet,
     Window,
@@ -336,25 +334,6 @@ def subjects_of(steps: list[Step]) -> dict[tuple[str, str], Pathway]:
 # --- anonymous aggregates ----------------------------------------------------------------
 
 
-class DaysBetween(Func):
-    """Whole days from the second date to the first, in SQL (PostgreSQL subtracts dates to
-    days; SQLite through julianday), so no per-row Python function runs on SQLite."""
-
-    arity = 2
-    arg_joiner = " - "
-    template = "(%(expressions)s)"
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
-
-
 def order_aggregates(municipality, *, today: date) -> list[dict]:
     """Protective orders of the municipality by type, open and closed pathways alike: how
     many, how many in force today, and their length in days (first and last day counted),
@@ -363,7 +342,7 @@ def order_aggregates(municipality, *, today: date) -> list[dict]:
     scope = ProtectiveOrder.objects.for_system(reason="anonymous order figures").filter(
         municipality=municipality
     )
-    length = DaysBetween(F("ends_on"), F("starts_on"))
+    length = F("length_days")
     rows = (
         scope.values("type")
         .annotate(
@@ -376,7 +355,7 @@ def order_aggregates(municipality, *, today: date) -> list[dict]:
     middle = _middle_rows(scope, length, partition=F("type")).values_list("type", "value")
     medians: dict[str, list[int]] = {}
     for kind, days in middle:
-        medians.setdefault(kind, []).append(days + 1)
+        medians.setdefault(kind, []).append(days)
     labels = dict(ProtectiveOrder.Type.choices)
     return [
         {
@@ -384,7 +363,7 @@ def order_aggregates(municipality, *, today: date) -> list[dict]:
             "label": labels.get(row["type"], row["type"]),
             "count": row["count"],
             "in_force": row["in_force"],
-            "mean_days": row["mean"] + 1,
+            "mean_days": row["mean"],
             "median_days": sum(medians[row["type"]]) / len(medians[row["type"]]),
         }
         for row in rows

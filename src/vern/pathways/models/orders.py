@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from vern.core.expressions import DaysBetween
 from vern.core.fields import EncryptedTextField
 from vern.pathways.models.pathway import Pathway, PathwayPart
 
@@ -39,6 +41,13 @@ class ProtectiveOrder(PathwayPart):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     form_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Days in force, the first and the last counted: kept by the database, so the
+    # anonymous figures (mean and median by type) are read from an index.
+    length_days = models.GeneratedField(
+        expression=DaysBetween(F("ends_on"), F("starts_on")) + 1,
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["ends_on", "pk"]
@@ -50,14 +59,15 @@ class ProtectiveOrder(PathwayPart):
                 name="pathways_order_ends_after_start",
             )
         ]
-        indexes = [models.Index(fields=["ends_on"], name="pathways_order_ends")]
+        indexes = [
+            models.Index(fields=["ends_on"], name="pathways_order_ends"),
+            models.Index(
+                fields=["municipality", "type", "length_days"], name="pathways_order_length"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_type_display()
-
-    @property
-    def length_days(self) -> int:
-        return (self.ends_on - self.starts_on).days + 1
 
 
 class ReleaseFollowUp(PathwayPart):

@@ -240,8 +240,14 @@ class Pathway(AccessListed, PersonalData, MunicipalRecord, VersionedRecord):
                 condition=models.Q(closed_at__isnull=True),
                 name="pathways_pathway_open",
             ),
-            # Pathways opened since a date and the newest ones (the dashboard).
+            # The newest pathways (the dashboard, the list).
             models.Index(fields=["municipality", "opened_on"], name="pathways_pathway_opened"),
+            # The median working days to every need assessed, read from the index alone.
+            models.Index(
+                fields=["municipality", "assessed_working_days", "opened_on"],
+                condition=models.Q(assessed_working_days__isnull=False),
+                name="pathways_pathway_assessed",
+            ),
         ]
 
     def __str__(self) -> str:
