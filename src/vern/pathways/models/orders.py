@@ -61,8 +61,12 @@ class ProtectiveOrder(PathwayPart):
         ]
         indexes = [
             models.Index(fields=["ends_on"], name="pathways_order_ends"),
+            # The dashboard: one municipality's orders ending soon, and the figures by type
+            # (count, in force, mean and median length) from the index alone.
+            models.Index(fields=["municipality", "ends_on"], name="pathways_order_muni_ends"),
             models.Index(
-                fields=["municipality", "type", "length_days"], name="pathways_order_length"
+                fields=["municipality", "type", "length_days", "starts_on", "ends_on"],
+                name="pathways_order_length",
             ),
         ]
 
@@ -124,7 +128,13 @@ class ReleaseFollowUp(PathwayPart):
         ordering = ["expected_on", "pk"]
         verbose_name = _("release follow-up")
         verbose_name_plural = _("release follow-ups")
-        indexes = [models.Index(fields=["expected_on"], name="pathways_release_expected")]
+        indexes = [
+            models.Index(fields=["expected_on"], name="pathways_release_expected"),
+            # The dashboard's releases ahead in one municipality.
+            models.Index(
+                fields=["municipality", "expected_on"], name="pathways_release_muni_expected"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.expected_on}"
