@@ -10,6 +10,10 @@ logged-in, two-factor-verified coordinator.
     uv run python bench/dashboard.py                  # SQLite (a temporary file)
     uv run python bench/dashboard.py --db postgresql  # PostgreSQL database vern_bench_dashboard
     uv run python bench/dashboard.py --db all         # both
+    uv run python bench/dashboard.py --profile        # and cProfile 20 dashboard requests
+
+With ``DATABASE_URL=postgres://…/<name>`` set, PostgreSQL runs use (drop and create) that
+database instead of vern_bench_dashboard.
 
 The last line per database is the summary other tools read:
 
@@ -19,6 +23,9 @@ The last line per database is the summary other tools read:
 from __future__ import annotations
 
 import argparse
+import cProfile
+import os
+import pstats
 import shutil
 import statistics
 import subprocess
@@ -37,13 +44,53 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
-def run(db: str) -> None:
+def pg_name() -> str:
+    """The PostgreSQL database to use: DATABASE_URL's if it names one, else our own."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")) and "/" in url.split("//", 1)[1]:
+        return url.rsplit("/", 1)[1].split("?", 1)[0] or PG_NAME
+    return PG_NAME
+
+
+def timed_queries(client, path: str) -> list[tuple[float, str]]:
+    """One request's queries and their times in ms."""
+    from django.db import connection
+
+    found = []
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            found.append(((time.perf_counter() - started) * 1000, sql))
+
+    with connection.execute_wrapper(timer):
+        assert client.get(path).status_code == 200
+    return found
+
+
+def profile(client, path: str) -> None:
+    """cProfile of 20 requests and the slowest queries of one."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(20):
+        client.get(path)
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
+    stats.print_stats(30)
+    stats.sort_stats("tottime").print_stats(15)
+    for ms, sql in sorted(timed_queries(client, path), reverse=True)[:8]:
+        print(f"{ms:7.2f} ms  {sql[:300]}")
+
+
+def run(db: str, *, with_profile: bool = False) -> None:
     sys.path.insert(0, str(ROOT))
     import pathways_data
 
     workdir = Path(tempfile.mkdtemp(prefix="vern-bench-dashboard-"))
     try:
-        pathways_data.configure(db, workdir, PG_NAME)
+        pathways_data.configure(db, workdir, pg_name())
         from django.db import connection
         from django.test import Client
         from django.utils import timezone
@@ -59,6 +106,13 @@ def run(db: str) -> None:
             f"built pathways={built['pathways']} steps={built['steps']} "
             f"in {time.perf_counter() - started:.1f}s"
         )
+        if connection.vendor == "postgresql":
+            # The steady state of a production database: autovacuum has counted the rows
+            # and marked the pages visible, so plans and index-only scans are the real ones
+            # (right after the bulk load PostgreSQL has no statistics yet).
+            connection.ensure_connection()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         coordinator = built["coordinator"]
         client = Client()
         client.force_login(coordinator)
@@ -70,13 +124,7 @@ def run(db: str) -> None:
         for path in pages.values():
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
-        queries = []
-        with connection.execute_wrapper(
-            lambda execute, sql, params, many, context: (
-                queries.append(sql) or execute(sql, params, many, context)
-            )
-        ):
-            client.get(pages["dashboard"])
+        queries = timed_queries(client, pages["dashboard"])
         open_pathways = (
             Pathway.objects.for_system(reason="bench").filter(closed_at__isnull=True).count()
         )
@@ -94,26 +142,33 @@ def run(db: str) -> None:
                 f"{name}: p50 {statistics.median(values):.1f} ms, p95 {p95(values):.1f} ms, "
                 f"max {max(values):.1f} ms"
             )
-        print(f"dashboard queries per request: {len(queries)}")
+        print(
+            f"dashboard queries per request: {len(queries)}, "
+            f"{sum(ms for ms, _sql in queries):.1f} ms in the database"
+        )
+        if with_profile:
+            profile(client, pages["dashboard"])
         dashboard, baseline = p95(times["dashboard"]), p95(times["baseline"])
         print(
             f"dashboard db={db} pathways={open_pathways} p95_ms={dashboard:.1f} "
             f"baseline_p95_ms={baseline:.1f} ratio={dashboard / baseline:.2f}"
         )
     finally:
-        pathways_data.teardown(db, PG_NAME)
+        pathways_data.teardown(db, pg_name())
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql", "all"], default="sqlite")
+    parser.add_argument("--profile", action="store_true", help="cProfile 20 dashboard requests")
     args = parser.parse_args()
     if args.db == "all":
         for db in ("sqlite", "postgresql"):
-            subprocess.run([sys.executable, __file__, "--db", db], check=True)  # noqa: S603 (this script)
+            command = [sys.executable, __file__, "--db", db]
+            subprocess.run(command + ["--profile"] * args.profile, check=True)  # noqa: S603 (this script)
         return
-    run(args.db)
+    run(args.db, with_profile=args.profile)
 
 
 if __name__ == "__main__":

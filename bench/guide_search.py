@@ -48,14 +48,16 @@ SUMMARY_PREFIX = "guide_search db="
 # --- set-up -------------------------------------------------------------------
 
 
-def configure(db: str, workdir: Path) -> None:
-    """Production-like settings (DEBUG off, compressed static files) on a fresh database."""
+def configure(db: str, workdir: Path, pg_name: str = PG_BENCH_DB) -> None:
+    """Production-like settings (DEBUG off, compressed static files) on a fresh database
+    (PostgreSQL: ``pg_name``, dropped and created), migrated. The other benchmarks
+    (bench/pathways_data.py, bench/load.py) set up through this one."""
     from cryptography.fernet import Fernet
 
     if db == "postgresql":
-        database_url = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        _pg_admin(f"CREATE DATABASE {PG_BENCH_DB}")
+        database_url = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
+        _pg_admin(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+        _pg_admin(f"CREATE DATABASE {pg_name}")
     else:
         database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ.update(
@@ -90,12 +92,12 @@ def _pg_admin(sql: str) -> None:
         connection.execute(sql)
 
 
-def teardown(db: str) -> None:
+def teardown(db: str, pg_name: str = PG_BENCH_DB) -> None:
     from django.db import connections
 
     connections.close_all()
     if db == "postgresql":
-        _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+        _pg_admin(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
 
 
 # --- a synthetic directory ----------------------------------------------------

@@ -11,60 +11,22 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 PATHWAYS = int(os.environ.get("BENCH_PATHWAYS", "5000"))
 STEPS_PER_PATHWAY = 20
 WORKERS = 60
 
 
 def configure(db: str, workdir: Path, pg_name: str) -> None:
-    """Production-like settings (DEBUG off) on a fresh database, migrated."""
-    from cryptography.fernet import Fernet
+    """Production-like settings on a fresh database, migrated: guide_search.py's set-up."""
+    import guide_search
 
-    if db == "postgresql":
-        database_url = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
-        pg_admin(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
-        pg_admin(f"CREATE DATABASE {pg_name}")
-    else:
-        database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "vern.settings",
-            "DATABASE_URL": database_url,
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-" + Fernet.generate_key().decode(),
-            "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-            "VERN_FERNET_KEYS": Fernet.generate_key().decode(),
-            "VERN_AUDIT_KEYS": "bench-audit-" + Fernet.generate_key().decode(),
-            "SECURE_SSL_REDIRECT": "false",
-            "VERN_DATA_DIR": str(workdir),
-            "STATIC_ROOT": str(workdir / "static"),
-            "VERN_LOG_LEVEL": "WARNING",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", verbosity=0, interactive=False)
-
-
-def pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(sql)
+    guide_search.configure(db, workdir, pg_name)
 
 
 def teardown(db: str, pg_name: str) -> None:
-    from django.db import connections
+    import guide_search
 
-    connections.close_all()
-    if db == "postgresql":
-        pg_admin(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+    guide_search.teardown(db, pg_name)
 
 
 def build(today: date, *, seed: int = 12) -> dict:
@@ -124,6 +86,16 @@ def build(today: date, *, seed: int = 12) -> dict:
             )
             for n in range(PATHWAYS)
         )
+        for p in pathways:
+            if p.assessed_on is not None:  # as services.need_assess stores it
+                p.assessed_working_days = max(
+                    calendar.working_days_between(p.opened_on, p.assessed_on), 0
+                )
+        Pathway.objects.for_system(reason="bench").bulk_update(
+            [p for p in pathways if p.assessed_on is not None],
+            ["assessed_working_days"],
+            batch_size=500,
+        )
         Need.objects.for_system(reason="bench").bulk_create(
             Need(pathway=p, municipality=municipality, area=area)
             for p in pathways
@@ -166,19 +138,26 @@ def build(today: date, *, seed: int = 12) -> dict:
                 step.rung = rung_due(step, timing, yesterday)
                 steps.append(step)
         Step.objects.for_system(reason="bench").bulk_create(steps, batch_size=2000)
-        ProtectiveOrder.objects.for_system(reason="bench").bulk_create(
-            ProtectiveOrder(
-                pathway=p,
-                municipality=municipality,
-                type="visiting_ban",
-                imposed_by="police",
-                starts_on=today - timedelta(days=90),
-                ends_on=(end := today + timedelta(days=rng.randint(-30, 300))),
-                warned_for=end if end <= yesterday + timedelta(days=14) else None,
-                created_by=coordinator,
+        # Types and start dates from their own generator, so the end dates (and so the
+        # tick's warnings) are the same as before they varied.
+        order_rng = random.Random(seed + 1)  # noqa: S311 (seeded test data)
+        types = [t for t, _label in ProtectiveOrder.Type.choices]
+        orders = []
+        for n, p in enumerate(pathways):
+            end = today + timedelta(days=rng.randint(-30, 300))
+            orders.append(
+                ProtectiveOrder(
+                    pathway=p,
+                    municipality=municipality,
+                    type=types[n % len(types)],
+                    imposed_by="police" if n % 3 else "court",
+                    starts_on=min(today, end) - timedelta(days=order_rng.randint(0, 200)),
+                    ends_on=end,
+                    warned_for=end if end <= yesterday + timedelta(days=14) else None,
+                    created_by=coordinator,
+                )
             )
-            for p in pathways
-        )
+        ProtectiveOrder.objects.for_system(reason="bench").bulk_create(orders)
         ReleaseFollowUp.objects.for_system(reason="bench").bulk_create(
             ReleaseFollowUp(
                 pathway=p,

@@ -90,8 +90,118 @@ def _count(client, url) -> int:
     return len(queries)
 
 
+def test_the_dashboard_gives_anonymous_figures_on_protective_orders(
+    open_pathway, case_worker, coordinator, login, clock
+):
+    clock(date(2026, 4, 1))
+    # Visiting bans of 10, 20, 30 and 61 days (first and last day counted), one contact ban
+    # of 365 days that ended before today, on a pathway that is closed.
+    spans = [
+        ("visiting_ban", date(2026, 3, 23), date(2026, 4, 1)),
+        ("visiting_ban", date(2026, 3, 23), date(2026, 4, 11)),
+        ("visiting_ban", date(2026, 3, 23), date(2026, 4, 21)),
+        ("visiting_ban", date(2026, 4, 1), date(2026, 5, 31)),
+        ("contact_ban", date(2025, 3, 1), date(2026, 2, 28)),
+    ]
+    for kind, starts, ends in spans:
+        pathway = open_pathway(today=MONDAY)
+        services.order_add(
+            pathway=pathway,
+            actor=case_worker,
+            type=kind,
+            imposed_by="court",
+            starts_on=starts,
+            ends_on=ends,
+        )
+    services.pathway_close(pathway=pathway, actor=case_worker, outcome="moved")
+    page = login(coordinator).get(reverse("pathways:dashboard"))
+    figures = {row["type"]: row for row in page.context["board"].order_figures}
+    assert figures["visiting_ban"]["count"] == 4
+    assert figures["visiting_ban"]["in_force"] == 4
+    assert figures["visiting_ban"]["median_days"] == 25  # (20 + 30) / 2
+    assert figures["visiting_ban"]["mean_days"] == 30.25
+    assert figures["contact_ban"]["count"] == 1 and figures["contact_ban"]["in_force"] == 0
+    assert figures["contact_ban"]["median_days"] == 365
+    html = page.content.decode()
+    assert "Beskyttelsestiltak i tall" in html and "Median varighet (dager)" in html
+    assert "Gjennomsnittlig varighet (dager)" in html and "I kraft i dag" in html
+    assert "Kontaktforbud" in html
+    # Anonymous: no pathway number in the figures' table.
+    figures_table = html.split('id="forbud-i-tall"')[1]
+    assert "2026-0" not in figures_table
+
+
+def test_no_orders_no_figures(coordinator, login):
+    page = login(coordinator).get(reverse("pathways:dashboard"))
+    assert page.context["board"].order_figures == []
+    assert "Ingen beskyttelsestiltak registrert." in page.content.decode()
+
+
+def test_the_median_counts_working_days_stored_when_the_last_need_is_assessed(
+    open_pathway, case_worker, coordinator, login, clock
+):
+    clock(date(2026, 4, 10))
+    # Opened Monday 30 March; Thursday 2 to Monday 6 April are Easter holidays.
+    for assessed in (date(2026, 3, 31), date(2026, 4, 7), date(2026, 4, 9)):
+        pathway = open_pathway(today=date(2026, 3, 30))
+        for area in pathway.areas:
+            services.need_assess(
+                pathway=pathway,
+                actor=case_worker,
+                area=area,
+                assessment="not_needed",
+                note="",
+                today=assessed,
+            )
+        pathway.refresh_from_db()
+        assert pathway.assessed_on == assessed
+    open_pathway(today=date(2026, 3, 30))  # not assessed: not counted
+    board = login(coordinator).get(reverse("pathways:dashboard")).context["board"]
+    # 1 (31 March), 3 (31 March, 1 and 7 April) and 5 working days: the median is 3.
+    assert board.median_days == 3 and board.median_count == 3
+
+
+def test_long_lists_are_cut_with_a_link_to_every_row(
+    open_pathway, case_worker, coordinator, login, clock
+):
+    clock(MONDAY)
+    _fill(open_pathway, case_worker, 3)  # 3 × 8 open steps due in the first week
+    clock(date(2026, 3, 16))  # two weeks on: all 24 are overdue
+    client = login(coordinator)
+    page = client.get(reverse("pathways:dashboard"))
+    board = page.context["board"]
+    assert board.overdue_total == 24 and len(board.overdue) == 10
+    html = page.content.decode()
+    assert "De første 10 av 24." in html
+    assert f"{reverse('pathways:dashboard_list')}?liste=forfalt" in html
+    listed = client.get(reverse("pathways:dashboard_list"), {"liste": "forfalt"})
+    assert listed.status_code == 200
+    assert len(listed.context["rows"]) == 24
+    assert "Forsinkede steg (24)" in listed.content.decode()
+    orders = client.get(reverse("pathways:dashboard_list"), {"liste": "forbud"})
+    assert [o.pathway.number for o in orders.context["rows"]] == [
+        "2026-0001",
+        "2026-0002",
+        "2026-0003",
+    ]
+    releases = client.get(reverse("pathways:dashboard_list"), {"liste": "loslatelser"})
+    assert len(releases.context["rows"]) == 3
+    assert client.get(reverse("pathways:dashboard_list"), {"liste": "x"}).status_code == 404
+
+
+def test_a_case_worker_may_not_see_the_full_lists(case_worker, login):
+    url = reverse("pathways:dashboard_list") + "?liste=forfalt"
+    assert login(case_worker).get(url).status_code == 403
+
+
 @pytest.mark.parametrize(
-    "url_name", ["pathways:dashboard", "pathways:pathway_list", "pathways:pathway_detail"]
+    "url_name",
+    [
+        "pathways:dashboard",
+        "pathways:dashboard_list",
+        "pathways:pathway_list",
+        "pathways:pathway_detail",
+    ],
 )
 def test_query_counts_do_not_grow_with_the_rows(
     url_name, open_pathway, case_worker, coordinator, login, clock
@@ -103,6 +213,8 @@ def test_query_counts_do_not_grow_with_the_rows(
     def url():
         if url_name == "pathways:pathway_detail":
             return reverse(url_name, args=[pathways[0].pk])
+        if url_name == "pathways:dashboard_list":
+            return reverse(url_name) + "?liste=forfalt"
         return reverse(url_name)
 
     def grow_detail():

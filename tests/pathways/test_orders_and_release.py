@@ -121,8 +121,9 @@ def test_order_figures_name_nobody(home, open_pathway, case_worker):
     pathway = open_pathway()
     _order(pathway, case_worker, date(2026, 3, 31))
     _order(pathway, case_worker, date(2026, 3, 11))
-    [row] = selectors.order_aggregates(home)
+    [row] = selectors.order_aggregates(home, today=MONDAY)
     assert row["type"] == "visiting_ban" and row["count"] == 2 and row["median_days"] == 20
+    assert row["mean_days"] == 20 and row["in_force"] == 2
 
 
 def test_a_release_notice_opens_the_follow_up_eight_weeks_before(open_pathway, case_worker):

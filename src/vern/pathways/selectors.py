@@ -8,14 +8,20 @@ count them.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet
+from django.db.models import (
+    Avg,
+    BigIntegerField,
+    Count,
+    F,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Cast
 
-from vern.core import calendar, routines
+from vern.core import routines
 from vern.core.models import RecordAccess, Role, Step, User
 from vern.pathways.models import (
     Consent,
@@ -148,84 +154,72 @@ class Dashboard:
     median_days: float | None
     median_count: int
     orders: list[ProtectiveOrder]
+    more_orders: bool  # more than LIST_LIMIT: a link to them all
     releases: list[ReleaseFollowUp]
+    more_releases: bool
     newest: list[Pathway]
+    order_figures: list[dict]
 
 
-LIST_LIMIT = 25
+# The dashboard shows the first rows of each list; the rest are a "show all" link away.
+LIST_LIMIT = 10
 # Encrypted texts a list never shows: left unread, so they are not decrypted.
 PATHWAY_TEXT = ("pathway__notes", "pathway__outcome_note")
+REASON = "the coordinator's dashboard"
 
 
-def _open_steps(municipality, today: date) -> QuerySet[Step]:
-    return Step.objects.for_system(reason="the coordinator's dashboard").filter(
+def _open_steps(municipality) -> QuerySet[Step]:
+    return Step.objects.for_system(reason=REASON).filter(
         municipality=municipality,
         subject_type__in=(SUBJECT, RELEASE_SUBJECT),
         done_at__isnull=True,
     )
 
 
-def _first_by_due(steps: QuerySet[Step]) -> list[Step]:
-    """The first ``LIST_LIMIT`` steps by due date: one query per subject type, each read in
+def _first_by_due(steps: QuerySet[Step], limit: int) -> list[Step]:
+    """The first ``limit`` steps by due date: one query per subject type, each read in
     the order of the index on (municipality, subject type, due date), then merged."""
     found = []
     for subject_type in (SUBJECT, RELEASE_SUBJECT):
         found += list(
             steps.filter(subject_type=subject_type)
             .select_related("responsible_user")
-            .order_by("due_on", "pk")[:LIST_LIMIT]
+            .order_by("due_on", "pk")[:limit]
         )
-    return sorted(found, key=lambda step: (step.due_on, step.pk))[:LIST_LIMIT]
+    return sorted(found, key=lambda step: (step.due_on, step.pk))[:limit]
 
 
 def median_days_to_assessed(municipality, *, since: date) -> tuple[float | None, int]:
     """Median working days from opening to every need assessed, for pathways opened
-    since ``since`` (one query; the counting is done here, not per row in SQL)."""
-    pairs = list(
-        Pathway.objects.for_system(reason="the coordinator's dashboard")
-        .filter(municipality=municipality, opened_on__gte=since, assessed_on__isnull=False)
-        .values_list("opened_on", "assessed_on")
+    since ``since``, from the days stored when the last need was assessed: a count and
+    the one or two middle values at their offset, both read from the index
+    ``pathways_pathway_assessed`` alone."""
+    done = Pathway.objects.for_system(reason=REASON).filter(
+        municipality=municipality, opened_on__gte=since, assessed_working_days__isnull=False
     )
-    if not pairs:
+    count = done.count()
+    # The read runs when there is nothing to count too, so the query count stays fixed.
+    middle = list(
+        done.order_by("assessed_working_days").values_list("assessed_working_days", flat=True)[
+            max(count - 1, 0) // 2 : count // 2 + 1
+        ]
+    )
+    if not count:
         return None, 0
-    # Working days counted once over the whole span, then one subtraction per pathway.
-    first = min(opened for opened, _done in pairs)
-    last = max(done for _opened, done in pairs)
-    counted, running, day = {}, 0, first
-    while day <= last:
-        if day != first and calendar.is_working_day(day):
-            running += 1
-        counted[day] = running
-        day += timedelta(days=1)
-    days = [counted[done] - counted[opened] if done >= opened else 0 for opened, done in pairs]
-    return statistics.median(days), len(days)
+    return sum(middle) / len(middle), count
 
 
-def dashboard(municipality, *, today: date, warning_days: int) -> Dashboard:
-    """The coordinator's overview: eleven queries whatever the number of pathways."""
-    scope = Pathway.objects.for_system(reason="the coordinator's dashboard").filter(
-        municipality=municipality
-    )
-    counts = dict(
-        scope.open().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
-    )
-    by_stage = [
-        (stage, label, counts.get(stage, 0))
-        for stage, label in Pathway.Stage.choices
-        if stage != Pathway.Stage.CLOSED
-    ]
-    steps = _open_steps(municipality, today)
-    end = week_end(today)
-    # Two range counts, each through the open steps' partial index on the due date.
-    totals = {
-        "overdue": steps.filter(due_on__lt=today).count(),
-        "week": steps.filter(due_on__gte=today, due_on__lte=end).count(),
+def _steps_due(municipality, today: date) -> dict[str, QuerySet[Step]]:
+    steps = _open_steps(municipality)
+    return {
+        "overdue": steps.filter(due_on__lt=today),
+        "week": steps.filter(due_on__gte=today, due_on__lte=week_end(today)),
     }
-    overdue = _first_by_due(steps.filter(due_on__lt=today))
-    due_week = _first_by_due(steps.filter(due_on__gte=today, due_on__lte=end))
-    median, median_count = median_days_to_assessed(municipality, since=today - timedelta(days=365))
-    orders = list(
-        ProtectiveOrder.objects.for_system(reason="the coordinator's dashboard")
+
+
+def _orders_ending(municipality, today: date, warning_days: int) -> QuerySet[ProtectiveOrder]:
+    return (
+        ProtectiveOrder.objects.for_system(reason=REASON)
         .filter(
             municipality=municipality,
             pathway__closed_at__isnull=True,
@@ -234,47 +228,84 @@ def dashboard(municipality, *, today: date, warning_days: int) -> Dashboard:
         )
         .select_related("pathway")
         .defer(*PATHWAY_TEXT)
-        .order_by("ends_on", "pk")[:LIST_LIMIT]
+        .order_by("ends_on", "pk")
     )
-    releases = list(
-        ReleaseFollowUp.objects.for_system(reason="the coordinator's dashboard")
-        .filter(
-            municipality=municipality,
-            pathway__closed_at__isnull=True,
-            expected_on__gte=today,
-        )
+
+
+def _releases_ahead(municipality, today: date) -> QuerySet[ReleaseFollowUp]:
+    return (
+        ReleaseFollowUp.objects.for_system(reason=REASON)
+        .filter(municipality=municipality, pathway__closed_at__isnull=True, expected_on__gte=today)
         .select_related("pathway", "responsible")
         .defer(*PATHWAY_TEXT, "risk_factors", "vulnerability")
-        .order_by("expected_on", "pk")[:LIST_LIMIT]
+        .order_by("expected_on", "pk")
     )
-    newest = list(scope.open().select_related("responsible").order_by("-opened_on", "-pk")[:10])
+
+
+def dashboard(municipality, *, today: date, warning_days: int) -> Dashboard:
+    """The coordinator's overview in a fixed number of queries whatever the number of
+    pathways: counts are aggregated in the database and each list is cut at
+    ``LIST_LIMIT`` rows."""
+    scope = Pathway.objects.for_system(reason=REASON).filter(municipality=municipality)
+    counts = dict(
+        scope.open().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n")
+    )
+    by_stage = [
+        (stage, label, counts.get(stage, 0))
+        for stage, label in Pathway.Stage.choices
+        if stage != Pathway.Stage.CLOSED
+    ]
+    due = _steps_due(municipality, today)
+    # Two plain range counts on the open steps' index: on SQLite faster than one pass with
+    # conditional counts, which has to look at every row up to Sunday.
+    totals = {name: steps.count() for name, steps in due.items()}
+    median, median_count = median_days_to_assessed(municipality, since=today - timedelta(days=365))
+    # One row more than shown says whether there are more, without a count query.
+    orders = list(_orders_ending(municipality, today, warning_days)[: LIST_LIMIT + 1])
+    releases = list(_releases_ahead(municipality, today)[: LIST_LIMIT + 1])
     return Dashboard(
-        newest=newest,
+        newest=list(scope.open().select_related("responsible").order_by("-opened_on", "-pk")[:10]),
         by_stage=by_stage,
         open_total=sum(counts.values()),
-        overdue=overdue,
+        overdue=_first_by_due(due["overdue"], LIST_LIMIT),
         overdue_total=totals["overdue"],
-        due_week=due_week,
+        due_week=_first_by_due(due["week"], LIST_LIMIT),
         due_week_total=totals["week"],
         median_days=median,
         median_count=median_count,
-        orders=orders,
-        releases=releases,
+        orders=orders[:LIST_LIMIT],
+        more_orders=len(orders) > LIST_LIMIT,
+        releases=releases[:LIST_LIMIT],
+        more_releases=len(releases) > LIST_LIMIT,
+        order_figures=order_aggregates(municipality, today=today),
     )
+
+
+def dashboard_list(municipality, kind: str, *, today: date, warning_days: int) -> QuerySet:
+    """Every row of one of the dashboard's lists ("forfalt", "uke", "forbud",
+    "loslatelser"), in the dashboard's order, for a page at a time."""
+    if kind in ("forfalt", "uke"):
+        steps = _steps_due(municipality, today)["overdue" if kind == "forfalt" else "week"]
+        return steps.select_related("responsible_user").order_by("due_on", "pk")
+    if kind == "forbud":
+        return _orders_ending(municipality, today, warning_days)
+    if kind == "loslatelser":
+        return _releases_ahead(municipality, today)
+    raise ValueError(kind)
 
 
 def subjects_of(steps: list[Step]) -> dict[tuple[str, str], Pathway]:
     """The pathway each step belongs to (a release step's through its follow-up): two queries."""
     release_ids = [int(s.subject_id) for s in steps if s.subject_type == RELEASE_SUBJECT]
     release_pathway = dict(
-        ReleaseFollowUp.objects.for_system(reason="the coordinator's dashboard")
+        ReleaseFollowUp.objects.for_system(reason=REASON)
         .filter(pk__in=release_ids)
         .values_list("pk", "pathway_id")
     )
     pathway_ids = {int(s.subject_id) for s in steps if s.subject_type == SUBJECT}
     pathway_ids |= set(release_pathway.values())
     pathways = (
-        Pathway.objects.for_system(reason="the coordinator's dashboard")
+        Pathway.objects.for_system(reason=REASON)
         .defer("notes", "outcome_note")
         .in_bulk(list(pathway_ids))
     )
@@ -292,25 +323,43 @@ def subjects_of(steps: list[Step]) -> dict[tuple[str, str], Pathway]:
 # --- anonymous aggregates ----------------------------------------------------------------
 
 
-def order_aggregates(municipality) -> list[dict]:
-    """Protective orders by type: how many, and their lengths in days (no person named)."""
-    rows = (
-        ProtectiveOrder.objects.for_system(reason="anonymous order figures")
-        .filter(municipality=municipality)
-        .values_list("type", "starts_on", "ends_on")
+def order_aggregates(municipality, *, today: date) -> list[dict]:
+    """Protective orders of the municipality by type, open and closed pathways alike: how
+    many, how many in force today, and their length in days (first and last day counted),
+    mean and median. Nothing names a person. A GROUP BY, then for each type present (at
+    most the four types, whatever the number of orders) the one or two middle lengths
+    read at their offset; all from the index ``pathways_order_length`` alone."""
+    scope = ProtectiveOrder.objects.for_system(reason="anonymous order figures").filter(
+        municipality=municipality
     )
-    figures: dict[str, list[int]] = {}
-    for kind, starts, ends in rows:
-        figures.setdefault(kind, []).append((ends - starts).days + 1)
+    rows = list(
+        scope.values("type")
+        .annotate(
+            count=Count("pk"),
+            in_force=Count("pk", filter=Q(starts_on__lte=today, ends_on__gte=today)),
+            mean=Avg("length_days"),
+        )
+        .order_by("type")
+    )
+    medians: dict[str, list[int]] = {}
+    for row in rows:
+        middle = (row["count"] - 1) // 2, row["count"] // 2 + 1
+        medians[row["type"]] = list(
+            scope.filter(type=row["type"])
+            .order_by("length_days")
+            .values_list("length_days", flat=True)[middle[0] : middle[1]]
+        )
     labels = dict(ProtectiveOrder.Type.choices)
     return [
         {
-            "type": kind,
-            "label": labels[kind],
-            "count": len(lengths),
-            "median_days": statistics.median(lengths),
+            "type": row["type"],
+            "label": labels.get(row["type"], row["type"]),
+            "count": row["count"],
+            "in_force": row["in_force"],
+            "mean_days": row["mean"],
+            "median_days": sum(medians[row["type"]]) / len(medians[row["type"]]),
         }
-        for kind, lengths in sorted(figures.items())
+        for row in rows
     ]
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from vern.audit.selectors import saves_after
 from vern.audit.services import audited_transaction, log_action
-from vern.core import record_access, routines, versioning
+from vern.core import calendar, record_access, routines, versioning
 from vern.core.models import Membership, RecordAccess, Role, Step, Unit, User
 from vern.pathways.models import (
     Consent,
@@ -428,7 +428,10 @@ def need_assess(
     needs = list(Need.objects.for_system(reason=HELD).filter(pathway=pathway))
     if pathway.assessed_on is None and all(n.assessment != Need.Assessment.PENDING for n in needs):
         pathway.assessed_on = today
-        pathway.save(update_fields=["assessed_on"])
+        pathway.assessed_working_days = max(
+            calendar.working_days_between(pathway.opened_on, today), 0
+        )
+        pathway.save(update_fields=["assessed_on", "assessed_working_days"])
         if not any(n.assessment == Need.Assessment.NEEDED for n in needs):
             _complete(pathway, "delivery_start", actor)  # nothing to deliver
     _refresh_stage(pathway)

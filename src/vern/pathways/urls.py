@@ -7,6 +7,7 @@ urlpatterns = [
     path("", pathways.pathway_list, name="pathway_list"),
     path("nytt/", pathways.pathway_open, name="pathway_open"),
     path("oversikt/", dashboard.dashboard, name="dashboard"),
+    path("oversikt/alle/", dashboard.dashboard_list, name="dashboard_list"),
     path("frister/", dashboard.pathway_settings, name="settings"),
     path("<int:pk>/", pathways.pathway_detail, name="pathway_detail"),
     path("<int:pk>/endre/", pathways.pathway_edit, name="pathway_edit"),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from vern.core.expressions import DaysBetween
 from vern.core.fields import EncryptedTextField
 from vern.pathways.models.pathway import Pathway, PathwayPart
 
@@ -39,6 +41,13 @@ class ProtectiveOrder(PathwayPart):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     form_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Days in force, the first and the last counted: kept by the database, so the
+    # anonymous figures (mean and median by type) are read from an index.
+    length_days = models.GeneratedField(
+        expression=DaysBetween(F("ends_on"), F("starts_on")) + 1,
+        output_field=models.IntegerField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["ends_on", "pk"]
@@ -50,14 +59,19 @@ class ProtectiveOrder(PathwayPart):
                 name="pathways_order_ends_after_start",
             )
         ]
-        indexes = [models.Index(fields=["ends_on"], name="pathways_order_ends")]
+        indexes = [
+            models.Index(fields=["ends_on"], name="pathways_order_ends"),
+            # The dashboard: one municipality's orders ending soon, and the figures by type
+            # (count, in force, mean and median length) from the index alone.
+            models.Index(fields=["municipality", "ends_on"], name="pathways_order_muni_ends"),
+            models.Index(
+                fields=["municipality", "type", "length_days", "starts_on", "ends_on"],
+                name="pathways_order_length",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_type_display()
-
-    @property
-    def length_days(self) -> int:
-        return (self.ends_on - self.starts_on).days + 1
 
 
 class ReleaseFollowUp(PathwayPart):
@@ -114,7 +128,13 @@ class ReleaseFollowUp(PathwayPart):
         ordering = ["expected_on", "pk"]
         verbose_name = _("release follow-up")
         verbose_name_plural = _("release follow-ups")
-        indexes = [models.Index(fields=["expected_on"], name="pathways_release_expected")]
+        indexes = [
+            models.Index(fields=["expected_on"], name="pathways_release_expected"),
+            # The dashboard's releases ahead in one municipality.
+            models.Index(
+                fields=["municipality", "expected_on"], name="pathways_release_muni_expected"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.expected_on}"
