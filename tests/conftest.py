@@ -36,6 +36,18 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in bokmål: a test client's request to /en/... leaves English
+    active in the thread, and ``reverse`` in the next test would build /en/ addresses."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def home(db):
     return MunicipalityFactory(number="9801", name="Heimby")
