@@ -206,7 +206,7 @@ def test_a_new_rhythm_cancels_the_meetings_it_drops_in_the_feed(
 ):
     path = make_address(login(chair), team)
     second = meetings(team)[1]
-    services.concern_place(concern=concern, actor=coordinator, meeting=second)
+    concern = services.concern_place(concern=concern, actor=coordinator, meeting=second)
     assert concern in selectors.agenda(second).waiting and concern.meeting == second
     dropped = [m.uid for m in meetings(team)]
     response = login(coordinator).post(
