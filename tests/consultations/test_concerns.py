@@ -167,3 +167,28 @@ def test_a_draft_from_another_app_is_anonymised_and_only_its_writer_sees_it(
         login(chair).get(reverse("consultations:concern_detail", args=[draft.pk])).status_code
         == 200
     )
+
+
+def test_the_submitters_concerns_are_all_listed_fifty_to_a_page(home, team, teacher, login):
+    references = []
+    for n in range(55):
+        concern, _ = services.concern_submit(
+            municipality=home,
+            submitted_by=teacher,
+            team=team,
+            age_band="10-12",
+            setting="school",
+            worry=WORRY,
+            tried=f"Samtale nummer {n}.",
+            submission_key=uuid.uuid4(),
+        )
+        references.append(concern.reference)
+    client = login(teacher)
+    first = client.get(reverse("consultations:overview")).text
+    second = client.get(reverse("consultations:overview"), {"side": "2"}).text
+    assert "Side 1 av 2" in first and "?side=2" in first
+    assert "Side 2 av 2" in second and "?side=1" in second
+    # Every concern is on one of the pages, none is cut off.
+    for reference in references:
+        link = f">{reference}</a>"
+        assert (link in first) != (link in second)

@@ -15,7 +15,7 @@ from tests.consultations.conftest import TODAY, WORRY
 from tests.consultations.test_calendar import make_address
 from vern.audit.models import AuditEntry
 from vern.consultations import selectors, services, tick
-from vern.consultations.models import Concern, Meeting
+from vern.consultations.models import Concern, Meeting, TeamMember
 from vern.core.models import Notification
 
 
@@ -154,14 +154,114 @@ def test_the_members_are_told_by_the_tick_when_mail_failed_at_once(team, coordin
     assert len(mail.outbox) == 2
 
 
-def test_only_the_hosts_coordinators_move_or_cancel(team, chair, bystander, login, outsider):
+def make_chair(team, user):
+    TeamMember.objects.for_self(user).filter(team=team).update(team_role=TeamMember.TeamRole.CHAIR)
+
+
+def test_only_the_hosts_coordinators_and_the_chair_move_or_cancel(
+    team, chair, nurse, bystander, login, outsider
+):
     first = meetings(team)[0]
+    # The chair fixture sits as an ordinary member until made chair.
     for name in ("consultations:meeting_cancel", "consultations:meeting_move"):
         url = reverse(name, args=[first.pk])
-        assert login(chair).post(url, {}).status_code == 403
+        for person in (chair, nurse, bystander):
+            assert login(person).post(url, {}).status_code == 404
         assert login(outsider).get(url).status_code in (403, 404)
     first.refresh_from_db()
     assert not first.is_cancelled
+    detail = reverse("consultations:team_detail", args=[team.pk])
+    assert "Avlys møtet" not in login(chair).get(detail).text
+
+
+def test_the_teams_chair_moves_and_cancels_a_meeting(team, concern, chair, nurse, login):
+    make_chair(team, chair)
+    first, second = meetings(team)[:2]
+    client = login(chair)
+    detail = client.get(reverse("consultations:team_detail", args=[team.pk])).text
+    assert reverse("consultations:meeting_cancel", args=[first.pk]) in detail
+    assert reverse("consultations:meeting_move", args=[second.pk]) in detail
+    response = client.post(
+        reverse("consultations:meeting_move", args=[second.pk]),
+        {
+            "starts_on": "2026-10-07",
+            "starts_time": "12:00",
+            "duration_minutes": "60",
+            "location": "Helsestasjonen",
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        client.post(reverse("consultations:meeting_cancel", args=[first.pk]), {}).status_code == 302
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.is_cancelled and second.location == "Helsestasjonen"
+    assert entries().get(code="consultations.meeting.cancel").actor == chair
+    assert entries().get(code="consultations.meeting.move").actor == chair
+    # A plain member still cannot.
+    url = reverse("consultations:meeting_cancel", args=[second.pk])
+    assert login(nurse).post(url, {}).status_code == 404
+
+
+def test_a_new_rhythm_cancels_the_meetings_it_drops_in_the_feed(
+    team, concern, coordinator, chair, login
+):
+    path = make_address(login(chair), team)
+    second = meetings(team)[1]
+    concern = services.concern_place(concern=concern, actor=coordinator, meeting=second)
+    assert concern in selectors.agenda(second).waiting and concern.meeting == second
+    dropped = [m.uid for m in meetings(team)]
+    response = login(coordinator).post(
+        reverse("consultations:team_edit", args=[team.pk]),
+        {
+            "name": team.name,
+            "first_meeting_on": "2026-09-10",  # Thursdays from now on
+            "meeting_time": "09:00",
+            "duration_minutes": "90",
+            "interval_weeks": "4",
+            "location": "Rådhuset",
+        },
+    )
+    assert response.status_code == 302
+    old = Meeting.objects.filter(uid__in=dropped)
+    assert old.count() == len(dropped)  # kept, not deleted
+    assert all(m.is_cancelled and m.sequence == 1 for m in old)
+    feed = login(chair).get(path).text
+    for meeting in old:
+        block = event(feed, meeting.uid)
+        assert "STATUS:CANCELLED" in block and "SEQUENCE:1" in block
+    new = selectors.coming_meetings(team)
+    assert new.exists() and all(m.starts_at.weekday() == 3 for m in new)
+    for meeting in new:
+        assert "STATUS:CONFIRMED" in event(feed, meeting.uid)
+    # The concern awaits a meeting again, so it is on the first new meeting's agenda.
+    concern.refresh_from_db()
+    assert concern.meeting is None
+    assert concern in selectors.agenda(new.first()).waiting
+    assert entries().filter(code="consultations.meeting.cancel").count() == len(dropped)
+
+
+def test_a_new_place_changes_the_meetings_in_place(team, coordinator, chair, login):
+    path = make_address(login(chair), team)
+    before = meetings(team)
+    login(coordinator).post(
+        reverse("consultations:team_edit", args=[team.pk]),
+        {
+            "name": team.name,
+            "first_meeting_on": team.first_meeting_on.isoformat(),
+            "meeting_time": "09:00",
+            "duration_minutes": "60",
+            "interval_weeks": "4",
+            "location": "Helsehuset",
+        },
+    )
+    after = meetings(team)
+    assert [m.uid for m in after] == [m.uid for m in before]
+    assert not any(m.is_cancelled for m in after)
+    assert all(m.location == "Helsehuset" and m.sequence == 1 for m in after)
+    block = event(login(chair).get(path).text, after[0].uid)
+    assert "LOCATION:Helsehuset" in block and "DTEND:20260908T080000Z" in block
 
 
 def test_the_submitter_chooses_a_later_meeting(team, teacher, login):

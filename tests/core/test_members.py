@@ -645,3 +645,17 @@ def test_the_second_factor_prompt_shows_no_staff_menu(home, admin, login):
     assert (
         reverse("core:member_list") in login(admin).get(reverse("core:dashboard")).content.decode()
     )
+
+
+def test_the_people_with_access_are_listed_fifty_to_a_page(home, admin, login):
+    for n in range(60):
+        user = UserFactory(email=f"ansatt{n:02}@heimby.example.test", full_name=f"Ansatt {n:02}")
+        MembershipFactory(user=user, municipality=home, role=Role.READER)
+    client = login(admin)
+    first = client.get(reverse("core:member_list")).content.decode()
+    assert "Ansatt 00" in first and "Ansatt 55" not in first
+    assert 'aria-label="Sider"' in first and "Side 1 av 2" in first
+    assert '<a class="ds-link" href="?side=2">Neste</a>' in first
+    second = client.get(reverse("core:member_list"), {"side": "2"}).content.decode()
+    assert "Ansatt 59" in second and "Ansatt 00" not in second
+    assert "Side 2 av 2" in second and "?side=1" in second

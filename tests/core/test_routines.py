@@ -794,3 +794,19 @@ def test_the_digest_is_in_each_recipients_language(home, school, contact):
     assert (
         Notification.objects.for_system("test").get(recipient=english).text.startswith("Step due")
     )
+
+
+def test_every_notification_is_listed_fifty_to_a_page(home, coordinator, login):
+    for n in range(60):
+        Notification.objects.create(
+            recipient=coordinator, municipality=home, code="test", text=f"Varsel nummer {n:02}."
+        )
+    client = login(coordinator)
+    first = client.get(reverse("core:notification_list")).text
+    second = client.get(reverse("core:notification_list"), {"side": "2"}).text
+    assert "Side 1 av 2" in first and "?side=2" in first
+    assert "Side 2 av 2" in second and "?side=1" in second
+    for n in range(60):
+        text = f"Varsel nummer {n:02}."
+        assert (text in first) != (text in second)
+    assert "Varsel nummer 59." in first  # newest first

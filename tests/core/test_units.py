@@ -72,3 +72,16 @@ def test_outsider_cannot_edit_a_unit_by_post(home, outsider, login):
     assert response.status_code == 404
     unit.refresh_from_db()
     assert unit.name == "Urørt"
+
+
+def test_the_units_are_listed_fifty_to_a_page(home, reader, login):
+    for n in range(60):
+        UnitFactory(municipality=home, kind=Unit.Kind.SCHOOL, name=f"Skole {n:02}")
+    client = login(reader)
+    first = client.get(reverse("core:unit_list")).content.decode()
+    second = client.get(reverse("core:unit_list"), {"side": "2"}).content.decode()
+    assert "Side 1 av 2" in first and "?side=2" in first
+    assert "Side 2 av 2" in second and "?side=1" in second
+    for n in range(60):
+        name = f"<td>Skole {n:02}</td>"
+        assert (name in first) != (name in second)

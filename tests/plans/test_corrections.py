@@ -160,6 +160,8 @@ def test_deleting_asks_first_then_deletes_and_audits(kind, home, coordinator, lo
     page = client.get(url)
     assert page.status_code == 200
     assert '<form method="post">' in page.content.decode()
+    # The button says what it does, as on every other delete page.
+    assert 'type="submit">Slett</button>' in page.content.decode()
     assert _exists(kind.model, record.pk)
     assert client.post(url).status_code == 302
     assert not _exists(kind.model, record.pk)

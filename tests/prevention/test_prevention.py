@@ -13,6 +13,7 @@ from tests.factories import UnitFactory
 from vern.core.models import Unit
 from vern.prevention import selectors, tick
 from vern.prevention.models import (
+    Activity,
     AgeGroup,
     Agreement,
     Delivery,
@@ -237,7 +238,8 @@ def test_a_partner_is_changed_and_deleted_after_asking(home, coordinator, login)
         starts_on=date(2026, 1, 1),
         ends_on=date(2026, 12, 31),
     )
-    PartnerContact.objects.create(partner=partner, name="Leder")
+    leader = PartnerContact.objects.create(partner=partner, name="Leder")
+    deputy = PartnerContact.objects.create(partner=partner, name="Nestleder")
     client = login(coordinator)
     base = f"/ansatt/forebygging/samarbeid/{partner.pk}/"
     refused = client.post(base + "endre/", {"name": "", "kind": "ngo"})
@@ -255,6 +257,52 @@ def test_a_partner_is_changed_and_deleted_after_asking(home, coordinator, login)
     assert not Agreement.objects.for_system(reason="test").exists()
     assert not PartnerContact.objects.for_system(reason="test").exists()
     assert {"prevention.partner.update", "prevention.partner.delete"} <= _codes()
+    # Each contact person deleted with the partner has its own entry: personal data.
+    from vern.audit.models import AuditEntry
+
+    gone = AuditEntry.objects.for_system(reason="test").filter(code="prevention.contact.delete")
+    assert sorted(gone.values_list("object_id", flat=True)) == sorted(
+        [str(leader.pk), str(deputy.pk)]
+    )
+    assert all(entry.action == "delete" and entry.actor == coordinator for entry in gone)
+
+
+def test_an_activity_is_changed_and_deleted_after_asking(home, coordinator, login):
+    partner = _partner(home)
+    activity = Activity.objects.create(
+        municipality=home, partner=partner, held_on=date(2026, 3, 1), title="Kurs"
+    )
+    client = login(coordinator)
+    page = client.get(f"/ansatt/forebygging/samarbeid/{partner.pk}/").content.decode()
+    url = f"/ansatt/forebygging/aktivitet/{activity.pk}/"
+    assert url + "endre/" in page and url + "slett/" in page
+    refused = client.post(url + "endre/", {"held_on": "", "title": "Kurs"})
+    assert refused.status_code == 200
+    saved = client.post(
+        url + "endre/", {"held_on": "2026-03-02", "title": "Foreldrekurs", "participants": "12"}
+    )
+    assert saved.url == f"/ansatt/forebygging/samarbeid/{partner.pk}/"
+    activity.refresh_from_db()
+    assert (activity.held_on, activity.title, activity.participants) == (
+        date(2026, 3, 2),
+        "Foreldrekurs",
+        12,
+    )
+    question = client.get(url + "slett/").content.decode()
+    assert "Foreldrekurs" in question and 'type="submit">Slett</button>' in question
+    assert Activity.objects.for_system(reason="test").exists()  # asking deletes nothing
+    assert client.post(url + "slett/").url == f"/ansatt/forebygging/samarbeid/{partner.pk}/"
+    assert not Activity.objects.for_system(reason="test").exists()
+    assert {"prevention.activity.update", "prevention.activity.delete"} <= _codes()
+
+
+def test_a_reader_cannot_change_an_activity(home, reader, login):
+    activity = Activity.objects.create(
+        municipality=home, partner=_partner(home), held_on=date(2026, 3, 1), title="Kurs"
+    )
+    client = login(reader)
+    assert client.post(f"/ansatt/forebygging/aktivitet/{activity.pk}/slett/").status_code == 403
+    assert Activity.objects.for_system(reason="test").exists()
 
 
 def test_an_agreement_is_changed_and_deleted(home, coordinator, login):

@@ -589,6 +589,20 @@ def prevention_agreement(municipality):
     }
 
 
+@builds("prevention:activity_edit", "prevention:activity_delete")
+def prevention_activity(municipality):
+    from datetime import date
+
+    from vern.prevention.models import Activity, Partner
+
+    partner = Partner.objects.create(municipality=municipality, name="Lag", kind="ngo")
+    return {
+        "pk": Activity.objects.create(
+            municipality=municipality, partner=partner, held_on=date(2026, 3, 1), title="Kurs"
+        ).pk
+    }
+
+
 def _institution(municipality):
     from vern.core.models import Unit
 

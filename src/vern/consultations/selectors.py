@@ -267,14 +267,33 @@ def future_meetings_for(teams) -> QuerySet[Meeting]:
     )
 
 
-def hosted_meeting_or_404(municipality: Municipality | None, pk: int) -> Meeting:
-    """A meeting of a team the municipality hosts (its coordinators change the team)."""
+def chairs(user: User, municipality: Municipality | None, team: Team) -> bool:
+    """Does the person chair ``team``, through a seat that counts here?"""
+    seat_ = seat_here(user, municipality, team)
+    return seat_ is not None and seat_.team_role == TeamMember.TeamRole.CHAIR
+
+
+def may_change_meetings(
+    user: User, municipality: Municipality | None, roles: frozenset, team: Team
+) -> bool:
+    """The host's coordinators and administrators, and the team's chair, move and cancel
+    its meetings."""
+    host_admin = bool(municipality) and team.municipality_id == municipality.pk
+    if host_admin and roles & {Role.COORDINATOR, Role.ADMIN}:
+        return True
+    return chairs(user, municipality, team)
+
+
+def changeable_meeting_or_404(
+    user: User, municipality: Municipality | None, roles: frozenset, pk: int
+) -> Meeting:
+    """A meeting the person may move or cancel (``may_change_meetings``); otherwise 404."""
     meeting = (
-        Meeting.objects.filter(pk=pk, team__in=teams_hosted(municipality))
+        Meeting.objects.filter(pk=pk, team__in=teams_visible(municipality))
         .select_related("team")
         .first()
     )
-    if meeting is None:
+    if meeting is None or not may_change_meetings(user, municipality, roles, meeting.team):
         raise Http404
     return meeting
 

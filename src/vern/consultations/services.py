@@ -181,6 +181,44 @@ def team_create(
     return team
 
 
+def _follow_rhythm(team: Team, *, actor: User, today: datetime.date) -> None:
+    """Bring the coming meetings made by the rhythm in line with the team's new one.
+
+    A meeting still in the rhythm takes the new length and place; one no longer in it
+    is cancelled, not deleted, so calendars that hold it drop it (same UID, higher
+    SEQUENCE) and the concerns on its agenda go back to awaiting a meeting. Meetings
+    moved or cancelled by hand, and those with advice or actions, stay as they were.
+    """
+    now = timezone.now()
+    rhythm = team.meetings.filter(
+        starts_at__gt=now,
+        advice__isnull=True,
+        actions__isnull=True,
+        moved_from__isnull=True,
+        cancelled_at__isnull=True,
+    ).distinct()
+    rhythm = list(rhythm.order_by("starts_at"))
+    if not rhythm:
+        return
+    tz = timezone.get_current_timezone()
+    until = max(
+        today + datetime.timedelta(weeks=SCHEDULE_WEEKS),
+        timezone.localtime(rhythm[-1].starts_at).date(),
+    )
+    slots = {
+        datetime.datetime.combine(day, team.meeting_time, tzinfo=tz)
+        for day in _meeting_days(team, after=today, until=until)
+    }
+    length = datetime.timedelta(minutes=team.duration_minutes)
+    for meeting in rhythm:
+        if meeting.starts_at not in slots:
+            meeting_cancel(meeting=meeting, actor=actor)
+        elif (meeting.ends_at, meeting.location) != (meeting.starts_at + length, team.location):
+            meeting.ends_at, meeting.location = meeting.starts_at + length, team.location
+            meeting.sequence += 1
+            meeting.save(update_fields=["ends_at", "location", "sequence"])
+
+
 @audited_transaction
 def team_update(
     *,
@@ -195,8 +233,8 @@ def team_update(
     partners: Iterable[Municipality],
     today: datetime.date | None = None,
 ) -> Team:
-    """Change a team. Future meetings with nothing recorded at them follow the new rhythm;
-    meetings that have advice or actions are kept as they were."""
+    """Change a team. Future meetings with nothing recorded at them follow the new rhythm
+    (``_follow_rhythm``); meetings that have advice or actions are kept as they were."""
     partners = list(partners)
     team = Team.objects.select_for_update().get(pk=team.pk)
     team.name, team.first_meeting_on, team.meeting_time = name, first_meeting_on, meeting_time
@@ -208,12 +246,9 @@ def team_update(
     _clean_team(team, partners)
     team.save()
     team.partners.set(partners)
-    now = timezone.now()
-    # Meetings moved or cancelled by hand stay: calendars have been told of them.
-    team.meetings.filter(
-        starts_at__gt=now, advice__isnull=True, actions__isnull=True, sequence=0
-    ).delete()
-    meetings = _schedule(team, today=today or timezone.localdate())
+    today = today or timezone.localdate()
+    _follow_rhythm(team, actor=actor, today=today)
+    meetings = _schedule(team, today=today)
     log_action(
         actor=actor,
         action="update",

@@ -195,7 +195,11 @@ def partner_update(*, partner: Partner, actor: User, data: dict) -> Partner:
 
 @audited_transaction
 def partner_delete(*, partner: Partner, actor: User) -> None:
-    """Delete the partner with its agreements, contact people and activities."""
+    """Delete the partner with its agreements, contact people and activities.
+
+    Each contact person is personal data, so each deletion gets its own audit entry."""
+    for contact in PartnerContact.objects.for_system(reason=LOCKED).filter(partner=partner):
+        log_action(actor=actor, action="delete", code="prevention.contact.delete", target=contact)
     _delete(partner, actor=actor, audit_code="prevention.partner.delete")
 
 
@@ -250,3 +254,13 @@ def activity_create(*, partner: Partner, actor: User, data: dict) -> Activity:
         partner=partner,
         **data,
     )
+
+
+@audited_transaction
+def activity_update(*, activity: Activity, actor: User, data: dict) -> Activity:
+    return _update(activity, actor=actor, audit_code="prevention.activity.update", data=data)
+
+
+@audited_transaction
+def activity_delete(*, activity: Activity, actor: User) -> None:
+    _delete(activity, actor=actor, audit_code="prevention.activity.delete")

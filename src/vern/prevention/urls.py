@@ -17,6 +17,8 @@ urlpatterns = [
     path("samarbeid/<int:pk>/slett/", views.partner_delete, name="partner_delete"),
     path("avtale/<int:pk>/endre/", views.agreement_edit, name="agreement_edit"),
     path("avtale/<int:pk>/slett/", views.agreement_delete, name="agreement_delete"),
+    path("aktivitet/<int:pk>/endre/", views.activity_edit, name="activity_edit"),
+    path("aktivitet/<int:pk>/slett/", views.activity_delete, name="activity_delete"),
     path("kontakt/<int:pk>/endre/", views.contact_edit, name="contact_edit"),
     path("kontakt/<int:pk>/fjern/", views.contact_delete, name="contact_delete"),
 ]

@@ -32,6 +32,7 @@ from vern.prevention.forms import (
 )
 from vern.prevention.models import (
     AGE_GROUPS_BY_KIND,
+    Activity,
     Agreement,
     Delivery,
     IntroConversations,
@@ -406,6 +407,40 @@ def agreement_delete(request: HttpRequest, pk: int) -> HttpResponse:
         done=_("The agreement is deleted."),
         back=_partner_page(agreement.partner),
         back_label=agreement.partner.name,
+    )
+
+
+def _activity(request: HttpRequest, pk: int) -> Activity:
+    return get_scoped_or_404(request, Activity.objects.select_related("partner"), pk=pk)
+
+
+@staff_view(personal_data=None, roles=EDITORS)
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    form = ActivityForm(request.POST or None, instance=activity)
+    return _edit_page(
+        request,
+        form,
+        lambda data: services.activity_update(activity=activity, actor=request.user, data=data),
+        heading=_("Change the activity"),
+        done=_("The activity is saved."),
+        back=_partner_page(activity.partner),
+        back_label=activity.partner.name,
+    )
+
+
+@staff_view(personal_data=None, roles=EDITORS)
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    return _delete_page(
+        request,
+        lambda: services.activity_delete(activity=activity, actor=request.user),
+        heading=_("Delete the activity?"),
+        question=_("Delete the activity “%(title)s” with %(partner)s?")
+        % {"title": activity.title, "partner": activity.partner.name},
+        done=_("The activity is deleted."),
+        back=_partner_page(activity.partner),
+        back_label=activity.partner.name,
     )
 
 

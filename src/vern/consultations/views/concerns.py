@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,11 +27,18 @@ from vern.core.access import staff_view
 from vern.core.forms import add_errors
 from vern.core.models import STAFF_ROLES, Role
 
+PAGE_SIZE = 50
+
 
 @staff_view(personal_data="consultations.concern", roles=STAFF_ROLES)
 def overview(request: HttpRequest) -> HttpResponse:
     """The person's own concerns and drafts, and the teams they sit on."""
     today = timezone.localdate()
+    # A school contact brings concerns for years: all of them, a page at a time.
+    page = Paginator(
+        selectors.my_concerns(request.user).order_by("-submitted_at", "-created_at", "-pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("side"))
     teams = [
         {"team": team, "waiting": count, "next": selectors.next_meeting(team)}
         for team, count in selectors.waiting_counts(request.user, request.municipality, today=today)
@@ -39,7 +47,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         request,
         "consultations/overview.html",
         {
-            "concerns": selectors.my_concerns(request.user)[:50],
+            "concerns": page,
+            "page": page,
             "teams": teams,
             "can_submit": selectors.teams_visible(request.municipality).exists(),
             "team_viewer": bool(request.roles & TEAM_VIEWERS),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from vern.consultations import ical, selectors, services, tick
 from vern.consultations.forms import ActionForm, CancelForm, MoveForm
-from vern.consultations.views.teams import TEAM_ADMINS, TEAM_VIEWERS
+from vern.consultations.views.teams import TEAM_VIEWERS
 from vern.core.access import staff_view
 from vern.core.forms import add_errors
 
@@ -51,10 +51,13 @@ def _told(request: HttpRequest, meeting) -> None:
         )
 
 
-@staff_view(personal_data=None, roles=TEAM_ADMINS)
+@staff_view(personal_data=None, roles=TEAM_VIEWERS)
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    """The host's coordinator cancels a coming meeting (a confirmation page, then POST)."""
-    meeting = selectors.hosted_meeting_or_404(request.municipality, pk)
+    """The host's coordinator or the team's chair cancels a coming meeting (a confirmation
+    page, then POST)."""
+    meeting = selectors.changeable_meeting_or_404(
+        request.user, request.municipality, request.roles, pk
+    )
     if meeting.is_cancelled:
         messages.info(request, _("The meeting is already cancelled."))
         return redirect("consultations:team_detail", pk=meeting.team_id)
@@ -78,10 +81,13 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_view(personal_data=None, roles=TEAM_ADMINS)
+@staff_view(personal_data=None, roles=TEAM_VIEWERS)
 def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
-    """The host's coordinator gives a coming meeting a new date, time or place."""
-    meeting = selectors.hosted_meeting_or_404(request.municipality, pk)
+    """The host's coordinator or the team's chair gives a coming meeting a new date, time
+    or place."""
+    meeting = selectors.changeable_meeting_or_404(
+        request.user, request.municipality, request.roles, pk
+    )
     starts = timezone.localtime(meeting.starts_at)
     form = MoveForm(
         request.POST or None,

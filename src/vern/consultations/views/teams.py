@@ -65,8 +65,10 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = selectors.team_or_404(request.municipality, pk)
     own_seat = selectors.seat_here(request.user, request.municipality, team)
     is_host = team.municipality_id == request.municipality.pk
-    # The host's coordinators move and cancel meetings, as they change the team.
-    can_change = is_host and bool(request.roles & TEAM_ADMINS)
+    # The host's coordinators, who change the team, and its chair move and cancel meetings.
+    can_change = selectors.may_change_meetings(
+        request.user, request.municipality, request.roles, team
+    )
     return render(
         request,
         "consultations/team_detail.html",

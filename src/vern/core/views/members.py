@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +13,8 @@ from vern.core.access import get_scoped_or_404, scoped, staff_view
 from vern.core.accounts import account_states
 from vern.core.forms import MemberInviteForm, MemberRolesForm, add_errors
 from vern.core.models import Invitation, Membership, Role, Unit
+
+PAGE_SIZE = 50
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -32,14 +35,16 @@ def member_list(request: HttpRequest) -> HttpResponse:
             {"user": membership.user, "first": membership, "memberships": []},
         )
         person["memberships"].append(membership)
-    states = account_states(person["user"] for person in people.values())
-    for user_id, person in people.items():
-        person["state"] = states[user_id]
+    # A large municipality has hundreds of people with access: a page at a time.
+    page = Paginator(list(people.values()), PAGE_SIZE).get_page(request.GET.get("side"))
+    states = account_states(person["user"] for person in page)
+    for person in page:
+        person["state"] = states[person["user"].pk]
     invitations = scoped(request, Invitation).select_related("user", "unit").order_by("created_at")
     return render(
         request,
         "core/members/list.html",
-        {"people": list(people.values()), "invitations": invitations},
+        {"people": page, "page": page, "invitations": invitations},
     )
 
 

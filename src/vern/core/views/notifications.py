@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -12,12 +13,19 @@ from vern.core.selectors import notifications_for
 # Everyone who can receive a notice: organisation editors are reminded of
 # their entries, national editors of national ones.
 RECIPIENT_ROLES = ALL_ROLES | {Role.NATIONAL, Role.ORG_EDITOR}
+PAGE_SIZE = 50
 
 
 @staff_view(personal_data=None, roles=RECIPIENT_ROLES, needs_municipality=False)
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = notifications_for(request.user, request.municipality)[:100]
-    return render(request, "core/notifications/list.html", {"notifications": list(notifications)})
+    # Every notice the person has, a page at a time, instead of only the newest hundred.
+    page = Paginator(
+        notifications_for(request.user, request.municipality).order_by("-created_at", "-pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("side"))
+    return render(
+        request, "core/notifications/list.html", {"notifications": list(page), "page": page}
+    )
 
 
 @require_POST

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,15 +12,23 @@ from vern.core.access import get_scoped_or_404, scoped, staff_view
 from vern.core.forms import UnitForm, add_errors
 from vern.core.models import Role, Unit
 
+PAGE_SIZE = 50
+
 
 @staff_view(personal_data=None)
 def unit_list(request: HttpRequest) -> HttpResponse:
-    units = scoped(request, Unit).order_by("kind", "name")
+    units = scoped(request, Unit).order_by("kind", "name", "pk")
     # Adding and changing units is for administrators of the whole municipality
     # (a principal is an administrator for the school only).
     held = getattr(request, "role_units", None) or {}
     can_manage = Role.ADMIN in held and held[Role.ADMIN] is None
-    return render(request, "core/units/list.html", {"units": units, "can_manage": can_manage})
+    # A large municipality has hundreds of schools and kindergartens: a page at a time.
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "core/units/list.html",
+        {"units": page, "page": page, "can_manage": can_manage},
+    )
 
 
 @staff_view(personal_data=None, roles={Role.ADMIN}, unit_roles=False)
