@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.test import Client
 
 from vern.audit.models import AuditEntry
+from vern.competence import duty_guide
 from vern.competence.models import DutyGuideVersion
 
+SHIPPED_RULE = next(r for r in duty_guide.shipped()["rules"] if r["key"] == "consult_team")
 RULE = "/ansatt/kompetanse/pliktveileder/regel/?regel=consult_team"
 REVIEWED = "/ansatt/kompetanse/pliktveileder/gjennomgatt/"
 
@@ -110,8 +112,8 @@ def test_changing_the_bokmal_text_marks_the_other_languages_outdated(home, coord
         _form(
             title_nn="Ring konsultasjonsteamet",
             text_nn="Teamet i Heimby møtest kvar tysdag. Drøft saka utan namn.",
-            title_en="Discuss the matter anonymously",
-            text_en="Discussing does not replace a report once the duty to report has arisen.",
+            title_en=SHIPPED_RULE["title"]["en"],
+            text_en=SHIPPED_RULE["text"]["en"],
         ),
     )
     assert response.status_code == 302
@@ -130,16 +132,15 @@ def test_changing_the_bokmal_text_marks_the_other_languages_outdated(home, coord
     assert "Obowiązek zapobiegania przestępstwom dotyczy wszystkich" in html  # other rules
     nn = Client().get(url.replace("/pl/", "/nn/")).content.decode()
     assert "Teamet i Heimby møtest kvar tysdag" in nn
-    # Updating the Polish text later (here: in the stored document) is what clears it;
-    # an edit of nn alone leaves the others outdated.
+    # A later edit of nn alone leaves the others outdated.
     response = login(coordinator).post(
         RULE,
         _form(
             version=2,
             title_nn="Ring konsultasjonsteamet",
             text_nn="Teamet møtest kvar tysdag.",
-            title_en="Discuss the matter anonymously",
-            text_en="Discussing does not replace a report once the duty to report has arisen.",
+            title_en=SHIPPED_RULE["title"]["en"],
+            text_en=SHIPPED_RULE["text"]["en"],
         ),
     )
     assert response.status_code == 302
