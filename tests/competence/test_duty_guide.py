@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import copy
 import re
-from html import unescape
-
 from datetime import date
+from html import unescape
 
 import pytest
 from django.conf import settings
