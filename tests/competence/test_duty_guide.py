@@ -172,10 +172,13 @@ def test_a_machine_assisted_language_says_so_and_links_to_the_same_step_in_bokma
 
 
 def test_a_text_missing_in_the_pages_language_is_bokmal_marked_with_lang_and_dir(db):
-    """An older municipality version written in nb, nn and en only."""
+    """A municipality's own question, written in nb, nn and en only."""
     content = copy.deepcopy(duty_guide.shipped())
-    for q in content["questions"]:
-        q["text"] = {k: v for k, v in q["text"].items() if k in ("nb", "nn", "en")}
+    content["questions"][0]["text"] = {
+        "nb": "Hvilken rolle har du?",
+        "nn": "Kva rolle har du?",
+        "en": "What is your role?",
+    }
     municipality = MunicipalityFactory()
     DutyGuideVersion.objects.for_system(reason="test").create(
         municipality=municipality,
@@ -185,10 +188,41 @@ def test_a_text_missing_in_the_pages_language_is_bokmal_marked_with_lang_and_dir
         saved_by=UserFactory(),
     )
     html = Client().get(f"/ar{START}?kommune={municipality.number}").content.decode()
-    assert 'id="question-heading" lang="nb" dir="ltr">Hvem er du?</h1>' in html
+    assert 'id="question-heading" lang="nb" dir="ltr">Hvilken rolle har du?</h1>' in html
     assert "اختر ما يناسب أكثر" in html  # the hint is still Arabic
     html = Client().get(f"/pl{START}?kommune={municipality.number}").content.decode()
-    assert 'id="question-heading" lang="nb">Hvem er du?</h1>' in html
+    assert 'id="question-heading" lang="nb">Hvilken rolle har du?</h1>' in html
+
+
+def test_an_older_version_without_the_new_languages_gets_the_shipped_translations(db):
+    """Saved before se, pl, uk, ar and so were added: texts whose bokmål is unchanged
+    show the shipped translation; a rule whose bokmål was changed shows bokmål."""
+    content = copy.deepcopy(duty_guide.shipped())
+    del content["review"]
+    keep = ("nb", "nn", "en")
+    for q in content["questions"]:
+        q["text"] = {k: v for k, v in q["text"].items() if k in keep}
+    for rule in content["rules"]:
+        rule["title"] = {k: v for k, v in rule["title"].items() if k in keep}
+        rule["text"] = {k: v for k, v in rule["text"].items() if k in keep}
+    consult = next(r for r in content["rules"] if r["key"] == "consult_team")
+    consult["text"] = {"nb": "Teamet i Heimby møtes hver tirsdag."}
+    municipality = MunicipalityFactory()
+    DutyGuideVersion.objects.for_system(reason="test").create(
+        municipality=municipality,
+        number=2,
+        content=content,
+        reviewed_on=date(2026, 1, 5),
+        saved_by=UserFactory(),
+    )
+    query = f"?kommune={municipality.number}"
+    html = Client().get(f"/uk{START}{query}").content.decode()
+    assert 'id="question-heading">Хто ви?</h1>' in html
+    assert "Чинною є норвезька версія" in html  # the shipped review status applies
+    html = Client().get(f"/uk{START}skole/vold/ja/nei/{query}").content.decode()
+    assert "Обов&#x27;язок запобігати злочинам стосується всіх" in html
+    assert '<p class="ds-paragraph" lang="nb">Teamet i Heimby møtes hver tirsdag.</p>' in html
+    assert "Обговоріть справу анонімно" not in html  # its title no longer matches its text
 
 
 @pytest.mark.parametrize("path", ["laerer/", "skole/vold/ja/nei/ekstra/", "skole/ukjent/"])

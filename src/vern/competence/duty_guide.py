@@ -15,6 +15,7 @@ some path of answers ends with no rule, or a rule without a legal source.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import re
@@ -58,6 +59,48 @@ def text(value: dict, language: str | None = None) -> tuple[str, bool]:
     if value.get(language):
         return value[language], True
     return value.get(BASE_LANGUAGE, ""), language == BASE_LANGUAGE
+
+
+def with_shipped_translations(content: dict) -> dict:
+    """A municipality's document with the shipped translations of every text whose
+    bokmål it has not changed (versions saved before a language was added lack it).
+
+    A text whose bokmål differs is left alone: its translations would not match.
+    """
+    base = shipped()
+    content = copy.deepcopy(content)
+
+    def fill(value: dict | None, default: dict | None) -> None:
+        if value and default and value.get(BASE_LANGUAGE) == default.get(BASE_LANGUAGE):
+            for lang, translated in default.items():
+                value.setdefault(lang, translated)
+
+    for field in ("intro", "disclaimer"):
+        fill(content.get(field), base[field])
+    base_questions = {q["key"]: q for q in base["questions"]}
+    for q in content.get("questions", []):
+        default = base_questions.get(q.get("key"))
+        if default is None:
+            continue
+        fill(q.get("text"), default["text"])
+        fill(q.get("hint"), default.get("hint"))
+        base_options = {o["key"]: o for o in default["options"]}
+        for option in q.get("options", []):
+            fill(option.get("label"), base_options.get(option.get("key"), {}).get("label"))
+    base_rules = {r["key"]: r for r in base["rules"]}
+    for rule in content.get("rules", []):
+        default = base_rules.get(rule.get("key"))
+        if default is None or rule.get("outdated"):
+            continue
+        same = all(
+            (rule.get(field) or {}).get(BASE_LANGUAGE) == default[field][BASE_LANGUAGE]
+            for field in ("title", "text")
+        )
+        if same:
+            fill(rule.get("title"), default["title"])
+            fill(rule.get("text"), default["text"])
+    content.setdefault("review", base.get("review", {}))
+    return content
 
 
 def _page_language(language: str | None) -> str:
