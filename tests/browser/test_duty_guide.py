@@ -43,7 +43,11 @@ def test_a_teacher_who_suspects_a_pupil_is_beaten_at_home_gets_both_duties(new_c
         "/pliktveileder/skole/vold/",
         "/pliktveileder/skole/vold/ja/ja/",
         "/en/pliktveileder/helse/uro/vet-ikke/nei/",
+        "/ar/pliktveileder/",
         "/ar/pliktveileder/frivillig/",
+        "/ar/pliktveileder/skole/vold/ja/ja/",
+        "/uk/pliktveileder/",
+        "/uk/pliktveileder/helse/tvang/vet-ikke/nei/",
         "/forebygging/programmer/",
         "/ar/forebygging/programmer/",
     ],
@@ -54,3 +58,16 @@ def test_no_axe_violations_in_the_duty_guide(new_context, path):
     assert response is not None and response.status == 200
     failures = axe_violations(page)
     assert not failures, f"axe violations on {path} " + "\n".join(failures)
+
+
+def test_the_arabic_guide_reads_right_to_left_in_arabic(new_context):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/ar/pliktveileder/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "من أنت؟"
+    assert heading.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    # Machine-assisted: the notice links to the same step in bokmål.
+    page.get_by_role("link", name="اقرأ هذه الخطوة باللغة النرويجية (بوكمول)").click()
+    assert page.url.endswith("/pliktveileder/") and "/ar/" not in page.url
+    assert page.get_by_role("heading", level=1).inner_text() == "Hvem er du?"

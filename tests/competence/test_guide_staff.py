@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.test import Client
 
 from vern.audit.models import AuditEntry
+from vern.competence import duty_guide
 from vern.competence.models import DutyGuideVersion
 
+SHIPPED_RULE = next(r for r in duty_guide.shipped()["rules"] if r["key"] == "consult_team")
 RULE = "/ansatt/kompetanse/pliktveileder/regel/?regel=consult_team"
 REVIEWED = "/ansatt/kompetanse/pliktveileder/gjennomgatt/"
 
@@ -100,3 +102,51 @@ def test_the_review_date_cannot_be_in_the_future(home, coordinator, login):
     response = login(coordinator).post(REVIEWED, {"seen_version": 1, "reviewed_on": "2999-01-01"})
     assert response.status_code == 200
     assert not _versions(home).exists()
+
+
+def test_changing_the_bokmal_text_marks_the_other_languages_outdated(home, coordinator, login):
+    """The public page then shows the new bokmål text (lang="nb") with a notice, not the
+    old translation; a language edited in the same save stays in use."""
+    response = login(coordinator).post(
+        RULE,
+        _form(
+            title_nn="Ring konsultasjonsteamet",
+            text_nn="Teamet i Heimby møtest kvar tysdag. Drøft saka utan namn.",
+            title_en=SHIPPED_RULE["title"]["en"],
+            text_en=SHIPPED_RULE["text"]["en"],
+        ),
+    )
+    assert response.status_code == 302
+    rule = next(r for r in _versions(home).get().content["rules"] if r["key"] == "consult_team")
+    # en kept its old text, so it is outdated; nn was rewritten, so it is not.
+    assert rule["outdated"] == ["en", "se", "pl", "uk", "ar", "so"]
+    assert rule["text"]["pl"].startswith("Możesz omówić sprawę")  # kept, not lost
+    url = f"/pl/pliktveileder/skole/vold/ja/nei/?kommune={home.number}"
+    html = Client().get(url).content.decode()
+    assert (
+        '<p class="ds-paragraph" lang="nb">Teamet i Heimby møtes hver tirsdag. '
+        "Drøft saken uten navn.</p>" in html
+    )
+    assert "Możesz omówić sprawę" not in html
+    assert "Ta zasada została zmieniona po norwesku" in html
+    assert "Obowiązek zapobiegania przestępstwom dotyczy wszystkich" in html  # other rules
+    nn = Client().get(url.replace("/pl/", "/nn/")).content.decode()
+    assert "Teamet i Heimby møtest kvar tysdag" in nn
+    # A later edit of nn alone leaves the others outdated.
+    response = login(coordinator).post(
+        RULE,
+        _form(
+            version=2,
+            title_nn="Ring konsultasjonsteamet",
+            text_nn="Teamet møtest kvar tysdag.",
+            title_en=SHIPPED_RULE["title"]["en"],
+            text_en=SHIPPED_RULE["text"]["en"],
+        ),
+    )
+    assert response.status_code == 302
+    rule = next(
+        r
+        for r in _versions(home).order_by("-number").first().content["rules"]
+        if r["key"] == "consult_team"
+    )
+    assert rule["outdated"] == ["en", "se", "pl", "uk", "ar", "so"]

@@ -15,6 +15,7 @@ some path of answers ends with no rule, or a rule without a legal source.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import re
@@ -23,13 +24,20 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 SHIPPED = Path(__file__).parent / "data" / "duty_guide.json"
 # The language every text must have; the others fall back to it.
 BASE_LANGUAGE = "nb"
-# Languages the shipped content is written in. Others show bokmål, marked as such.
-CONTENT_LANGUAGES = ("nb", "nn", "en")
+# Languages the shipped content is written in (the public side's eight). A text
+# missing in one of them shows bokmål, marked as such.
+CONTENT_LANGUAGES = ("nb", "nn", "en", "se", "pl", "uk", "ar", "so")
+# Languages a municipality edits on the staff side; its edit of the bokmål text marks
+# the others as outdated for that rule (see services.guide_rule_save).
+EDIT_LANGUAGES = ("nb", "nn", "en")
+RTL_LANGUAGES = frozenset({"ar"})
+MACHINE_ASSISTED = "machine-assisted"
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 RULE_KEY = re.compile(r"^[a-z0-9_]{1,40}$")
 
@@ -47,10 +55,96 @@ def shipped() -> dict:
 
 def text(value: dict, language: str | None = None) -> tuple[str, bool]:
     """A translated text and whether it is in the language asked for (else bokmål)."""
-    language = (language or get_language() or BASE_LANGUAGE).split("-")[0]
+    language = _page_language(language)
     if value.get(language):
         return value[language], True
     return value.get(BASE_LANGUAGE, ""), language == BASE_LANGUAGE
+
+
+def with_shipped_translations(content: dict) -> dict:
+    """A municipality's document with the shipped translations of every text whose
+    bokmål it has not changed (versions saved before a language was added lack it).
+
+    A text whose bokmål differs is left alone: its translations would not match.
+    """
+    base = shipped()
+    content = copy.deepcopy(content)
+
+    def fill(value: dict | None, default: dict | None) -> None:
+        if value and default and value.get(BASE_LANGUAGE) == default.get(BASE_LANGUAGE):
+            for lang, translated in default.items():
+                value.setdefault(lang, translated)
+
+    for field in ("intro", "disclaimer"):
+        fill(content.get(field), base[field])
+    base_questions = {q["key"]: q for q in base["questions"]}
+    for q in content.get("questions", []):
+        default = base_questions.get(q.get("key"))
+        if default is None:
+            continue
+        fill(q.get("text"), default["text"])
+        fill(q.get("hint"), default.get("hint"))
+        base_options = {o["key"]: o for o in default["options"]}
+        for option in q.get("options", []):
+            fill(option.get("label"), base_options.get(option.get("key"), {}).get("label"))
+    base_rules = {r["key"]: r for r in base["rules"]}
+    for rule in content.get("rules", []):
+        default = base_rules.get(rule.get("key"))
+        if default is None or rule.get("outdated"):
+            continue
+        same = all(
+            (rule.get(field) or {}).get(BASE_LANGUAGE) == default[field][BASE_LANGUAGE]
+            for field in ("title", "text")
+        )
+        if same:
+            fill(rule.get("title"), default["title"])
+            fill(rule.get("text"), default["text"])
+    content.setdefault("review", base.get("review", {}))
+    return content
+
+
+def _page_language(language: str | None) -> str:
+    return (language or get_language() or BASE_LANGUAGE).split("-")[0]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A text as shown on a page in ``page``'s language; ``lang`` is the text's own."""
+
+    text: str
+    lang: str
+    page: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def attrs(self) -> str:
+        """` lang=".." dir=".."` when the text is not in the page's language (else empty)."""
+        if self.lang == self.page:
+            return ""
+        direction = "rtl" if self.lang in RTL_LANGUAGES else "ltr"
+        if (self.page in RTL_LANGUAGES) == (self.lang in RTL_LANGUAGES):
+            return format_html(' lang="{}"', self.lang)
+        return format_html(' lang="{}" dir="{}"', self.lang, direction)
+
+
+def shown(value: dict, language: str | None = None, *, outdated: bool = False) -> Shown:
+    """A text in the page's language, else bokmål; bokmål too when the translation is
+    outdated (the bokmål text was changed after it was written)."""
+    page = _page_language(language)
+    if not outdated and value.get(page):
+        return Shown(value[page], page, page)
+    return Shown(value.get(BASE_LANGUAGE, ""), BASE_LANGUAGE, page)
+
+
+def is_outdated(rule: dict, language: str | None = None) -> bool:
+    return _page_language(language) in rule.get("outdated", ())
+
+
+def review_status(content: dict, language: str | None = None) -> str | None:
+    """How a language's text was checked ("reviewed", "machine-assisted"), if recorded."""
+    return content.get("review", {}).get("languages", {}).get(_page_language(language))
 
 
 def all_paths(content: dict) -> list[tuple[str, ...]]:
@@ -108,6 +202,9 @@ def problems(content: object) -> list[str]:
         date.fromisoformat(content["reviewed_on"])
     except (TypeError, ValueError):
         found.append("reviewed_on is not a date (YYYY-MM-DD)")
+    review = content.get("review", {})
+    if not isinstance(review, dict) or not isinstance(review.get("languages", {}), dict):
+        found.append("review must be an object with a 'languages' object")
     for field in ("disclaimer", "intro"):
         if not _has_base(content[field]):
             found.append(f"{field} has no bokmål text")
@@ -144,6 +241,9 @@ def problems(content: object) -> list[str]:
         for field in ("title", "text"):
             if not _has_base(rule.get(field)):
                 found.append(f"rule {key!r} has no bokmål {field}")
+        outdated = rule.get("outdated", [])
+        if not isinstance(outdated, list) or not set(outdated) <= set(CONTENT_LANGUAGES):
+            found.append(f"rule {key!r}: 'outdated' must list content languages")
         sources = rule.get("sources") or []
         if not sources or not all(str(s.get("title", "")).strip() for s in sources):
             found.append(f"rule {key!r} has no legal source")

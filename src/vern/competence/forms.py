@@ -40,7 +40,7 @@ class GuideRuleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         fields = {}
-        for lang in duty_guide.CONTENT_LANGUAGES:
+        for lang in duty_guide.EDIT_LANGUAGES:
             name = LANGUAGE_NAMES[lang]
             required = lang == duty_guide.BASE_LANGUAGE
             fields[f"title_{lang}"] = forms.CharField(
@@ -91,7 +91,7 @@ class GuideRuleForm(forms.Form):
             ),
             "reviewed_on": timezone.localdate(),
         }
-        for lang in duty_guide.CONTENT_LANGUAGES:
+        for lang in duty_guide.EDIT_LANGUAGES:
             initial[f"title_{lang}"] = rule["title"].get(lang, "")
             initial[f"text_{lang}"] = rule["text"].get(lang, "")
         return initial

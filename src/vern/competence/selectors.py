@@ -49,7 +49,8 @@ def current_guide(municipality: Municipality | None) -> Guide:
             .first()
         )
         if latest is not None:
-            return Guide(latest.content, latest.number, latest.reviewed_on, municipality)
+            content = duty_guide.with_shipped_translations(latest.content)
+            return Guide(content, latest.number, latest.reviewed_on, municipality)
     content = duty_guide.shipped()
     return Guide(content, content["version"], date.fromisoformat(content["reviewed_on"]), None)
 

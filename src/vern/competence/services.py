@@ -99,8 +99,7 @@ def guide_rule_save(
     rule = next((r for r in content["rules"] if r["key"] == rule_key), None)
     if rule is None:
         raise ValidationError(_("The guide has no such rule."))
-    rule["title"] = {lang: value.strip() for lang, value in titles.items() if value.strip()}
-    rule["text"] = {lang: value.strip() for lang, value in texts.items() if value.strip()}
+    _apply_rule_texts(rule, titles, texts)
     rule["sources"] = sources
     return _save_guide_version(
         municipality=municipality,
@@ -112,6 +111,42 @@ def guide_rule_save(
         audit_code="competence.dutyguide.save",
         detail={"rule": rule_key, "reviewed_on": reviewed_on.isoformat()},
     )
+
+
+def _apply_rule_texts(rule: dict, titles: dict[str, str], texts: dict[str, str]) -> None:
+    """Put the edited languages' texts into a rule, keeping the languages not edited.
+
+    When the bokmål title or text changes, every other language left as it was no
+    longer says the same: it is marked outdated, so the public page shows bokmål
+    instead (with a notice) until someone updates it. A language edited in the same
+    save counts as updated.
+    """
+    old = {lang: (rule["title"].get(lang, ""), rule["text"].get(lang, "")) for lang in titles}
+    for field, values in (("title", titles), ("text", texts)):
+        for lang, value in values.items():
+            if value.strip():
+                rule[field][lang] = value.strip()
+            else:
+                rule[field].pop(lang, None)
+    base = duty_guide.BASE_LANGUAGE
+    edited = {
+        lang
+        for lang in titles
+        if (rule["title"].get(lang, ""), rule["text"].get(lang, "")) != old[lang]
+    }
+    outdated = set(rule.get("outdated", [])) - edited
+    if base in edited:
+        outdated |= {
+            lang
+            for lang in duty_guide.CONTENT_LANGUAGES
+            if lang != base
+            and lang not in edited
+            and (rule["title"].get(lang) or rule["text"].get(lang))
+        }
+    if outdated:
+        rule["outdated"] = sorted(outdated, key=duty_guide.CONTENT_LANGUAGES.index)
+    else:
+        rule.pop("outdated", None)
 
 
 @audited_transaction

@@ -29,7 +29,12 @@ def guide_overview(request: HttpRequest) -> HttpResponse:
             "key": rule["key"],
             "title": duty_guide.text(rule["title"])[0],
             "sources": rule["sources"],
-            "languages": [lang for lang in duty_guide.CONTENT_LANGUAGES if rule["text"].get(lang)],
+            "languages": [
+                lang
+                for lang in duty_guide.CONTENT_LANGUAGES
+                if rule["text"].get(lang) and lang not in rule.get("outdated", ())
+            ],
+            "outdated": rule.get("outdated", []),
         }
         for rule in guide.content["rules"]
     ]
@@ -90,11 +95,9 @@ def guide_rule_edit(request: HttpRequest) -> HttpResponse:
                 seen_version=data["seen_version"],
                 rule_key=key,
                 titles={
-                    lang: data.get(f"title_{lang}") or "" for lang in duty_guide.CONTENT_LANGUAGES
+                    lang: data.get(f"title_{lang}") or "" for lang in duty_guide.EDIT_LANGUAGES
                 },
-                texts={
-                    lang: data.get(f"text_{lang}") or "" for lang in duty_guide.CONTENT_LANGUAGES
-                },
+                texts={lang: data.get(f"text_{lang}") or "" for lang in duty_guide.EDIT_LANGUAGES},
                 sources=data["sources"],
                 reviewed_on=data["reviewed_on"],
                 note=data["note"],

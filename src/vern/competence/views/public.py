@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.views.decorators.http import require_safe
 
 from vern.competence import duty_guide, selectors
@@ -48,10 +48,11 @@ def step(request: HttpRequest, path: str = "") -> HttpResponse:
     query = urlencode({"kommune": municipality.number}) if municipality else ""
     fallback = False
 
-    def text(value: dict) -> str:
+    def text(value: dict, *, outdated: bool = False) -> duty_guide.Shown:
+        # A text shown in bokmål on another language's page carries lang (and dir).
         nonlocal fallback
-        shown, in_language = duty_guide.text(value)
-        fallback = fallback or not in_language
+        shown = duty_guide.shown(value, outdated=outdated)
+        fallback = fallback or shown.lang != shown.page
         return shown
 
     answered = [
@@ -90,12 +91,16 @@ def step(request: HttpRequest, path: str = "") -> HttpResponse:
             {
                 "key": rule["key"],
                 "urgent": rule.get("urgent", False),
-                "title": text(rule["title"]),
-                "text": text(rule["text"]),
+                "title": text(rule["title"], outdated=duty_guide.is_outdated(rule)),
+                "text": text(rule["text"], outdated=duty_guide.is_outdated(rule)),
+                "outdated": duty_guide.is_outdated(rule),
                 "sources": rule["sources"],
             }
             for rule in duty_guide.rules_for(content, tuple(segments))
         ]
         template = "competence/public/answer.html"
     context["fallback"] = fallback
+    # Machine-assisted translations say so, and link to the same step in bokmål.
+    if duty_guide.review_status(content) == duty_guide.MACHINE_ASSISTED:
+        context["bokmal_url"] = translate_url(request.get_full_path(), duty_guide.BASE_LANGUAGE)
     return render(request, template, context)
