@@ -43,6 +43,7 @@ def build(today: date, *, seed: int = 12) -> dict:
         ProtectiveOrder,
         ReleaseFollowUp,
     )
+    from vern.pathways.models.orders import order_length
 
     rng = random.Random(seed)  # noqa: S311 (seeded test data)
     municipality = Municipality.objects.order_by("number").first()
@@ -145,14 +146,16 @@ def build(today: date, *, seed: int = 12) -> dict:
         orders = []
         for n, p in enumerate(pathways):
             end = today + timedelta(days=rng.randint(-30, 300))
+            start = min(today, end) - timedelta(days=order_rng.randint(0, 200))
             orders.append(
                 ProtectiveOrder(
                     pathway=p,
                     municipality=municipality,
                     type=types[n % len(types)],
                     imposed_by="police" if n % 3 else "court",
-                    starts_on=min(today, end) - timedelta(days=order_rng.randint(0, 200)),
+                    starts_on=start,
                     ends_on=end,
+                    length_days=order_length(start, end),
                     warned_for=end if end <= yesterday + timedelta(days=14) else None,
                     created_by=coordinator,
                 )

@@ -144,7 +144,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "vern.core.middleware.TenantMiddleware",
-    "vern.core.middleware.MailLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vern.core.middleware.FormReferrerPolicyMiddleware",

@@ -13,7 +13,6 @@ no query.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.http import HttpResponseRedirect
 from django.middleware.gzip import GZipMiddleware
 
@@ -96,34 +95,6 @@ class StaffLanguageMiddleware:
             query = request.META.get("QUERY_STRING", "")
             return HttpResponseRedirect(f"{target}?{query}" if query else target)
         return self.get_response(request)
-
-
-class MailLanguageMiddleware:
-    """Remember the staff language a person last used, for the mail Vern sends them.
-
-    ``vern tick``'s digest is written in ``User.language``; the language a person
-    reads the staff pages in is the best guess of the one they want their mail in.
-    One UPDATE when it changes, none otherwise.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        user = getattr(request, "user", None)
-        language = getattr(request, "LANGUAGE_CODE", "")
-        if (
-            response.status_code == 200
-            and user is not None
-            and user.is_authenticated
-            and in_staff_area(request.path_info)
-            and language in settings.VERN_STAFF_LANGUAGES
-            and user.language != language
-        ):
-            get_user_model().objects.filter(pk=user.pk).update(language=language)
-            user.language = language
-        return response
 
 
 class FormReferrerPolicyMiddleware:

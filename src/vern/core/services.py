@@ -495,6 +495,17 @@ def notification_mark_read(*, user: User, municipality: Municipality | None, pk:
 
 
 @audited_transaction
+def remember_language(*, user: User, language: str) -> None:
+    """Keep the staff language a person logs in with as the language of their mail.
+
+    ``vern tick``'s digest is written in ``User.language``; the language of the
+    login page is the best guess of the one a person reads Vern in.
+    """
+    if language in settings.VERN_STAFF_LANGUAGES and user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+
+
 def record_login(*, user: User, audit_code: str = "core.user.login", action: str = "login") -> None:
     """Log a login (or the first second factor) in each municipality the person belongs to.
 

@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from vern.audit.services import lock_chain, log_action
+from vern.audit.services import lock_chain, log_action, log_actions
 from vern.core.models import Municipality
 from vern.directory import search
 from vern.directory.importer.attributes import AttributeImport
@@ -159,8 +159,7 @@ class Importer(
         # (rare: the same record edited during its batch). A failed batch is
         # rolled back and the run reports what was saved before it.
         lock_chain()
-        for entry in self._pending_audit:
-            log_action(**entry)
+        log_actions(self._pending_audit)
         before = self._batch_start
         counts = {
             name: _difference(getattr(self.report, name), before[name])

@@ -20,6 +20,15 @@ def fill_working_days(apps, schema_editor):
         Pathway.objects.filter(pk=pk).update(assessed_working_days=days)
 
 
+def fill_order_lengths(apps, schema_editor):
+    """Days in force of the orders already there, in one UPDATE."""
+    ProtectiveOrder = apps.get_model("pathways", "ProtectiveOrder")
+    ProtectiveOrder.objects.update(
+        length_days=vern.core.expressions.DaysBetween(models.F("ends_on"), models.F("starts_on"))
+        + 1
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -37,7 +46,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='protectiveorder',
             name='length_days',
-            field=models.GeneratedField(db_persist=True, expression=django.db.models.expressions.CombinedExpression(vern.core.expressions.DaysBetween(models.F('ends_on'), models.F('starts_on')), '+', models.Value(1)), output_field=models.IntegerField()),
+            field=models.PositiveIntegerField(default=1, editable=False),
+            preserve_default=False,
+        ),
+        migrations.RunPython(fill_order_lengths, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name='protectiveorder',
+            constraint=models.CheckConstraint(condition=models.Q(('length_days', django.db.models.expressions.CombinedExpression(vern.core.expressions.DaysBetween(models.F('ends_on'), models.F('starts_on')), '+', models.Value(1)))), name='pathways_order_length_days'),
         ),
         migrations.AddIndex(
             model_name='pathway',

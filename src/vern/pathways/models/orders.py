@@ -41,13 +41,11 @@ class ProtectiveOrder(PathwayPart):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     form_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    # Days in force, the first and the last counted: kept by the database, so the
-    # anonymous figures (mean and median by type) are read from an index.
-    length_days = models.GeneratedField(
-        expression=DaysBetween(F("ends_on"), F("starts_on")) + 1,
-        output_field=models.IntegerField(),
-        db_persist=True,
-    )
+    # Days in force, the first and the last counted, so the anonymous figures (mean and
+    # median by type) are read from an index. Set by save(); a check constraint keeps it
+    # true whatever writes the row. (Not a GeneratedField: Django's check of one opens a
+    # database connection, and the deployment check must run without a database.)
+    length_days = models.PositiveIntegerField(editable=False)
 
     class Meta:
         ordering = ["ends_on", "pk"]
@@ -57,7 +55,11 @@ class ProtectiveOrder(PathwayPart):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="pathways_order_ends_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(length_days=DaysBetween(F("ends_on"), F("starts_on")) + 1),
+                name="pathways_order_length_days",
+            ),
         ]
         indexes = [
             models.Index(fields=["ends_on"], name="pathways_order_ends"),
@@ -72,6 +74,15 @@ class ProtectiveOrder(PathwayPart):
 
     def __str__(self) -> str:
         return self.get_type_display()
+
+    def save(self, *args, **kwargs):
+        self.length_days = order_length(self.starts_on, self.ends_on)
+        super().save(*args, **kwargs)
+
+
+def order_length(starts_on, ends_on) -> int:
+    """Days an order is in force, its first and last day counted."""
+    return (ends_on - starts_on).days + 1
 
 
 class ReleaseFollowUp(PathwayPart):
