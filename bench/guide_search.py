@@ -819,7 +819,8 @@ def measure(queries: list[Query], *, with_view: bool, warmup: int = 40) -> Timin
     from django.test import Client
 
     from vern.core.models import Municipality
-    from vern.directory.selectors import Filters, find_municipalities, guide_search
+    from vern.directory.selectors import find_municipalities
+    from vern.guide.selectors import Filters, guide_search
 
     client = Client()
     municipalities = {m.number: m for m in Municipality.objects.all()}
@@ -969,7 +970,7 @@ def index_figures() -> str:
     import tracemalloc
 
     try:
-        from vern.directory.guide_index import GuideIndex
+        from vern.guide.index import GuideIndex
     except ImportError:
         return "guide index: none"
     started = time.perf_counter()

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "vern.public",
     "vern.plans",
     "vern.directory",
+    "vern.guide",
     "vern.consultations",
     "vern.schools",
     "vern.competence",
@@ -323,8 +324,9 @@ if not re.fullmatch(r"[1-9][0-9]*/[smhd]", VERN_HSDS_RATE):
     raise ImproperlyConfigured("VERN_HSDS_RATE must look like 120/m (a number per s, m, h or d)")
 # How often (seconds) a process checks whether the directory changed before it
 # trusts its snapshot (the guide's index, vocabulary, synonyms, languages
-# offered, municipalities): the newest changes every VERN_SNAPSHOT_SECONDS, a
-# pass over all services (deletions, late commits) every VERN_SNAPSHOT_FULL_SECONDS.
+# offered, municipalities; vern/guide/snapshot.py): the change log and the newest
+# changes every VERN_SNAPSHOT_SECONDS, a pass over all services (deletions, late
+# commits) every VERN_SNAPSHOT_FULL_SECONDS.
 VERN_SNAPSHOT_SECONDS = 1.0
 VERN_SNAPSHOT_FULL_SECONDS = 30.0
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from vern.audit.services import lock_chain, log_action
 from vern.core.models import Municipality
-from vern.directory import search
+from vern.directory import search, signals
 from vern.directory.importer.attributes import AttributeImport
 from vern.directory.importer.authority import Authority, owner_text
 from vern.directory.importer.document import is_service
@@ -232,9 +232,11 @@ def import_data(
                 },
             )
             report.saved = True
+            if any(report.created.values()) or any(report.updated.values()):
+                # Terms, organisations and taxonomies may have changed too: the
+                # guide builds what it keeps again, after the commit.
+                signals.announce(everything=True)
     if not report.saved:
-        # Search's snapshot may have seen rows that were rolled back.
-        from vern.directory.snapshot import snapshot
-
-        snapshot.clear()
+        # The guide's per-process values may have seen rows that were rolled back.
+        signals.rolled_back()
     return report

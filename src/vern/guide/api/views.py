@@ -17,7 +17,7 @@ from django.urls import reverse
 from vern.core.models import Municipality
 from vern.core.text import norwegian_sort_key
 from vern.directory import hsds, search
-from vern.directory.api.base import (
+from vern.guide.api.base import (
     ApiError,
     Paging,
     api_view,
@@ -38,7 +38,7 @@ from vern.directory.models import (
 )
 from vern.directory.openapi import openapi_document
 from vern.directory.selectors import _postal_codes, public_services, services_for
-from vern.directory.snapshot import snapshot
+from vern.guide.query import plan_query
 
 # The open API serves public data; its serialisers leave out confidential addresses.
 PUBLIC_LOCATIONS = "the open API's locations of public services"
@@ -118,8 +118,7 @@ def filtered_services(request: HttpRequest) -> tuple[QuerySet[Service], dict | N
     relevance = None
     query = text_param(request, "search", search.MAX_QUERY_CHARS)
     if query:
-        snapshot.check()
-        plan = search.plan_query(query)
+        plan = plan_query(query)
         relevance = search.scores(plan)
         services = services.filter(pk__in=list(relevance))
     return services, relevance, municipality is not None
