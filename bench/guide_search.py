@@ -37,7 +37,7 @@ from datetime import time as clock_time
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -921,6 +921,7 @@ def transfer(number: str) -> tuple[float, int, list[str]]:
     seen = set()
     while queue:
         kind, url = queue.pop(0)
+        url = urldefrag(url).url  # a sprite's icons (sprite.svg#name) are one file, one request
         if url in seen:
             continue
         seen.add(url)

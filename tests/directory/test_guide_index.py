@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from tests.directory.factories import ServiceFactory, term
 from vern.directory.models import Schedule, Service, ServiceLanguage
 from vern.directory.search import index_service
-from vern.guide.selectors import Filters, Tier, guide_search
 from vern.directory.services import ServiceRelated, service_save
+from vern.guide.selectors import Filters, Tier, guide_search
 
 OSLO = ZoneInfo("Europe/Oslo")
 WEDNESDAY_NOON = datetime(2030, 5, 8, 12, 0, tzinfo=OSLO)

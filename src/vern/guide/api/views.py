@@ -17,6 +17,16 @@ from django.urls import reverse
 from vern.core.models import Municipality
 from vern.core.text import norwegian_sort_key
 from vern.directory import hsds, search
+from vern.directory.models import (
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from vern.directory.openapi import openapi_document
+from vern.directory.selectors import _postal_codes, public_services, services_for
 from vern.guide.api.base import (
     ApiError,
     Paging,
@@ -28,16 +38,6 @@ from vern.guide.api.base import (
     uuid_param,
     uuid_value,
 )
-from vern.directory.models import (
-    Location,
-    Organization,
-    Service,
-    ServiceAtLocation,
-    Taxonomy,
-    TaxonomyTerm,
-)
-from vern.directory.openapi import openapi_document
-from vern.directory.selectors import _postal_codes, public_services, services_for
 from vern.guide.query import plan_query
 
 # The open API serves public data; its serialisers leave out confidential addresses.
