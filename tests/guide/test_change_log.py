@@ -89,6 +89,7 @@ def test_a_change_the_log_missed_is_found_by_its_timestamp_without_a_build(home)
 
     assert _names(home, "sjøormvakt") == ["Samtaletilbudet"]
     assert GuideIndex.builds == builds
+    assert snapshot.stats["updated", "guide_index"] == before["updated", "guide_index"] + 1
     assert not GuideChange.objects.exists()
 
 
