@@ -7,7 +7,8 @@ the public search page (``/sok/``) and against a plain baseline page
 services, and measures what the results page transfers on a first visit.
 
     uv run python bench/guide_search.py                 # SQLite (a temporary file)
-    uv run python bench/guide_search.py --db postgresql # PostgreSQL database vern_bench
+    uv run python bench/guide_search.py --db postgresql # PostgreSQL database vern_bench, or
+                                                        # the one a postgres DATABASE_URL names
     uv run python bench/guide_search.py --db all        # both, one after the other
 
 The last line per database is the summary other tools read:
@@ -41,7 +42,14 @@ from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "vern_bench"
+# The PostgreSQL database the run creates and drops: the one DATABASE_URL names when it
+# is a PostgreSQL URL (so that people sharing a server each use their own), else vern_bench.
+_URL = urlsplit(os.environ.get("DATABASE_URL", ""))
+PG_BENCH_DB = (
+    _URL.path.lstrip("/")
+    if _URL.scheme.startswith("postgres") and re.fullmatch(r"/[a-z_][a-z0-9_]*", _URL.path)
+    else "vern_bench"
+)
 SUMMARY_PREFIX = "guide_search db="
 
 

@@ -15,14 +15,13 @@ organisations, synonyms and municipalities. Then:
   how (``update``: the index reads those services again, the vocabulary adds
   the index's new words), is kept (``services=False``: terms, synonyms,
   municipalities) or is dropped and built again when next asked for;
-- a change the log does not explain (a write that skipped the hook, a log far
-  behind, a commit that came out of order) makes the values compare every
-  service's ``updated_at`` instead (``refresh``), still without a rebuild;
-  every ``VERN_SNAPSHOT_FULL_SECONDS`` (30 s) the number of services and the
-  sum of their timestamps are read for that too;
 - a log entry naming no service (an import, ``vern directory reindex``)
-  drops every value; anything else (a synonym, an organisation, a
-  municipality) too, but the index is refreshed rather than built.
+  drops every value;
+- anything the log does not name (a synonym, an organisation, a municipality,
+  a write that skipped the hook: a newer ``updated_at`` with no new entry, or,
+  every ``VERN_SNAPSHOT_FULL_SECONDS`` (30 s), a new count or sum of the
+  services' timestamps with none) drops every value too, except that the index
+  is refreshed (it compares every service's ``updated_at``) rather than built.
 
 ``stats`` counts builds, updates and refreshes per value, for tests and the bench.
 """
@@ -65,6 +64,7 @@ class Snapshot:
     def __init__(self) -> None:
         self._seen: tuple | None = None  # (services' newest, log's newest, the rest)
         self._full: tuple | None = None  # (count, sum) of services at the last full check
+        self._log_at_full: int | None = None  # the log's newest id then
         self._checked_at = self._full_checked_at = float("-inf")
         self._values: dict[str, Any] = {}
         self._pending: dict[str, tuple[Any, Any]] = {}  # name -> (value, what changed)
@@ -181,20 +181,23 @@ class Snapshot:
                 self._full_checked_at = now
             previous = self._seen
             self._seen = (newest, log, rest)
-            full_changed = False
+            unexplained = False
             if full:
-                full_changed = self._full is not None and found[7:] != self._full
-                self._full = found[7:]
+                # A changed count or sum of timestamps the log explains if it moved since.
+                unexplained = (
+                    self._full is not None and found[7:] != self._full and log == self._log_at_full
+                )
+                self._full, self._log_at_full = found[7:], log
             if previous is None:
                 return  # the first look: nothing is kept yet
             old_newest, old_log, old_rest = previous
-            if rest != old_rest:
+            if rest != old_rest or (newest != old_newest and log == old_log) or unexplained:
+                # Something changed that the log does not name (a synonym, an
+                # organisation, a municipality, a write that skipped the hook):
+                # every value is dropped, the index refreshed from the timestamps.
                 self._apply(EVERYTHING)
-                return
-            if log != old_log:
+            elif log != old_log:
                 self._apply(self._logged(old_log, log))
-            if (newest != old_newest and log == old_log) or full_changed:
-                self._apply(None)  # not (all) in the log: compare every service
 
     @staticmethod
     def _logged(after: int | None, newest: int | None):
@@ -246,7 +249,7 @@ class Snapshot:
         with self._lock:
             self._values = {}
             self._pending = {}
-            self._seen = self._full = None
+            self._seen = self._full = self._log_at_full = None
             self._checked_at = self._full_checked_at = float("-inf")
 
 
