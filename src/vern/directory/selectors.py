@@ -1,4 +1,5 @@
-"""Reads for the directory: the public guide's search, lookups, due entries."""
+"""Reads for the directory: lookups, the services a resident can use, the cards' rows (the
+public guide's search is the guide's, ``vern.guide.selectors``)."""
 
 from __future__ import annotations
 
