@@ -316,7 +316,7 @@ def _filter_grid(filters, groups, violence, languages, terms_lang: str) -> str:
     each process (most searches choose none) and kept in the snapshot, which
     the choices come from (dropped with the terms)."""
     # The choices are in the key, so that the grids outlive an edit that adds none.
-    key = (get_language(), astuple(filters), tuple(map(astuple, languages)), terms_lang)
+    key = (get_language(), astuple(filters), tuple(c.value for c in languages), terms_lang)
     grids = snapshot.get("filter_grids", dict, services=False)
     html = grids.get(key)
     if html is None:
