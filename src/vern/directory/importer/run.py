@@ -173,8 +173,8 @@ class Importer(
 
     def refresh_renamed_terms(self) -> None:
         """Services that name a renamed term get their search text and card again,
-        and a new ``updated_at``, so that every process's snapshot (which holds
-        the terms) notices."""
+        and a new ``updated_at``, so that the stored cards' check and every process's guide
+        (``vern.guide.snapshot``) notice."""
         if not self.renamed_terms:
             return
         ids = list(
