@@ -7,7 +7,8 @@ the public search page (``/sok/``) and against a plain baseline page
 services, and measures what the results page transfers on a first visit.
 
     uv run python bench/guide_search.py                 # SQLite (a temporary file)
-    uv run python bench/guide_search.py --db postgresql # PostgreSQL database vern_bench
+    uv run python bench/guide_search.py --db postgresql # PostgreSQL database vern_bench, or
+                                                        # the one a postgres DATABASE_URL names
     uv run python bench/guide_search.py --db all        # both, one after the other
 
 The last line per database is the summary other tools read:
@@ -37,11 +38,18 @@ from datetime import time as clock_time
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "vern_bench"
+# The PostgreSQL database the run creates and drops: the one DATABASE_URL names when it
+# is a PostgreSQL URL (so that people sharing a server each use their own), else vern_bench.
+_URL = urlsplit(os.environ.get("DATABASE_URL", ""))
+PG_BENCH_DB = (
+    _URL.path.lstrip("/")
+    if _URL.scheme.startswith("postgres") and re.fullmatch(r"/[a-z_][a-z0-9_]*", _URL.path)
+    else "vern_bench"
+)
 SUMMARY_PREFIX = "guide_search db="
 
 
@@ -821,7 +829,8 @@ def measure(queries: list[Query], *, with_view: bool, warmup: int = 40) -> Timin
     from django.test import Client
 
     from vern.core.models import Municipality
-    from vern.directory.selectors import Filters, find_municipalities, guide_search
+    from vern.directory.selectors import find_municipalities
+    from vern.guide.selectors import Filters, guide_search
 
     client = Client()
     municipalities = {m.number: m for m in Municipality.objects.all()}
@@ -922,6 +931,7 @@ def transfer(number: str) -> tuple[float, int, list[str]]:
     seen = set()
     while queue:
         kind, url = queue.pop(0)
+        url = urldefrag(url).url  # a sprite's icons (sprite.svg#name) are one file, one request
         if url in seen:
             continue
         seen.add(url)
@@ -971,7 +981,7 @@ def index_figures() -> str:
     import tracemalloc
 
     try:
-        from vern.directory.guide_index import GuideIndex
+        from vern.guide.index import GuideIndex
     except ImportError:
         return "guide index: none"
     started = time.perf_counter()
@@ -999,6 +1009,10 @@ def index_figures() -> str:
         figures += (
             f"; refreshed after one change in {(time.perf_counter() - started) * 1000:.0f} ms"
         )
+        if hasattr(index, "updated"):  # the change log names the service
+            started = time.perf_counter()
+            index.updated(frozenset([changed]))
+            figures += f", updated from the log in {(time.perf_counter() - started) * 1000:.0f} ms"
     return figures
 
 

@@ -4,7 +4,9 @@
 
 Every feature app gets the same contract: the other feature apps may import its
 ``services`` and ``selectors``, nothing else. ``core`` and ``audit`` import no
-feature app, and no two apps import each other in a cycle. The rules are
+feature app, and no two apps import each other in a cycle. A read side
+(``READ_SIDES``: the guide reads the directory) may import all of the app it
+reads, which may import nothing of it. The rules are
 generated, not written by hand, so that adding an app is one command (and
 ``tests/core/test_import_rules.py`` fails until it is run). Everything from the
 ``[tool.importlinter]`` table to the end of pyproject.toml is replaced.
@@ -17,6 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "vern"
 KERNEL = ["core", "audit"]
+# A read side and the app it reads: it may import any of that app, which never
+# imports it back (it hears of changes through the app's signals).
+READ_SIDES = {"guide": "directory"}
 
 HEADER = """[tool.importlinter]
 root_package = "vern"
@@ -49,7 +54,7 @@ def contracts(features: list[str]) -> str:
         "# `selectors` (directly; what those import in turn is the app's own business).\n"
     )
     for app in features:
-        others = [other for other in features if other != app]
+        others = [other for other in features if other != app and READ_SIDES.get(other) != app]
         ignored = [
             f"vern.{other}.** -> vern.{app}.{entry}"
             for other in others
@@ -65,6 +70,17 @@ def contracts(features: list[str]) -> str:
             "allow_indirect_imports = true\n"
             f"ignore_imports = {_list(ignored)}\n"
             'unmatched_ignore_imports_alerting = "none"\n'
+        )
+    for reader, app in sorted(READ_SIDES.items()):
+        parts.append(
+            f"# {app} is written, {reader} reads it: {app} reaches {reader} only through\n"
+            f"# signals that {reader} connects to (vern/{app}/signals.py).\n"
+            "[[tool.importlinter.contracts]]\n"
+            f'id = "{app}-not-{reader}"\n'
+            f'name = "{app} imports nothing of its read side {reader}"\n'
+            'type = "forbidden"\n'
+            f'source_modules = ["vern.{app}"]\n'
+            f'forbidden_modules = ["vern.{reader}"]\n'
         )
     parts.append(
         "# No cycles between the apps (even through services and selectors). audit builds on core;\n"

@@ -161,7 +161,7 @@ while IFS= read -r -d '' css; do
 done < <(find "$out" -name '*.css' -print0)
 
 # The site's CSP allows images only from the site itself (img-src 'self'), so
-# the design system's inline data: SVG icons become files in icons/.
+# the design system's inline data: SVG icons become one sprite, icons/sprite.svg.
 python3 "$repo_root/scripts/vendor_css_icons.py" "$out/designsystemet/designsystemet.css" \
   || die "could not move the design system's icons into files"
 if grep -rq 'data:' --include='*.css' "$out"; then
@@ -200,11 +200,12 @@ EOF
 - `designsystemet/designsystemet.css`: Designsystemet component CSS
   (`@digdir/designsystemet-css`, `dist/src/index.css`), classes `ds-*`.
   `LICENSE` (MIT).
-- `designsystemet/icons/icon-<hash>.svg`: the icons that
-  `designsystemet.css` carries inline as `data:` URIs, moved into files by
-  `scripts/vendor_css_icons.py` (named by a hash of the SVG) and referred to
-  by relative URLs, because the site's Content Security Policy allows images
-  only from the site itself.
+- `designsystemet/icons/sprite.svg`: the icons that `designsystemet.css`
+  carries inline as `data:` URIs, moved by `scripts/vendor_css_icons.py` into
+  one sprite (each icon a `<view>` named `icon-<hash of its SVG>`) and referred
+  to as `icons/sprite.svg#icon-<hash>`, because the site's Content Security
+  Policy allows images only from the site itself; one file, so a page makes
+  one request for all its icons.
 - `designsystemet/theme-digdir.css`: the "digdir" brand theme
   (`@digdir/designsystemet-theme`, `brand/digdir.css`): design tokens as
   `--ds-*` CSS variables, colour schemes and `data-color` palettes.

@@ -15,7 +15,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from tests.factories import MembershipFactory, MunicipalityFactory, TOTPDeviceFactory, UserFactory
 from vern.core.models import MUNICIPAL_ROLES, Role
-from vern.directory.snapshot import snapshot
+from vern.guide.snapshot import snapshot
 
 
 @pytest.fixture(autouse=True)

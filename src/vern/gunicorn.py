@@ -2,7 +2,7 @@
 
 The app is loaded once in the master (``preload_app``), which then answers one
 guide search itself before the first worker is forked: the guide's index, its
-vocabulary and the other per-process values (``directory/snapshot.py``) are
+vocabulary and the other per-process values (``guide/snapshot.py``) are
 built once and every worker starts with them (copy-on-write), instead of each
 worker spending seconds on its first search while people wait.
 

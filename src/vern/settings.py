@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "vern.public",
     "vern.plans",
     "vern.directory",
+    "vern.guide",
     "vern.consultations",
     "vern.schools",
     "vern.competence",
@@ -332,8 +333,9 @@ if not re.fullmatch(r"[1-9][0-9]*/[smhd]", VERN_HSDS_SEARCH_RATE):
     )
 # How often (seconds) a process checks whether the directory changed before it
 # trusts its snapshot (the guide's index, vocabulary, synonyms, languages
-# offered, municipalities): the newest changes every VERN_SNAPSHOT_SECONDS, a
-# pass over all services (deletions, late commits) every VERN_SNAPSHOT_FULL_SECONDS.
+# offered, municipalities; vern/guide/snapshot.py): the change log and the newest
+# changes every VERN_SNAPSHOT_SECONDS, a pass over all services (deletions, late
+# commits) every VERN_SNAPSHOT_FULL_SECONDS.
 VERN_SNAPSHOT_SECONDS = 1.0
 VERN_SNAPSHOT_FULL_SECONDS = 30.0
 

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 # The HSDS API has no language prefix: it serves data, not pages.
 urlpatterns = [
-    path("api/hsds/", include("vern.directory.urls_api")),
+    path("api/hsds/", include("vern.guide.urls_api")),
     # A consultation team member's private calendar address: no page, no language.
     path("kalender/konsultasjonsteam/", include("vern.consultations.urls_feed")),
 ]
@@ -12,7 +12,7 @@ urlpatterns = [
 # language needs no cookie: the public site must set none.
 urlpatterns += i18n_patterns(
     path("", include("vern.public.urls")),
-    path("", include("vern.directory.urls_public")),
+    path("", include("vern.guide.urls")),
     path("konto/", include("vern.core.urls_account")),
     path("ansatt/", include("vern.core.urls")),
     path("ansatt/logg/", include("vern.audit.urls")),

@@ -24,7 +24,7 @@ def demo(reference_data):
 
     from vern.core.demo import load_demo
     from vern.directory.models import Service, Synonym, TaxonomyTerm
-    from vern.directory.snapshot import snapshot
+    from vern.guide.snapshot import snapshot
 
     migrations = "vern.directory.migrations."
     if not TaxonomyTerm.objects.exists():

@@ -6,7 +6,7 @@ import pytest
 
 from tests.directory.factories import ServiceFactory
 from vern import gunicorn
-from vern.directory.snapshot import snapshot
+from vern.guide.snapshot import snapshot
 
 
 @pytest.mark.django_db(transaction=True)

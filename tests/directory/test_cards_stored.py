@@ -25,7 +25,7 @@ from tests.factories import UserFactory
 from vern.directory import cards
 from vern.directory.models import Schedule, Service, ServiceCard
 from vern.directory.services import ServiceRelated, service_save
-from vern.directory.snapshot import snapshot
+from vern.guide.snapshot import snapshot
 
 OSLO = ZoneInfo("Europe/Oslo")
 # Later than the fixtures' own updated_at, so that a save during a test is the newest.

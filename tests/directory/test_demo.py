@@ -9,7 +9,7 @@ from vern.core.demo import DEMO_NUMBER, load_demo
 from vern.core.models import Municipality
 from vern.directory.demo import NEIGHBOUR_NUMBER
 from vern.directory.models import Location, Organization, Phone, Service
-from vern.directory.selectors import Filters, Tier, guide_search
+from vern.guide.selectors import Filters, Tier, guide_search
 
 TODAY = date(2026, 11, 26)
 

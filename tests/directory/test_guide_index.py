@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from tests.directory.factories import ServiceFactory, term
 from vern.directory.models import Schedule, Service, ServiceLanguage
 from vern.directory.search import index_service
-from vern.directory.selectors import Filters, Tier, guide_search
 from vern.directory.services import ServiceRelated, service_save
+from vern.guide.selectors import Filters, Tier, guide_search
 
 OSLO = ZoneInfo("Europe/Oslo")
 WEDNESDAY_NOON = datetime(2030, 5, 8, 12, 0, tzinfo=OSLO)
@@ -336,7 +336,7 @@ def _lists(by_municipality: dict) -> dict:
 
 
 def test_a_refreshed_index_is_the_index_built_afresh(home, other, admin):
-    from vern.directory.guide_index import GuideIndex
+    from vern.guide.index import GuideIndex
 
     kept = ServiceFactory(owner=home, name="Uendret", description="Samtaler.")
     edited = ServiceFactory(owner=home, name="Endres", description="Samtaler.")
@@ -376,7 +376,7 @@ def test_a_refreshed_index_is_the_index_built_afresh(home, other, admin):
 
 
 def test_refreshing_an_unchanged_index_reads_only_the_timestamps(home, django_assert_num_queries):
-    from vern.directory.guide_index import GuideIndex
+    from vern.guide.index import GuideIndex
 
     ServiceFactory(owner=home, name="Uendret")
     index = GuideIndex.build()

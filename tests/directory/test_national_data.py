@@ -10,7 +10,7 @@ from django.db import connection
 
 from vern.directory import search
 from vern.directory.models import Service
-from vern.directory.selectors import Filters, guide_search
+from vern.guide.selectors import Filters, guide_search
 
 SHIPPED = Path(search.__file__).resolve().parent / "data" / "national_services.csv"
 RESEARCH = Path("/work/shared/data/nasjonale-tjenester.csv")  # only read when present

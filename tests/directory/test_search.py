@@ -1,7 +1,7 @@
 from tests.directory.factories import ServiceFactory
 from vern.directory.models import Synonym
 from vern.directory.search import index_service
-from vern.directory.selectors import Filters, Tier, guide_search
+from vern.guide.selectors import Filters, Tier, guide_search
 
 
 def _search(municipality, query, **filters):

@@ -3,8 +3,8 @@ per VERN_SNAPSHOT_SECONDS."""
 
 from tests.directory.factories import ServiceFactory
 from vern.directory.models import Synonym
-from vern.directory.selectors import Filters, guide_search, offered_languages
-from vern.directory.snapshot import snapshot
+from vern.guide.selectors import Filters, guide_search, offered_languages
+from vern.guide.snapshot import snapshot
 
 
 def _names(municipality, query):

@@ -8,7 +8,7 @@ from tests.factories import MembershipFactory, UserFactory
 from vern.audit.models import AuditEntry
 from vern.core.models import Role
 from vern.directory.models import Synonym
-from vern.directory.selectors import Filters, guide_search
+from vern.guide.selectors import Filters, guide_search
 
 
 def formset_data(synonyms, *extra) -> dict:
@@ -86,8 +86,8 @@ def test_other_roles_may_not(person, request, login):
 
 def test_a_synonym_can_tie_a_word_to_a_situation_the_guide_knows(home, admin, login):
     """Issue 13: the municipality extends the guide's lexicon through its synonyms."""
-    from vern.directory.snapshot import snapshot
-    from vern.directory.understanding import understand
+    from vern.guide.snapshot import snapshot
+    from vern.guide.understanding import understand
 
     assert "sexual_violence" not in understand("sextortion").concepts
     existing = list(Synonym.objects.order_by("term"))

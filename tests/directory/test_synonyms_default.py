@@ -6,8 +6,9 @@ import pytest
 
 from tests.directory.factories import ServiceFactory
 from vern.directory.models import Synonym
-from vern.directory.search import plan_query, words
-from vern.directory.selectors import Filters, guide_search
+from vern.directory.search import words
+from vern.guide.query import plan_query
+from vern.guide.selectors import Filters, guide_search
 
 migration = importlib.import_module("vern.directory.migrations.0005_synonyms")
 

@@ -11,9 +11,10 @@ from django.utils import translation
 
 from vern.core.demo import DEMO_NUMBER, load_demo
 from vern.directory.models import Service, Synonym
-from vern.directory.selectors import Filters, Tier, guide_search
-from vern.directory.snapshot import snapshot
-from vern.directory.understanding import Lexicon, normalise, understand
+from vern.directory.understanding import Lexicon, normalise
+from vern.guide.selectors import Filters, Tier, guide_search
+from vern.guide.snapshot import snapshot
+from vern.guide.understanding import understand
 
 CARD = re.compile(r'id="card-([0-9a-f-]{36})"><a [^>]*>(.*?)</a>', re.S)
 

@@ -6,7 +6,7 @@ most of the page's rendering time (about 0.4 ms a card on our 2-core machine);
 Jinja2 compiles the same markup to Python. The markup lives in one file,
 ``templates/directory/jinja/card.html``; Django templates reach it through the
 ``service_part`` tag in ``templatetags/guide.py``, and result lists get their
-cards ready from ``result_cards`` (below).
+cards ready from ``vern.guide.cards.result_cards``.
 Strings are translated with Django's gettext, in the active language.
 """
 
@@ -23,9 +23,8 @@ import django
 import jinja2
 from django.conf import settings
 from django.db import connection
-from django.urls import get_script_prefix, reverse
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language, gettext, ngettext
@@ -100,12 +99,13 @@ def terms_language() -> str:
     """The language of taxonomy term names on this page when it differs from the
     page's: "" when every term has a name in the page's language (the shipped
     terms have one in all the guide's languages), else "nb"."""
-    from vern.directory.selectors import term_table
-
     language = page_language()
     if language in ("nb", "en"):
         return ""
-    return "" if all(t.name_language == language for t in term_table().values()) else "nb"
+    from vern.directory import selectors
+
+    terms = selectors.term_table().values()
+    return "" if all(t.name_language == language for t in terms) else "nb"
 
 
 @contextmanager
@@ -320,46 +320,3 @@ def _stored(ids: list) -> dict:
         (key if isinstance(key, uuid.UUID) else uuid.UUID(key)): (html, updated_at)
         for key, html, updated_at in rows
     }
-
-
-def result_cards(ids: list, *, level: int, back_query: str, now, index=None) -> dict:
-    """Service id -> card HTML for the given public services, in the page's language.
-
-    Stored cards (bokmål pages) are completed here from ``index`` (the guide
-    index the ids came from; this process's current one if not given); the
-    rest are loaded and rendered. Ids of services that are no longer public
-    are left out.
-    """
-    from vern.directory import selectors
-    from vern.directory.guide_index import guide_index
-
-    if not ids:
-        return {}
-    found: dict = {}
-    # Stored links begin at "/": a site served under a sub-path renders its cards.
-    if page_language() == STORED_LANGUAGE and get_script_prefix() == "/":
-        entries = (index or guide_index()).entries
-        back = escape(f"?{back_query}") if back_query else ""
-        local = timezone.localtime(now)
-        weekday, clock = local.isoweekday(), local.time()
-        states: dict[bool, str] = {}
-        for pk, (html, updated_at) in _stored(ids).items():
-            entry = entries.get(pk)
-            if entry is None or entry.updated_at != updated_at:
-                continue  # the index is older than the card: its hours may be too
-            is_open = entry.is_open(weekday, clock)
-            if is_open not in states:
-                with _speaking(STORED_LANGUAGE):
-                    states[is_open] = str(_macros().open_state(is_open))
-            found[pk] = mark_safe(
-                html.replace(LEVEL_SLOT, str(level))
-                .replace(BACK_SLOT, back)
-                .replace(OPEN_SLOT, states[is_open])
-            )
-    missing = [pk for pk in ids if pk not in found]
-    if missing:
-        # Only public ones: the ids come from an index that may be a moment older.
-        loaded = selectors.cards(missing, public_only=True)
-        for service in decorate(loaded.values(), now=now, back_query=back_query):
-            found[service.pk] = render_card(service, level=level)
-    return found

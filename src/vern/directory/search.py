@@ -1,24 +1,24 @@
-"""Full-text search: ``plan_query`` reads the words (for the guide and the API),
-``matching`` and ``ranked_page`` search the whole directory for the HSDS API.
+"""Full-text search, the directory's side: each service's stored search text
+(``index_service``, ``reindex_all``), the query plan's shape (``QueryPlan``,
+``prefixes``) and the HSDS API's search of the whole directory (``matching``,
+``ranked_page``).
 
-Both databases get the same query plan first: words lower-cased, stop words
-dropped, synonyms added ("juling" also finds "vold"), and words that appear
-nowhere in the directory replaced by their closest spellings ("krisesenetr"
-finds "krisesenter"). Each word becomes a Snowball-stemmed prefix.
-
-The guide ranks one municipality's candidates in memory with BM25
-(``guide_index``), the same way on both databases. The HSDS API searches the
-whole directory through the databases' own indexes: PostgreSQL matches the
-prefixes against a stored ``norwegian`` tsvector (``search_vector``,
-GIN-indexed; migration 0006), SQLite keeps an FTS5 table of stemmed words with
-a fixed rowid per service (``fts_rowid``).
+The guide (``vern.guide.query.plan_query``) reads a query into a plan: words
+lower-cased, stop words dropped, synonyms added ("juling" also finds "vold"),
+and words that appear nowhere in the directory replaced by their closest
+spellings ("krisesenetr" finds "krisesenter"). Each word becomes a
+Snowball-stemmed prefix. The guide ranks one municipality's candidates in
+memory with BM25 (``vern.guide.index``), the same way on both databases. The
+HSDS API searches the whole directory through the databases' own indexes:
+PostgreSQL matches the prefixes against a stored ``norwegian`` tsvector
+(``search_vector``, GIN-indexed; migration 0006), SQLite keeps an FTS5 table
+of stemmed words with a fixed rowid per service (``fts_rowid``).
 
 Search terms are never logged or stored.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import threading
 import uuid
@@ -32,8 +32,7 @@ from django.db.models import BooleanField, Count, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
-from vern.directory import textnorm
-from vern.directory.snapshot import snapshot
+from vern.directory import signals, textnorm
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_CHARS = 200
@@ -175,106 +174,6 @@ class QueryPlan:
         return [w for group in self.groups for w in group]
 
 
-class Vocabulary:
-    """The words that occur in the directory, for typo correction.
-
-    Words are bucketed by first letter so a lookup compares against few words.
-    """
-
-    def __init__(self, found: set[str]):
-        self._words = frozenset(found)
-        self._buckets: dict[str, list[str]] = {}
-        for word in found:
-            if len(word) >= 4:
-                self._buckets.setdefault(word[0], []).append(word)
-
-    @classmethod
-    def build(cls) -> Vocabulary:
-        """The words of every public entry (gathered by the guide's index in the
-        same pass over the directory), of the synonym list and of the lexicon's
-        bokmål, nynorsk and English phrases. Never a word found only in an
-        entry the public cannot see: a suggestion would show it."""
-        from vern.directory.guide_index import guide_index
-        from vern.directory.models import Synonym
-        from vern.directory.understanding import lexicon
-
-        found = set(guide_index().words)
-        for term, expands in Synonym.objects.values_list("term", "expands_to"):
-            found.update(words(term))
-            found.update(words(_without_concepts(expands)))
-        found.update(lexicon().correctable)
-        return cls(found)
-
-    def __contains__(self, word: str) -> bool:
-        return word in self._words
-
-    def closest(self, word: str) -> str | None:
-        candidates = [w for w in self._buckets.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
-        matches = difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)
-        return matches[0] if matches else None
-
-
-def vocabulary() -> Vocabulary:
-    return snapshot.get("vocabulary", Vocabulary.build)
-
-
-def _build_synonyms() -> dict[str, list[str]]:
-    from vern.directory.models import Synonym
-
-    mapping: dict[str, list[str]] = {}
-    for term, expands in Synonym.objects.values_list("term", "expands_to"):
-        mapping.setdefault(term.casefold().strip(), []).extend(words(_without_concepts(expands)))
-    return mapping
-
-
-def _without_concepts(expands: str) -> str:
-    """A synonym's words without the situations it names ("#sexual_violence"),
-    which the lexicon reads (``understanding.py``)."""
-    return re.sub(r"#\w+", " ", expands or "")
-
-
-def synonym_map() -> dict[str, list[str]]:
-    return snapshot.get("synonyms", _build_synonyms)
-
-
-def plan_query(text: str, *, keep: frozenset[str] = frozenset()) -> QueryPlan:
-    """The words to search for. Call ``snapshot.check()`` first in each request.
-
-    Words in ``keep`` (the ones the lexicon recognised) are never read as
-    misspellings of something else."""
-    plan = QueryPlan()
-    text = (text or "")[:MAX_QUERY_CHARS]
-    raw = [w for w in words(text) if w not in STOP_WORDS][:MAX_WORDS]
-    if not raw:
-        return plan
-    known, synonyms = vocabulary(), synonym_map()
-    for word in raw:
-        group = [word]
-        if word not in known and word not in synonyms and word not in keep and len(word) >= 4:
-            better = known.closest(word)
-            if better:
-                plan.corrected[word] = better
-                group = [better]
-        for key in (group[0], word):
-            for extra in synonyms.get(key, []):
-                if extra not in group:
-                    group.append(extra)
-        plan.groups.append(group)
-    return plan
-
-
-def with_words(plan: QueryPlan, extra) -> QueryPlan:
-    """``plan`` with more words to look for (what the lexicon read the query as)."""
-    present = set(plan.all_words())
-    added = [w for w in extra if w not in present]
-    if added:
-        plan.groups.append(added)
-    return plan
-
-
-# --- running it -------------------------------------------------------------
-
-
 def prefixes(plan: QueryPlan) -> list[str]:
     """The index prefixes a plan searches for.
 
@@ -402,6 +301,7 @@ def index_service(service, *, card: bool = True) -> None:
             )
     if card:
         cards.store([service.pk])
+    signals.announce(services=[service.pk])  # the guide reads it again after the commit
 
 
 def build_document(service) -> str:

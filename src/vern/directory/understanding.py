@@ -402,25 +402,3 @@ def _shipped() -> dict:
 def concept_keys() -> tuple[str, ...]:
     """The keys of the shipped situations, as a synonym names them ("#anger")."""
     return tuple(_shipped().get("concepts", {}))
-
-
-def _build() -> Lexicon:
-    """The shipped lexicon with the municipality's synonyms that name a situation."""
-    from vern.directory.models import Synonym
-
-    extra = []
-    for term, expands in Synonym.objects.values_list("term", "expands_to"):
-        for key in CONCEPT_MARK.findall(expands or ""):
-            extra.append((term, key))
-    return Lexicon.load(extra)
-
-
-def lexicon() -> Lexicon:
-    """This process's lexicon, kept in the directory snapshot (the synonyms are in it)."""
-    from vern.directory.snapshot import snapshot
-
-    return snapshot.get("lexicon", _build)
-
-
-def understand(text: str) -> Understanding:
-    return lexicon().understand(text)

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from vern.audit.services import lock_chain, log_action, log_actions
 from vern.core.models import Municipality
-from vern.directory import search
+from vern.directory import search, signals
 from vern.directory.importer.attributes import AttributeImport
 from vern.directory.importer.authority import Authority, owner_text
 from vern.directory.importer.document import is_service
@@ -285,8 +285,8 @@ class Importer(
 
     def refresh_renamed_terms(self) -> None:
         """Services that name a renamed term get their search text and card again,
-        and a new ``updated_at``, so that every process's snapshot (which holds
-        the terms) notices."""
+        and a new ``updated_at``, so that the stored cards' check and every process's guide
+        (``vern.guide.snapshot``) notice."""
         if not self.renamed_terms:
             return
         ids = list(
@@ -338,18 +338,21 @@ def import_data(
         authority=authority, progress=progress, batch_size=None if dry_run else batch_size
     )
     importer.report.dry_run = dry_run
-    from vern.directory.snapshot import snapshot
-
     importer.begin_batch()
     try:
         importer.run(data)
     except BaseException as error:
         importer.end_batch(error=error)
-        snapshot.clear()  # search's snapshot may have seen rows that were rolled back
+        # The guide's per-process values may have seen rows that were rolled back.
+        signals.rolled_back()
         raise
     importer.end_batch()
     report = importer.report
     report.saved = not report.problems and not dry_run
+    if report.batches_saved and (any(report.created.values()) or any(report.updated.values())):
+        # Terms, organisations and taxonomies may have changed too: the guide builds
+        # what it keeps again (each service saved was announced by itself already).
+        signals.announce(everything=True)
     if not report.saved:
-        snapshot.clear()
+        signals.rolled_back()
     return report

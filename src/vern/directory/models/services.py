@@ -457,7 +457,7 @@ class ServiceCard(models.Model):
     """A service's result card, rendered in bokmål when the entry is saved.
 
     Derived data, like the search text: ``cards.store`` writes it from
-    ``search.index_service``; ``cards.result_cards`` uses it only while
+    ``search.index_service``; ``vern.guide.cards.result_cards`` uses it only while
     ``version`` (the card template and catalogue) and ``service_updated_at``
     still match, and renders the card afresh otherwise.
     """

@@ -34,7 +34,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from vern.audit.services import log_action
 from vern.core.models import Municipality
-from vern.directory import cards, hsds, search
+from vern.directory import cards, hsds, search, signals
 from vern.directory.importer import (
     Authority,
     FileProblem,
@@ -45,7 +45,6 @@ from vern.directory.importer import (
 from vern.directory.importer.run import BATCH_SIZE
 from vern.directory.models import Service
 from vern.directory.selectors import public_services
-from vern.directory.snapshot import snapshot
 
 CONFIDENTIAL_WARNING = (
     "WARNING: this export includes confidential addresses, staff e-mail addresses and "
@@ -249,7 +248,7 @@ class Command(BaseCommand):
                 done += 1
                 progress(done)
             cards.store(batch)
-        snapshot.clear()
+            signals.announce(everything=True)  # every process's guide builds again
         self.stdout.write(f"Indexed {done} services.")
 
     # --- export ---

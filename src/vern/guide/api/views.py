@@ -16,17 +16,6 @@ from django.urls import reverse
 
 from vern.core.models import Municipality
 from vern.directory import hsds, search
-from vern.directory.api.base import (
-    ApiError,
-    Paging,
-    api_view,
-    bool_param,
-    datetime_param,
-    json_response,
-    text_param,
-    uuid_param,
-    uuid_value,
-)
 from vern.directory.models import (
     Location,
     Organization,
@@ -37,7 +26,18 @@ from vern.directory.models import (
 )
 from vern.directory.openapi import openapi_document
 from vern.directory.selectors import _postal_codes, public_services, services_for
-from vern.directory.snapshot import snapshot
+from vern.guide.api.base import (
+    ApiError,
+    Paging,
+    api_view,
+    bool_param,
+    datetime_param,
+    json_response,
+    text_param,
+    uuid_param,
+    uuid_value,
+)
+from vern.guide.query import plan_query
 
 # The open API serves public data; its serialisers leave out confidential addresses.
 PUBLIC_LOCATIONS = "the open API's locations of public services"
@@ -120,8 +120,7 @@ def filtered_services(
     plan = None
     query = text_param(request, "search", search.MAX_QUERY_CHARS)
     if query:
-        snapshot.check()
-        plan = search.plan_query(query)
+        plan = plan_query(query)
         services = services.none() if plan.empty else search.matching(services, plan)
     return services, plan, municipality is not None
 

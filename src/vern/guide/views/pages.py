@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from vern.directory import guide_pages
 from vern.directory.models import GuidePage
-from vern.directory.views.public import guide_context, municipality_by_number
+from vern.guide.views.public import guide_context, municipality_by_number
 
 
 def _language() -> str:

@@ -8,10 +8,11 @@ holds, for every public service, what choosing and ranking it needs: who
 offers it and where, the filter facts, opening hours and its text stemmed.
 One pass over the directory builds it, together with the words that occur in
 the directory (for typo correction): at 20,000 services about 1 s and 17 MB
-(``bench/guide_search.py`` prints both). It lives in the directory snapshot
-(``snapshot.py``): after a change the snapshot asks for it again within about
-a second, and ``refreshed`` reads only the services whose ``updated_at``
-moved (about 50 ms at 20,000 services). Both databases rank the same way here (BM25); the HSDS API searches
+(``bench/guide_search.py`` prints both). It lives in the snapshot
+(``snapshot.py``): within about a second of a change every process reads
+again only the services the change log names (``updated``), or, for a change
+the log does not explain, those whose ``updated_at`` moved (``refreshed``,
+about 50 ms at 20,000 services). Both databases rank the same way here (BM25); the HSDS API searches
 the whole directory through the databases' own full-text indexes instead.
 """
 
@@ -29,16 +30,11 @@ from django.utils import timezone
 
 from vern.core.text import norwegian_sort_key
 from vern.directory import search
+from vern.directory.selectors import Tier
+from vern.guide.snapshot import snapshot
 
 # FTS5's own bm25() defaults, so that ranking reads as it did on SQLite.
 BM25_K1, BM25_B = 1.2, 0.75
-
-
-class Tier:
-    """The order results are shown in: the municipality's own, shared, national;
-    a shared or national service that fits best is shown first, as the best match."""
-
-    BEST, LOCAL, SHARED, NATIONAL = -1, 0, 1, 2
 
 
 @dataclass(slots=True)
@@ -87,11 +83,42 @@ class GuideIndex:
         # gives it, so that ``refreshed`` can tell what changed.
         self.stamps = stamps
 
+    builds = 0  # how many times a process built one from nothing (tests, the bench)
+
     @classmethod
     def build(cls) -> GuideIndex:
         """Read the whole directory (five plain queries)."""
+        GuideIndex.builds += 1
         reader = _Reader()
         return cls(reader.entries(), reader.public_words(), reader.stamps)
+
+    def updated(self, ids: frozenset | None) -> GuideIndex:
+        """This index with the services ``ids`` (named by the change log) read
+        again: a few queries for those rows only. ``None``: see ``refreshed``.
+        As there, an entry that stopped being public makes a build."""
+        from vern.directory.models import Service
+
+        if ids is None:
+            return self.refreshed()
+        if not ids:
+            return self
+        if len(ids) > REFRESH_LIMIT:
+            return self.build()
+        reader = _Reader()
+        prepare = Service._meta.pk.get_db_prep_value
+        keys = [prepare(pk, connection) for pk in ids]
+        fresh = {entry.pk: entry for entry in reader.entries(keys)}
+        if any(pk in self.entries and pk not in fresh for pk in map(reader.as_uuid, reader.stamps)):
+            return self.build()  # a public entry was hidden: forget its words
+        stamps = dict(self.stamps)
+        for key in keys:
+            stamps.pop(key, None)  # deleted, if the read found it no more
+        stamps.update(reader.stamps)
+        entries = dict(self.entries)
+        for pk in ids:
+            entries.pop(pk, None)
+        entries.update(fresh)
+        return GuideIndex(list(entries.values()), self.words | reader.public_words(), stamps)
 
     def refreshed(self) -> GuideIndex:
         """This index brought up to date: only the services whose ``updated_at``
@@ -362,10 +389,10 @@ class _Stems(dict):
 
 
 def guide_index() -> GuideIndex:
-    """This process's index; call ``snapshot.check()`` first in each request.
+    """This process's index.
 
     After a change to the directory the previous index is refreshed rather
     than built again."""
-    from vern.directory.snapshot import snapshot
-
-    return snapshot.get("guide_index", GuideIndex.build, refresh=GuideIndex.refreshed)
+    return snapshot.get(
+        "guide_index", GuideIndex.build, refresh=GuideIndex.refreshed, update=GuideIndex.updated
+    )

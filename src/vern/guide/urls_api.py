@@ -5,7 +5,7 @@ Paths follow the HSDS API template, without a trailing slash; one is accepted.
 
 from django.urls import path, re_path
 
-from vern.directory.api import views
+from vern.guide.api import views
 
 app_name = "hsds"
 

@@ -3,7 +3,7 @@
 from django.urls import path
 
 import vern.core.converters  # noqa: F401 (registers <municipality_number:>)
-from vern.directory.views import pages, public
+from vern.guide.views import pages, public
 
 app_name = "guide"
 urlpatterns = [

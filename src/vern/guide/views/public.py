@@ -37,7 +37,8 @@ from vern.core.emergency import emergency_lines
 from vern.core.forms import add_errors
 from vern.core.models import Municipality
 from vern.core.pdf import pdf_limited
-from vern.directory import cards, guide_pages, poster, selectors, services
+from vern.directory import cards, guide_pages, poster, services
+from vern.directory import selectors as directory
 from vern.directory import service_page as service_page_entry
 from vern.directory.cards import decorate, terms_language
 from vern.directory.models import (
@@ -45,7 +46,9 @@ from vern.directory.models import (
     ServiceAtLocation,
 )
 from vern.directory.search import MAX_QUERY_CHARS
-from vern.directory.snapshot import snapshot
+from vern.guide import selectors
+from vern.guide.cards import result_cards
+from vern.guide.snapshot import snapshot
 
 NUMBER = re.compile(r"[0-9]{4}")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -76,7 +79,6 @@ def _clean(text: str | None, limit: int) -> str:
 
 def municipality_by_number(value: str | None) -> Municipality | None:
     """The municipality with this number, from the snapshot."""
-    snapshot.check()  # at most one query a second
     if not value or not NUMBER.fullmatch(value):
         return None
     return selectors.municipalities_by_number().get(value)
@@ -135,7 +137,7 @@ def municipality_page(request: HttpRequest, number: str) -> HttpResponse:
         return _unknown_municipality(request, number)
     now = timezone.now()
     ids = list(poster.key_services(municipality).values_list("pk", flat=True)[: KEY_SERVICES + 1])
-    html = cards.result_cards(
+    html = result_cards(
         ids[:KEY_SERVICES],
         level=3,
         back_query=urlencode({"kommune": municipality.number}),
@@ -189,7 +191,6 @@ def search(request: HttpRequest) -> HttpResponse:
     notices: list[str] = []
 
     raw_number = params.get("kommune", "")
-    # This checks the snapshot, which the filters' choices and the search share.
     municipality = municipality_by_number(raw_number.strip())
     if raw_number.strip() and municipality is None:
         notices.append(
@@ -244,7 +245,6 @@ def search(request: HttpRequest) -> HttpResponse:
         filters=filters,
         page=page,
         now=now,
-        checked=True,
         use_asker=use_asker,
     )
     if raw_page and page > result.pages:
@@ -261,9 +261,7 @@ def search(request: HttpRequest) -> HttpResponse:
         **{flag: "1" if getattr(filters, flag) else "" for flag in filters.FLAGS},
     }
     page_query = search_query(clean, side=result.page if result.page > 1 else "")
-    html = cards.result_cards(
-        result.ids, level=4, back_query=page_query, now=now, index=result.index
-    )
+    html = result_cards(result.ids, level=4, back_query=page_query, now=now, index=result.index)
     results = [ResultCard(tier, html[pk]) for pk, tier in result.rows if pk in html]
 
     context = guide_context(municipality)
@@ -317,9 +315,10 @@ MAX_FILTER_GRIDS = 256
 def _filter_grid(filters, groups, violence, languages, terms_lang: str) -> str:
     """The filters' fields, rendered once per language and choice of filters in
     each process (most searches choose none) and kept in the snapshot, which
-    the choices come from."""
-    key = (get_language(), astuple(filters))
-    grids = snapshot.get("filter_grids", dict)
+    the choices come from (dropped with the terms)."""
+    # The choices are in the key, so that the grids outlive an edit that adds none.
+    key = (get_language(), astuple(filters), tuple(c.value for c in languages), terms_lang)
+    grids = snapshot.get("filter_grids", dict, services=False)
     html = grids.get(key)
     if html is None:
         if len(grids) >= MAX_FILTER_GRIDS:
@@ -357,7 +356,7 @@ def _corrected(query: str, corrected: dict[str, str]) -> str:
 
 
 def _public_service(pk) -> Service:
-    services_ = selectors.with_card_details(selectors.public_services().filter(pk=pk))
+    services_ = directory.with_card_details(directory.public_services().filter(pk=pk))
     services_ = services_.prefetch_related(
         Prefetch(
             "service_at_locations",
