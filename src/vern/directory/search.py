@@ -211,7 +211,7 @@ def _match_query(plan: QueryPlan) -> str:
 def matching(services, plan: QueryPlan):
     """``services`` narrowed to those matching any word of the plan, through the
     database's full-text index (the HSDS API's search; the guide ranks one
-    municipality's candidates in memory, see ``guide_index``). The matches stay
+    municipality's candidates in memory, see ``vern.guide.index``). The matches stay
     in the database: no list of ids comes back.
 
     PostgreSQL gets the condition itself, so the planner may test it on the

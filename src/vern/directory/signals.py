@@ -31,11 +31,15 @@ def announce(*, services: Iterable = (), everything: bool = False) -> None:
     The ids gather on the connection; the first callback to run after a commit
     sends them all, later ones find nothing. One callback is queued per
     savepoint, not per call (a reindex announces every service). Ids from a
-    rolled-back savepoint go out with the next commit: a reader reads such a
+    rolled-back savepoint go out with the next commit (if a send is still queued;
+    if none is, all of them were rolled back and are dropped): a reader reads such a
     service again and finds it as it was, which costs little."""
     connection = transaction.get_connection()
     pending = getattr(connection, _PENDING, None)
-    if pending is None:
+    queued = any(func is _send for _sids, func, _robust in connection.run_on_commit)
+    if pending is None or not queued:
+        # Nothing queued to send them: what is pending was announced by work that was
+        # rolled back (its callbacks went with it), and must not go out with this one.
         pending = {"services": set(), "everything": False}
         setattr(connection, _PENDING, pending)
     pending["services"].update(services)
