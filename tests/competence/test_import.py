@@ -202,6 +202,10 @@ def test_the_import_page_reports_each_batch_as_it_is_saved(home, coordinator, lo
     assert _completions(home).count() == 25
 
 
+# Transactional, as a real request is: closing the response sends request_finished, which
+# closes the database connection (CONN_MAX_AGE=0), and that must not be the test's own
+# transaction's connection.
+@pytest.mark.django_db(transaction=True)
 def test_an_import_left_half_way_saves_nothing(home, coordinator, login, people):
     client = login(coordinator)
     preview = _to_preview(client, _upload(client, _many_rows(25)))
@@ -209,7 +213,7 @@ def test_an_import_left_half_way_saves_nothing(home, coordinator, login, people)
     chunks = iter(response.streaming_content)
     for _chunk in range(4):  # the top of the page and three progress lines
         next(chunks)
-    response.close()  # the person closed the tab
+    response.close()  # the person closed the tab; the server closes the response
     assert _completions(home).count() == 0
     upload = CompletionImport.objects.for_system(reason="test").get()
     assert upload.status == CompletionImport.Status.UPLOADED
