@@ -197,17 +197,25 @@ def _ranked(index: GuideIndex, found: list, plan, meaning: Understanding) -> lis
             + GROUP_WEIGHT * group_fit
             + (ACUTE_WEIGHT if acute else 0.0)
         )
-        if wanted and "perpetrators" in groups and "perpetrators" not in wanted:
+        if "perpetrators" in groups and "perpetrators" not in wanted:
             # Help for people who use violence comes after the help for those it hurts
-            # (a service for both sides less so).
+            # (a service for both sides less so) - also when nothing about the asker was
+            # understood: most people who search for violence are the ones it hurts, and
+            # someone who uses it and says so ("jeg slår", "sinne") is recognised.
             score -= OTHER_SIDE_PENALTY if "exposed" not in groups else OTHER_SIDE_PENALTY / 2
         scored.append((score, tier, entry))
     if not scored:
         return []
     ranked = sorted(scored, key=lambda s: (s[1], -s[0], s[2].sort_key))
     rows = [(entry.pk, tier) for _score, tier, entry in ranked]
-    if meaning.concepts or meaning.asker:
-        best_score, best_tier, best = max(scored, key=lambda s: (s[0], -s[1]))
+    # "Best match" is never a service for people who use violence unless the asker is one
+    # (a service for both sides, as ATV is, included): above everything else on the page, it
+    # must not send someone who is hurt to the help meant for the person hurting them.
+    eligible = [
+        s for s in scored if "perpetrators" in wanted or "perpetrators" not in codes(s[2].terms)[0]
+    ]
+    if eligible and (meaning.concepts or meaning.asker):
+        best_score, best_tier, best = max(eligible, key=lambda s: (s[0], -s[1]))
         local = max((s[0] for s in scored if s[1] == Tier.LOCAL), default=None)
         if best_tier != Tier.LOCAL and (local is None or best_score > local):
             rows.remove((best.pk, best_tier))
