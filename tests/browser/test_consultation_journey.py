@@ -161,6 +161,7 @@ def test_a_meeting_is_chosen_cancelled_and_moved_and_a_draft_deleted(new_context
     boss.get_by_role("link", name="Team", exact=True).click()
     boss.get_by_role("link", name="Drøftingsteamet").click()
     boss.get_by_role("link", name=re.compile("^Avlys møtet")).nth(1).click()
+    boss.wait_for_url(re.compile(rf"/mote/{second.pk}/avlys/$"))
     expect(boss.get_by_text("1 bekymring står på sakslisten.")).to_be_visible()
     boss.get_by_label("Bekymringene på sakslisten").select_option(str(third.pk))
     boss.get_by_role("button", name="Ja, avlys møtet").click()
