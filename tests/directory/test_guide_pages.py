@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -19,8 +21,10 @@ TOPICS = GuidePage.Topic.values
 @pytest.fixture(autouse=True)
 def _fresh_page_index():
     guide_pages._index.key = None
+    guide_pages.expire()
     yield
     guide_pages._index.key = None
+    guide_pages.expire()
 
 
 def url(name: str, language: str = "nb", **kwargs) -> str:
@@ -186,6 +190,28 @@ def test_search_finds_a_municipality_s_own_words_only_for_its_residents(client, 
     theirs = client.get(url("guide:search"), {"q": "heimbyhjelpa", "kommune": other.number})
     assert "Rettighetene dine i Heimby" in mine.content.decode()
     assert 'id="explained-heading"' not in theirs.content.decode()
+
+
+@pytest.mark.django_db
+def test_searches_read_pages_from_memory_and_a_save_is_found_at_once(
+    client, home, coordinator, login, settings, django_capture_on_commit_callbacks
+):
+    settings.VERN_SNAPSHOT_SECONDS = 3600  # this process does not look for changes by itself
+    search = url("guide:search")
+    assert 'id="explained-heading"' in client.get(search, {"q": "kontaktforbud"}).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(search, {"q": "kontaktforbud", "kommune": home.number})
+    assert 'id="explained-heading"' in again.content.decode()
+    assert not [q for q in queries if GuidePage._meta.db_table in q["sql"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = login(coordinator).post(
+            reverse("directory:page_create") + "?side=rettigheter&sprak=nb",
+            page_data(keywords="heimbyhjelpa"),
+        )
+    assert saved.status_code == 302
+    found = client.get(search, {"q": "heimbyhjelpa", "kommune": home.number})
+    assert "Rettighetene dine i Heimby" in found.content.decode()
 
 
 @pytest.mark.django_db

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -112,6 +113,11 @@ COMMON_WORDS = search.STOP_WORDS | frozenset(
         "son",
     ]
 )
+
+
+def expire() -> None:
+    """A page was saved or deleted here: the next search reads the pages again."""
+    _index.expire()
 
 
 def languages() -> list[str]:
@@ -253,28 +259,54 @@ def _has_prefix(words: list[str], prefix: str) -> bool:
 
 
 class _Index:
+    """Every page and its words, per process; read again when a page changed.
+    The pages' count and newest save are compared at most every
+    ``VERN_SNAPSHOT_SECONDS`` (as the guide's own snapshot is), and at once after
+    a save in this process (``expire``)."""
+
     def __init__(self) -> None:
         self.key: tuple | None = None
         self.entries: list[_Entry] = []
+        # slug -> {(owner id, language): page}, to choose the version a visitor sees
+        self.versions: dict[str, dict[tuple, GuidePage]] = {}
+        self.checked_at = float("-inf")
         self.lock = threading.Lock()
 
+    def expire(self) -> None:
+        self.checked_at = float("-inf")
+
     def current(self) -> list[_Entry]:
+        now = time.monotonic()
+        if now - self.checked_at < settings.VERN_SNAPSHOT_SECONDS:
+            return self.entries
         with connection.cursor() as cursor:
             table = GuidePage._meta.db_table
             cursor.execute(f"SELECT COUNT(*), MAX(updated_at) FROM {table}")  # noqa: S608
             key = tuple(cursor.fetchone())
         if key != self.key:
             with self.lock:
+                pages = list(GuidePage.objects.all())
                 entries = [
                     _Entry(
                         page,
                         _sorted_words(f"{page.title} {page.keywords}"),
                         _sorted_words(f"{page.summary}\n{page.body}"),
                     )
-                    for page in GuidePage.objects.all()
+                    for page in pages
                 ]
-                self.entries, self.key = entries, key
+                versions: dict[str, dict[tuple, GuidePage]] = {}
+                for page in pages:
+                    versions.setdefault(page.slug, {})[(page.owner_id, page.language)] = page
+                self.entries, self.versions, self.key = entries, versions, key
+        self.checked_at = now
         return self.entries
+
+    def version(self, slug: str, language: str, municipality) -> GuidePage | None:
+        """``page_for`` from memory (call ``current`` first)."""
+        found = self.versions.get(slug, {})
+        if municipality is None:
+            found = {key: page for key, page in found.items() if key[0] is None}
+        return _first(found, language, municipality)
 
 
 _index = _Index()
@@ -323,7 +355,7 @@ def matching(query: str, language: str, municipality=None) -> list[GuidePage]:
     for (slug, page_language), (score, _page) in scores.items():
         rank = (score, 1 if page_language == language else 0)
         if slug not in best or rank > best[slug][:2]:
-            chosen = page_for(slug, page_language, municipality)
+            chosen = _index.version(slug, page_language, municipality)
             if chosen is not None:
                 best[slug] = (*rank, chosen)
     order = list(GuidePage.Topic.values)

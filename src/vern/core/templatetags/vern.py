@@ -1,20 +1,64 @@
 import re
+from functools import lru_cache
 from html import unescape
 
 from django import template
-from django.urls import translate_url
+from django.urls import get_urlconf, translate_url
 from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
+@lru_cache(maxsize=4096)
+def _paths_in(path: str, codes: tuple[str, ...], urlconf) -> tuple[str, ...]:
+    """``path`` in each language. Kept per process: every page shows the menu,
+    and resolving and reversing a path for eight languages cost as much as the
+    rest of a plain page."""
+    return tuple(translate_url(path, code) for code in codes)
+
+
+@lru_cache(maxsize=32)
+def _direction(code: str) -> str:
+    return "rtl" if get_language_info(code)["bidi"] else "ltr"
+
+
 @register.simple_tag(takes_context=True)
-def url_in_language(context, code: str) -> str:
-    """The current page's address in another language (prefix-based, no cookie)."""
+def language_items(context, languages) -> SafeString:
+    """One ``<li>`` per language, named in itself with its ``lang`` and direction:
+    the current one marked, each other a link to this page in that language (the
+    query string kept)."""
     request = context["request"]
-    url = translate_url(request.get_full_path(), code)
-    return url
+    current = get_language()
+    path, mark, query = request.get_full_path().partition("?")
+    codes = tuple(code for code, _name in languages)
+    paths = _paths_in(path, codes, get_urlconf())
+    items = []
+    for (code, name), there in zip(languages, paths, strict=True):
+        if code == current:
+            items.append(
+                format_html(
+                    '<li><span aria-current="true" lang="{}" dir="{}" '
+                    'class="vern-current-language">{}</span></li>',
+                    code,
+                    _direction(code),
+                    name,
+                )
+            )
+        else:
+            items.append(
+                format_html(
+                    '<li><a class="ds-link" href="{}" lang="{}" dir="{}" hreflang="{}">{}</a></li>',
+                    there + mark + query,
+                    code,
+                    _direction(code),
+                    code,
+                    name,
+                )
+            )
+    return mark_safe("".join(items))  # each item built by format_html
 
 
 CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL | re.IGNORECASE)

@@ -6,12 +6,13 @@ refused (``versioning.StaleVersion``) rather than overwriting someone's save."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from vern.audit.selectors import saves_after
 from vern.audit.services import audited_transaction, log_action
 from vern.core import versioning
+from vern.directory import guide_pages
 from vern.directory.models import GuidePage
 
 OBJECT_TYPE = "directory.guidepage"
@@ -66,6 +67,7 @@ def guide_page_save(
         page.save()
     except IntegrityError as exc:  # the same topic and language, saved twice at once
         raise ValidationError(_("This page already has a version in that language.")) from exc
+    transaction.on_commit(guide_pages.expire)
     log_action(
         actor=actor,
         action="create" if creating else "update",
@@ -97,3 +99,4 @@ def guide_page_delete(*, page: GuidePage, actor) -> None:
         detail={"topic": page.slug, "language": page.language},
     )
     page.delete()
+    transaction.on_commit(guide_pages.expire)

@@ -295,7 +295,10 @@ def search(request: HttpRequest) -> HttpResponse:
         asker_notice=ASKER_NOTICES.get(result.meaning.asker, ""),
         show_all_url="?" + search_query(clean, hvem=SHOW_ALL),
         all_services_url="?" + search_query({"kommune": clean["kommune"]}),
-        situation_links=[
+        # Shown only when nothing was found.
+        situation_links=[]
+        if result.total
+        else [
             (choice.label, "?" + search_query({"kommune": clean["kommune"], "vold": choice.value}))
             for choice in violence
         ],
