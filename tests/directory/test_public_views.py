@@ -177,6 +177,22 @@ def test_acute_help_is_listed_first_on_the_municipality_page(guide):
     assert own.index(guide.atv.name) < own.index(guide.shared.name)
 
 
+def test_municipality_page_lists_the_poster_s_services_in_its_order_from_memory(guide):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ServiceFactory(owner=guide.town, name="Aaa døgnvakt", open_24_7=True)
+    ServiceFactory(owner=guide.town, name="Zzz akutt", acute=True)
+    Client().get("/kommune/9999/")  # the guide's index is built
+    with CaptureQueriesContext(connection) as queries:
+        html = main_of(Client().get("/kommune/9999/")).split('id="local-heading"')[1]
+    expected = [s.name for s in poster.key_services(guide.town)]
+    assert [name for name in expected if name not in html] == []
+    assert sorted(expected, key=html.index) == expected
+    table = f'FROM "{Service._meta.db_table}"'
+    assert not [q["sql"] for q in queries if table in q["sql"]]
+
+
 def test_another_municipalitys_services_are_not_listed(guide):
     html = html_of(Client().get("/kommune/9998/"))
     assert guide.shared.name in html

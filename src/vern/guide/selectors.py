@@ -145,6 +145,19 @@ def guide_search(
     )
 
 
+def key_services(municipality: Municipality, *, now: datetime | None = None) -> list:
+    """Ids of the services a municipality's guide page lists: its own, then those
+    it shares with others, acute help and round-the-clock services first, then
+    by name. The same list as ``directory.poster.key_services`` (the poster),
+    read from the index instead of the database."""
+    found = guide_index().candidates(municipality.pk, Filters(), now=now or timezone.now())
+    found = [pair for pair in found if pair[1] != Tier.NATIONAL]
+    found.sort(
+        key=lambda pair: (pair[1], not pair[0].acute, not pair[0].open_24_7, pair[0].sort_key)
+    )
+    return [entry.pk for entry, _tier in found]
+
+
 # How much each kind of fit weighs in the guide's ranking (see ``_ranked``).
 TEXT_WEIGHT, VIOLENCE_WEIGHT, GROUP_WEIGHT, ACUTE_WEIGHT, OTHER_SIDE_PENALTY = (
     2.0,

@@ -136,7 +136,7 @@ def municipality_page(request: HttpRequest, number: str) -> HttpResponse:
     if municipality is None:
         return _unknown_municipality(request, number)
     now = timezone.now()
-    ids = list(poster.key_services(municipality).values_list("pk", flat=True)[: KEY_SERVICES + 1])
+    ids = selectors.key_services(municipality, now=now)[: KEY_SERVICES + 1]
     html = result_cards(
         ids[:KEY_SERVICES],
         level=3,
