@@ -156,15 +156,17 @@ class GuideIndex:
         """(entry, tier) for every public service a resident of the municipality
         can use that passes ``filters`` (``selectors.Filters``); without a
         municipality, the national ones."""
-        found: dict[uuid.UUID, tuple[Entry, int]] = {}
+        # Keyed by the entry object's identity (one object per service in an index):
+        # hashing a UUID runs Python code, hashing an int does not.
+        found: dict[int, tuple[Entry, int]] = {}
         if municipality_id is not None:
             for entry in self.owned.get(municipality_id, ()):
-                found[entry.pk] = (entry, Tier.LOCAL)
+                found[id(entry)] = (entry, Tier.LOCAL)
         for entry in self.national:
-            found.setdefault(entry.pk, (entry, Tier.NATIONAL))
+            found.setdefault(id(entry), (entry, Tier.NATIONAL))
         if municipality_id is not None:
             for entry in self.served.get(municipality_id, ()):
-                found.setdefault(entry.pk, (entry, Tier.SHARED))
+                found.setdefault(id(entry), (entry, Tier.SHARED))
         test = self._test(filters, now)
         if test is None:
             return list(found.values())
