@@ -44,7 +44,10 @@ def warm(paths=WARM_PATHS) -> dict[str, int]:
     connections, which must not be shared with forked workers."""
     from django.db import connections
 
+    from vern.core import page_cache
     from vern.wsgi import application
+
+    page_cache.release()  # a digest of the code, once, before the workers fork
 
     statuses: dict[str, int] = {}
     host = _host()

@@ -886,6 +886,47 @@ def test_a_nul_in_the_municipality_number_is_the_friendly_404(db, path):
     assert 'id="kommune-valg"' in html_of(response)
 
 
+def test_kept_guide_pages_follow_the_clock_and_are_not_kept_for_a_session(
+    guide, time_machine, monkeypatch
+):
+    """The service and municipality pages are kept (core.page_cache) under a stamp
+    that includes whether each service is open now, and the day."""
+    from vern.guide import service_pages
+
+    loads = []
+    load = service_pages.public_service
+    monkeypatch.setattr(service_pages, "public_service", lambda pk: loads.append(pk) or load(pk))
+    client = Client()
+    service = "/en" + service_url(guide.family)
+    municipality = "/en/kommune/9999/"
+    time_machine.move_to(datetime(2026, 5, 5, 7, 55, tzinfo=OSLO), tick=False)  # Tuesday
+    for path in (service, municipality):
+        assert "Closed now" in card_or_page(client.get(path), guide.family)
+    assert len(loads) == 1
+    assert "Closed now" in card_or_page(client.get(service), guide.family)
+    assert len(loads) == 1  # the kept page, not made again
+
+    time_machine.move_to(datetime(2026, 5, 5, 8, 0, tzinfo=OSLO), tick=False)  # it opens
+    for path in (service, municipality):
+        assert "Open now" in card_or_page(client.get(path), guide.family)
+    assert len(loads) == 2
+
+    client.cookies["sessionid"] = "someone"  # a signed-in person's page is never kept
+    client.get(service)
+    assert len(loads) == 3
+
+
+def card_or_page(response, service) -> str:
+    """The service's card on a municipality's page, or the whole service page."""
+    assert response.status_code == 200
+    html = main_of(response)
+    marker = f'id="card-{service.pk}"'
+    if marker in html:
+        html = html[html.index(marker) :]
+        html = html[: html.index("</article>")]
+    return html
+
+
 def test_service_page_asks_few_queries_and_is_never_stale(guide):
     """A visit asks at most the snapshot's one check while the entry is kept;
     any save of the service, its organisation or its place shows at once."""

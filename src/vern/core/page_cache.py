@@ -9,6 +9,12 @@ bumps the generation after a commit that changes what the pages show
 (``bump("plans")``, usually from ``post_save``/``post_delete`` signals), which
 retires every kept page of that namespace at once; old entries expire.
 
+A page that depends on the directory is keyed by a *stamp* of what it shows
+instead (``stamp=``; the guide's service and municipality pages): the entries'
+``updated_at`` and open-now state as this process's guide index has them, so
+an edit retires exactly the pages it touched, and an edit a second elsewhere
+in the directory retires none of the others.
+
 Only 200 answers to visitors without a session are kept: a signed-in person's
 page can differ, and is never shared. The public pages carry no per-request
 token (no CSRF token, no CSP nonce), so a kept page is the same page.
@@ -17,7 +23,8 @@ token (no CSRF token, no CSP nonce), so a kept page is the same page.
 from __future__ import annotations
 
 import hashlib
-from functools import wraps
+from functools import lru_cache, wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -56,21 +63,49 @@ def bump(namespace: str) -> None:
     transaction.on_commit(_bump)
 
 
-def _key(namespace: str, request) -> str:
+@lru_cache(maxsize=1)
+def release() -> str:
+    """A digest of the code, templates and catalogues this process runs: pages kept
+    by the previous release are not served by this one (the cache outlives a deploy)."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for source in sorted(root.rglob("*")):
+        if source.suffix in {".py", ".html", ".mo", ".json", ".csv"} and source.is_file():
+            digest.update(str(source.relative_to(root)).encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _key(namespace: str, request, version) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return (
-        f"page:{namespace}:{generation(namespace)}:{get_language()}:"
+        f"page:{namespace}:{release()}:{version}:{get_language()}:"
         f"{timezone.localdate().isoformat()}:{path}"
     )
 
 
-def public_page(namespace: str, *, timeout: int = TIMEOUT):
+def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None):
+    """Keep the view's public answers (see the module).
+
+    ``stamp(request, *args, **kwargs)``, if given, replaces the namespace's
+    generation: a string that changes whenever the page would (what it shows,
+    and when it was last saved), or None for an answer not to keep. A page keyed
+    so needs no ``bump``: a change makes a new key, and the old entry expires.
+    """
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
                 return view(request, *args, **kwargs)
-            key = _key(namespace, request)
+            if stamp is None:
+                version = generation(namespace)
+            else:
+                version = stamp(request, *args, **kwargs)
+                if version is None:
+                    return view(request, *args, **kwargs)
+                version = hashlib.sha256(version.encode()).hexdigest()[:24]
+            key = _key(namespace, request, version)
             kept = cache.get(key)
             if kept is not None:
                 content, content_type = kept

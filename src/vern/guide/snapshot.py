@@ -135,6 +135,14 @@ class Snapshot:
         self.stats["built", name] += 1
         return build()
 
+    def outside_log(self) -> str:
+        """What this process last saw of the changes the log does not name
+        (organisations, synonyms, municipalities, locations): part of the stamp
+        of a kept page (``core.page_cache``), as of the last check (read it after
+        a ``get``, which checks). Empty before the first check."""
+        seen = self._seen
+        return "" if seen is None else repr(seen[2])
+
     # --- noticing changes -------------------------------------------------------------
 
     def expire(self) -> None:

@@ -36,6 +36,7 @@ from vern.core.clients import client_key
 from vern.core.emergency import emergency_lines
 from vern.core.forms import add_errors
 from vern.core.models import Municipality
+from vern.core.page_cache import public_page
 from vern.core.pdf import pdf_limited
 from vern.directory import cards, guide_pages, poster, services
 from vern.directory import selectors as directory
@@ -47,6 +48,7 @@ from vern.directory.models import (
 from vern.directory.search import MAX_QUERY_CHARS
 from vern.guide import selectors, service_pages
 from vern.guide.cards import result_cards
+from vern.guide.index import guide_index
 from vern.guide.snapshot import snapshot
 
 NUMBER = re.compile(r"[0-9]{4}")
@@ -129,7 +131,31 @@ def unknown_municipality(request: HttpRequest, number: str) -> HttpResponse:
     return _unknown_municipality(request, number)
 
 
+def _open_state(entry, now) -> bool:
+    local = timezone.localtime(now)
+    return entry.is_open(local.isoweekday(), local.time())
+
+
+def _municipality_stamp(request: HttpRequest, number: str) -> str | None:
+    """What a municipality's guide page shows, for ``core.page_cache``: its
+    listed services as this process's index has them (saved when, open now),
+    and the directory's other changes."""
+    municipality = municipality_by_number(number)
+    if municipality is None:
+        return None
+    now, entries = timezone.now(), guide_index().entries
+    listed = selectors.key_services(municipality, now=now)[: KEY_SERVICES + 1]
+    return ";".join(
+        [
+            number,
+            snapshot.outside_log(),
+            *(f"{pk}:{entries[pk].updated_at}:{_open_state(entries[pk], now)}" for pk in listed),
+        ]
+    )
+
+
 @require_safe
+@public_page("guide-municipality", stamp=_municipality_stamp)
 def municipality_page(request: HttpRequest, number: str) -> HttpResponse:
     municipality = municipality_by_number(number)
     if municipality is None:
@@ -406,7 +432,18 @@ FACILITIES = (
 )
 
 
+def _service_stamp(request: HttpRequest, pk) -> str | None:
+    """What a service's page shows, for ``core.page_cache``: the entry as this
+    process's index has it (saved when, open now) and the directory's other
+    changes (its organisation, its places). None for an entry that is not public."""
+    entry = guide_index().entries.get(pk)
+    if entry is None:
+        return None
+    return f"{pk}:{entry.updated_at}:{_open_state(entry, timezone.now())}:{snapshot.outside_log()}"
+
+
 @require_safe
+@public_page("guide-service", stamp=_service_stamp)
 def service_page(request: HttpRequest, pk) -> HttpResponse:
     service = service_pages.public_service(pk)
     if service is None:
