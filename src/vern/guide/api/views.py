@@ -37,6 +37,7 @@ from vern.guide.api.base import (
     uuid_param,
     uuid_value,
 )
+from vern.guide.index import guide_index
 from vern.guide.query import plan_query
 
 # The open API serves public data; its serialisers leave out confidential addresses.
@@ -128,7 +129,8 @@ def filtered_services(
 def _page_of_services(
     paging: Paging, services: QuerySet[Service], plan: search.QueryPlan | None, tiered: bool
 ) -> tuple[int, list]:
-    """(total, ids of this page) in order: tier, then relevance or name."""
+    """(total, ids of this page) in order: tier, then relevance or name. A search
+    comes here only with ``modified_after`` (see ``_searched_in_index``)."""
     if plan is not None and not plan.empty:
         return search.ranked_page(services, plan, tiered=tiered, start=paging.start, end=paging.end)
     order = ["tier", "name", "id"] if tiered else ["name", "id"]
@@ -139,11 +141,49 @@ def _page_of_services(
     return total, ids
 
 
+def _searched_in_index(request: HttpRequest, paging: Paging) -> tuple[int, list] | None:
+    """(total, ids of this page) of a search, from the guide's index
+    (``GuideIndex.search_page``), or None when the request is not a search or
+    asks for ``modified_after`` (the index keeps no comparable time: the
+    database answers). Parameters are checked as ``filtered_services`` does."""
+    query = text_param(request, "search", search.MAX_QUERY_CHARS)
+    if not query or request.GET.get("modified_after") is not None:
+        return None
+    municipality = _municipality(request)
+    checks = []
+    term_id = uuid_param(request, "taxonomy_term_id")
+    if term_id:
+        checks.append(lambda entry: term_id in entry.terms)
+    taxonomy_id = uuid_param(request, "taxonomy_id")
+    if taxonomy_id:
+        in_taxonomy = frozenset(
+            TaxonomyTerm.objects.filter(taxonomy_id=taxonomy_id).values_list("pk", flat=True)
+        )
+        checks.append(lambda entry: not in_taxonomy.isdisjoint(entry.terms))
+    organization_id = uuid_param(request, "organization_id")
+    if organization_id:
+        checks.append(lambda entry: entry.organization_id == organization_id)
+    plan = plan_query(query)
+    if plan.empty:
+        return 0, []
+    test = (lambda entry: all(check(entry) for check in checks)) if checks else None
+    return guide_index().search_page(
+        search.prefixes(plan),
+        municipality_id=municipality.pk if municipality else None,
+        test=test,
+        start=paging.start,
+        end=paging.end,
+    )
+
+
 @api_view
 def services(request: HttpRequest) -> HttpResponse:
     paging = Paging.from_request(request)
-    queryset, plan, tiered = filtered_services(request)
-    total, ids = _page_of_services(paging, queryset, plan, tiered)
+    found = _searched_in_index(request, paging)
+    if found is None:
+        queryset, plan, tiered = filtered_services(request)
+        found = _page_of_services(paging, queryset, plan, tiered)
+    total, ids = found
     by_id = {s.pk: s for s in Service.objects.filter(pk__in=ids).select_related("organization")}
     contents = [hsds.service_basic(by_id[pk]) for pk in ids]
     return json_response(paging.envelope(total, contents))
