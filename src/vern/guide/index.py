@@ -63,7 +63,6 @@ class Entry:
     length: int
     updated_at: object  # as the database gives it; stored cards are checked against it
     areas: tuple[int, ...]  # the municipalities it lists among those it serves
-    organization_id: uuid.UUID | None = None  # the HSDS API's organization_id filter
 
     def is_open(self, weekday: int, clock: time) -> bool:
         return self.open_24_7 or any(
@@ -497,26 +496,37 @@ class Postings:
             length_total = sum(slots[slot].length for slot in within)
         if not total:
             return {}
-        average = length_total / total
+        # BM25's length normalisation, K1 * (1 - B + B * length / average), by slot.
+        scale, base = BM25_K1 * BM25_B * total / length_total, BM25_K1 * (1 - BM25_B)
         result: dict[int, float] = {}
-        norms: dict[int, float] = {}
         for stems in self.stems(prefixes).values():
-            counts: dict[int, int] = {}
-            for stem in stems:
+            # The longest list through a comprehension, the rest added to it.
+            stems = sorted(stems, key=lambda stem: len(lists[stem]), reverse=True)
+            if within is None:
+                counts = {value >> 8: value & 255 for value in lists[stems[0]]}
+            else:
+                counts = {v >> 8: v & 255 for v in lists[stems[0]] if v >> 8 in within}
+            get = counts.get
+            for stem in stems[1:]:
                 for value in lists[stem]:
                     slot = value >> 8
                     if within is None or slot in within:
-                        counts[slot] = counts.get(slot, 0) + (value & 255)
+                        counts[slot] = get(slot, 0) + (value & 255)
             if not counts:
                 continue
             n = len(counts)
             weight = math.log(1 + (total - n + 0.5) / (n + 0.5)) * (BM25_K1 + 1)
+            if not result:
+                result = {
+                    slot: weight * tf / (tf + base + scale * slots[slot].length)
+                    for slot, tf in counts.items()
+                }
+                continue
+            get = result.get
             for slot, tf in counts.items():
-                norm = norms.get(slot)
-                if norm is None:
-                    length = slots[slot].length
-                    norm = norms[slot] = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
-                result[slot] = result.get(slot, 0.0) + weight * tf / (tf + norm)
+                result[slot] = get(slot, 0.0) + weight * tf / (
+                    tf + base + scale * slots[slot].length
+                )
         return result
 
 
@@ -547,7 +557,7 @@ class _Reader:
 
     COLUMNS = (
         "id, name, owner_id, is_national, is_free, referral, acute, wheelchair_access, "
-        "pets_allowed, open_24_7, status, search_document, updated_at, organization_id"
+        "pets_allowed, open_24_7, status, search_document, updated_at"
     )
 
     def __init__(self) -> None:
@@ -616,7 +626,7 @@ class _Reader:
         entries = []
         for row in service_rows:
             key, name, owner_id, national, free, referral, acute, wheelchair, pets = row[:9]
-            open_24_7, status, document, updated_at, organization_id = row[9:]
+            open_24_7, status, document, updated_at = row[9:]
             self.stamps[key] = updated_at
             if status not in public_statuses:
                 continue  # neither found nor suggested by typo correction
@@ -642,7 +652,6 @@ class _Reader:
                     length=body.count(" ") + 1,
                     updated_at=updated_at,
                     areas=same(tuple(sorted(areas.get(key, ())))),
-                    organization_id=as_uuid(organization_id),
                 )
             )
         return entries
