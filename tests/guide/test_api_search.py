@@ -89,10 +89,11 @@ def test_filters_still_apply_with_a_search(home):
     assert _ids(search="sinne", taxonomy_term_id=str(physical.pk)) == [str(other.pk)]
     assert _ids(search="sinne", taxonomy_id=str(physical.taxonomy_id)) == [str(other.pk)]
     assert _ids(search="sinne", taxonomy_id=str(term("target_group", "exposed").taxonomy_id)) == []
-    # modified_after: answered by the database, still with the search.
-    Service.objects.exclude(pk=in_org.pk).update(updated_at=timezone.now() - timedelta(days=400))
     since = (timezone.now() - timedelta(days=1)).isoformat()
+    assert len(_ids(search="sinne", modified_after=since)) == 2
+    Service.objects.exclude(pk=in_org.pk).update(updated_at=timezone.now() - timedelta(days=400))
     assert _ids(search="sinne", modified_after=since) == [str(in_org.pk)]
+    assert _ids(search="sinne", modified_after="2000-01-01T00:00:00+01:00") == _ids(search="sinne")
     bad = Client().get(API, {"search": "sinne", "organization_id": "nope"})
     assert bad.status_code == 400
 
@@ -147,6 +148,9 @@ def test_the_queries_do_not_grow_with_the_matches(home, municipality):
         with CaptureQueriesContext(connection) as captured:
             body = client.get(API, params).json()
         assert body["size"] == 2
+        # Ranked in memory: no query reads the databases' full-text indexes.
+        sql = " ".join(q["sql"] for q in captured)
+        assert "directory_service_fts" not in sql and "search_vector" not in sql
         return len(captured), body["total_items"]
 
     for n in range(3):

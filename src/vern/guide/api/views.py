@@ -9,6 +9,7 @@ Confidential locations show their name and public contact point only
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -96,7 +97,9 @@ def _municipality(request: HttpRequest) -> Municipality | None:
 def filtered_services(
     request: HttpRequest,
 ) -> tuple[QuerySet[Service], search.QueryPlan | None, bool]:
-    """Public services after the request's filters, matches only when searching.
+    """Public services after the request's filters, matches only when searching
+    (through the database's full-text index: services at locations; a service
+    search is answered by ``_searched_in_index``).
 
     Returns the queryset, the search's plan (None without ``search``) and
     whether the queryset has a ``tier`` (local, shared, national). The matches
@@ -127,12 +130,9 @@ def filtered_services(
 
 
 def _page_of_services(
-    paging: Paging, services: QuerySet[Service], plan: search.QueryPlan | None, tiered: bool
+    paging: Paging, services: QuerySet[Service], tiered: bool
 ) -> tuple[int, list]:
-    """(total, ids of this page) in order: tier, then relevance or name. A search
-    comes here only with ``modified_after`` (see ``_searched_in_index``)."""
-    if plan is not None and not plan.empty:
-        return search.ranked_page(services, plan, tiered=tiered, start=paging.start, end=paging.end)
+    """(total, ids of this page) of a list without a search: by tier, then name."""
     order = ["tier", "name", "id"] if tiered else ["name", "id"]
     total = services.count()
     if paging.start >= total:
@@ -141,14 +141,12 @@ def _page_of_services(
     return total, ids
 
 
-def _searched_in_index(request: HttpRequest, paging: Paging) -> tuple[int, list] | None:
-    """(total, ids of this page) of a search, from the guide's index
-    (``GuideIndex.search_page``), or None when the request is not a search or
-    asks for ``modified_after`` (the index keeps no comparable time: the
-    database answers). Parameters are checked as ``filtered_services`` does."""
-    query = text_param(request, "search", search.MAX_QUERY_CHARS)
-    if not query or request.GET.get("modified_after") is not None:
-        return None
+def _searched_in_index(request: HttpRequest, paging: Paging, query: str) -> tuple[int, list]:
+    """(total, ids of this page) of a search, from the guide's in-memory index
+    (``GuideIndex.search_page``: BM25 over its postings, the same on both
+    databases). Parameters are checked, in the same order, as
+    ``filtered_services`` checks them; the taxonomy and organisation filters
+    ask for their few ids, the rest is tested on the entries."""
     municipality = _municipality(request)
     checks = []
     term_id = uuid_param(request, "taxonomy_term_id")
@@ -167,6 +165,9 @@ def _searched_in_index(request: HttpRequest, paging: Paging) -> tuple[int, list]
             Service.objects.filter(organization_id=organization_id).values_list("pk", flat=True)
         )
         checks.append(lambda entry: entry.pk in its)
+    modified_after = datetime_param(request, "modified_after")
+    if modified_after:
+        checks.append(lambda entry: _as_utc(entry.updated_at) >= modified_after)
     plan = plan_query(query)
     if plan.empty:
         return 0, []
@@ -180,14 +181,22 @@ def _searched_in_index(request: HttpRequest, paging: Paging) -> tuple[int, list]
     )
 
 
+def _as_utc(stamp) -> datetime:
+    """An entry's ``updated_at`` as the database gave it (SQLite: naive UTC)."""
+    if isinstance(stamp, str):
+        stamp = datetime.fromisoformat(stamp)
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
+
+
 @api_view
 def services(request: HttpRequest) -> HttpResponse:
     paging = Paging.from_request(request)
-    found = _searched_in_index(request, paging)
-    if found is None:
-        queryset, plan, tiered = filtered_services(request)
-        found = _page_of_services(paging, queryset, plan, tiered)
-    total, ids = found
+    query = text_param(request, "search", search.MAX_QUERY_CHARS)
+    if query:
+        total, ids = _searched_in_index(request, paging, query)
+    else:
+        queryset, _plan, tiered = filtered_services(request)
+        total, ids = _page_of_services(paging, queryset, tiered)
     by_id = {s.pk: s for s in Service.objects.filter(pk__in=ids).select_related("organization")}
     contents = [hsds.service_basic(by_id[pk]) for pk in ids]
     return json_response(paging.envelope(total, contents))
