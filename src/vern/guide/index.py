@@ -417,7 +417,7 @@ class Postings:
         copied and rewritten."""
         slots, slot_of, free = list(self.slots), dict(self.slot_of), list(self.free)
         length_total = self.length_total
-        drop: dict[str, set[int]] = {}
+        drop: dict[str, list[int]] = {}  # the values to take out, as stored
         add: dict[str, list[int]] = {}
         freed = []
         for pk, entry in changes.items():
@@ -432,7 +432,7 @@ class Postings:
                     slots.append(None)
             for stem, n in before.items():
                 if after.get(stem) != n:
-                    drop.setdefault(stem, set()).add(slot)
+                    drop.setdefault(stem, []).append(slot << 8 | n)
             for stem, n in after.items():
                 if before.get(stem) != n:
                     add.setdefault(stem, []).append(slot << 8 | n)
@@ -451,11 +451,9 @@ class Postings:
         new_stems, gone_stems = [], []
         for stem in drop.keys() | add.keys():
             old_values = lists.get(stem, ())
-            gone = drop.get(stem)
-            if gone:
-                values = array("i", (v for v in old_values if v >> 8 not in gone))
-            else:
-                values = array("i", old_values)
+            values = array("i", old_values)  # a copy: the old one may be in use
+            for value in drop.get(stem, ()):
+                del values[values.index(value)]  # each slot is once in a list
             values.extend(add.get(stem, ()))
             if values:
                 if not old_values:
