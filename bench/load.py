@@ -37,6 +37,7 @@ import argparse
 import http.client
 import os
 import random
+import re
 import signal
 import socket
 import statistics
@@ -193,6 +194,7 @@ class Server:
         self.workers = workers
         self.process: subprocess.Popen | None = None
         self.started = 0.0
+        self.warm_line = ""
 
     def start(self) -> float:
         """Start and return the seconds until every worker is up."""
@@ -213,7 +215,10 @@ class Server:
             cwd=ROOT,
             env=os.environ.copy(),
             start_new_session=True,
+            stderr=subprocess.PIPE,
+            text=True,
         )
+        threading.Thread(target=self._echo, daemon=True).start()
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -228,6 +233,23 @@ class Server:
                     pass
             time.sleep(0.05)
         raise SystemExit("gunicorn did not start in 180 s")
+
+    def _echo(self) -> None:
+        """Pass gunicorn's log on, keeping the master's warm-up line (its memory figures)."""
+        assert self.process is not None and self.process.stderr is not None
+        for line in self.process.stderr:
+            sys.stderr.write(line)
+            if "guide warmed in" in line:
+                self.warm_line = line.strip()
+
+    def warm_memory(self) -> str:
+        """The master's memory before and after it built the guide's values, which
+        every worker starts with (copy-on-write)."""
+        found = re.search(r"memory (\d+) -> (\d+) MB", self.warm_line)
+        if not found:
+            return "guide warm-up: no memory figures in gunicorn's log"
+        before, after = int(found.group(1)), int(found.group(2))
+        return f"guide warm-up in the master: rss {before} -> {after} MB (+{after - before} MB)"
 
     def worker_pids(self) -> list[int]:
         assert self.process is not None
@@ -399,6 +421,10 @@ def editor(seed: int):
 def run(args) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="vern-load-"))
     os.environ["VERN_CACHE_URL"] = REDIS_URL
+    # Every client comes from 127.0.0.1, where real visitors come from many
+    # addresses: the per-address limits would answer most requests with 429.
+    for name in ("VERN_HSDS_RATE", "VERN_HSDS_SEARCH_RATE", "VERN_PDF_RATE"):
+        os.environ[name] = "1000000/m"
     guide_search.configure("postgresql", workdir)
     from django.core.cache import cache
     from django.db import connections
@@ -417,6 +443,7 @@ def run(args) -> None:
             f"{first * 1000:.0f} ms (status {status})",
             flush=True,
         )
+        print(server.warm_memory(), flush=True)
         print(f"memory after start: {workers_memory(server)}", flush=True)
 
         weights = [w for _, w in MIX]

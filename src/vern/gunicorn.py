@@ -84,16 +84,31 @@ def warm(paths=WARM_PATHS) -> dict[str, int]:
     return statuses
 
 
+def rss_mb() -> float:
+    """This process's resident memory in MB (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def when_ready(server) -> None:
-    started = time.perf_counter()
+    started, before = time.perf_counter(), rss_mb()
     try:
         statuses = warm()
     except Exception:
         # A cold start is slower, not broken: serve anyway.
         server.log.exception("Vern: warming the guide before forking failed")
         return
+    # What the guide's per-process values cost in memory, for operators and bench/load.py.
     server.log.info(
-        "Vern: guide warmed in %.1f s before forking (%s)",
+        "Vern: guide warmed in %.1f s before forking (%s); memory %.0f -> %.0f MB",
         time.perf_counter() - started,
         ", ".join(f"{path} {code}" for path, code in statuses.items()),
+        before,
+        rss_mb(),
     )

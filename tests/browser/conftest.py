@@ -103,9 +103,31 @@ def new_context(browser, live_server) -> Iterator[Callable]:
         contexts.append(context)
         return context
 
+    make.contexts = contexts  # type: ignore[attr-defined] (read when a test fails)
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    """When a browser test fails, say where each of its pages was and what it
+    showed (address, alerts, the start of <main>): a failure seen once in CI, and
+    not again, can then be understood from its log."""
+    report = yield
+    if report.when != "call" or not report.failed:
+        return report
+    make = getattr(item, "funcargs", {}).get("new_context")
+    for context in getattr(make, "contexts", []):
+        for number, open_page in enumerate(context.pages):
+            try:
+                alerts = open_page.locator(".ds-alert").all_inner_texts()
+                main = open_page.locator("main").first.inner_text(timeout=2_000)
+                shown = f"{open_page.url}\nalerts: {alerts}\nmain: {main[:1500]}"
+            except Exception as exc:  # the page may be gone or stuck
+                shown = f"{open_page.url}\n(could not read the page: {exc})"
+            report.sections.append((f"browser page {number} at the failure", shown))
+    return report
 
 
 @pytest.fixture

@@ -26,3 +26,29 @@ def test_the_settings_preload_the_app_and_bound_requests():
     assert gunicorn.preload_app is True
     assert gunicorn.workers >= 1
     assert gunicorn.timeout <= 120
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_ready_logs_the_warm_up_and_its_memory(home):
+    ServiceFactory(owner=home, name="Krisesenteret")
+    snapshot.clear()
+    lines: list[str] = []
+
+    class Log:
+        def info(self, message, *args):
+            lines.append(message % args)
+
+        def exception(self, message, *args):
+            lines.append("failed: " + message % args)
+
+    class Server:
+        log = Log()
+
+    gunicorn.when_ready(Server())
+
+    assert len(lines) == 1 and lines[0].startswith("Vern: guide warmed in"), lines
+    assert "/sok/?q=vold 200" in lines[0]
+    before, after = (
+        float(n) for n in lines[0].split("memory ")[1].removesuffix(" MB").split(" -> ")
+    )
+    assert 0 < before <= after

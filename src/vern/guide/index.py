@@ -213,18 +213,20 @@ class GuideIndex:
             return list(found.values())
         return [pair for pair in found.values() if test(pair[0])]
 
-    def _reachable(self, municipality_id: int | None) -> dict[uuid.UUID, tuple[Entry, int]]:
-        """(entry, tier) by id of the services a resident of the municipality can
-        use (``selectors.services_for``'s tiers); without one, the national ones."""
-        found: dict[uuid.UUID, tuple[Entry, int]] = {}
+    def _reachable(self, municipality_id: int | None) -> dict[int, tuple[Entry, int]]:
+        """(entry, tier) of the services a resident of the municipality can use
+        (``selectors.services_for``'s tiers), without one the national ones;
+        keyed by the entry object's identity (one object per service in an
+        index): hashing a UUID runs Python code, hashing an int does not."""
+        found: dict[int, tuple[Entry, int]] = {}
         if municipality_id is not None:
             for entry in self.owned.get(municipality_id, ()):
-                found[entry.pk] = (entry, Tier.LOCAL)
+                found[id(entry)] = (entry, Tier.LOCAL)
         for entry in self.national:
-            found.setdefault(entry.pk, (entry, Tier.NATIONAL))
+            found.setdefault(id(entry), (entry, Tier.NATIONAL))
         if municipality_id is not None:
             for entry in self.served.get(municipality_id, ()):
-                found.setdefault(entry.pk, (entry, Tier.SHARED))
+                found.setdefault(id(entry), (entry, Tier.SHARED))
         return found
 
     @staticmethod

@@ -192,6 +192,9 @@ def _ranked(index: GuideIndex, found: list, plan, meaning: Understanding) -> lis
     wanted = frozenset({asker_group}) if asker_group else meaning.groups
     violence = meaning.violence
     codes = _term_codes()
+    if not violence and not meaning.acute:
+        # Only the text can make a service fit: the others are left out below anyway.
+        found = [pair for pair in found if pair[0].pk in relevance]
     scored = []
     for entry, tier in found:
         groups, forms = codes(entry.terms)

@@ -9,7 +9,7 @@ There is one way to read them, ``snapshot.get``, and it checks first (no view
 can forget to): at most every ``VERN_SNAPSHOT_SECONDS`` (1 s) one query reads
 the change log's newest id (``GuideChange``, written after each commit that
 touched services, ``hooks.py``) and the newest ``updated_at`` of services,
-organisations, synonyms and municipalities. Then:
+organisations, synonyms, municipalities and locations. Then:
 
 - services named in the log are brought up to date one by one: each value says
   how (``update``: the index reads those services again, the vocabulary adds
@@ -18,7 +18,7 @@ organisations, synonyms and municipalities. Then:
 - a log entry naming no service (an import, ``vern directory reindex``)
   drops every value;
 - anything the log does not name (a synonym, an organisation, a municipality,
-  a write that skipped the hook: a newer ``updated_at`` with no new entry, or,
+  a location, a write that skipped the hook: a newer ``updated_at`` with no new entry, or,
   every ``VERN_SNAPSHOT_FULL_SECONDS`` (30 s), a new count or sum of the
   services' timestamps with none) drops every value too, except that the index
   is refreshed (it compares every service's ``updated_at``) rather than built.
@@ -40,6 +40,9 @@ from django.db import connection
 
 # Log entries read at once; more than this behind and every value is built again.
 LOG_LIMIT = 2000
+# In what ``_version`` reads: the services' newest, the log's newest, then the rest
+# up to here (organisations, synonyms, municipalities, locations), then the full check's.
+REST_END = 8
 
 
 def _in_transaction() -> bool:
@@ -140,7 +143,7 @@ class Snapshot:
 
     def _version(self, *, full: bool) -> tuple:
         from vern.core.models import Municipality
-        from vern.directory.models import Organization, Service, Synonym
+        from vern.directory.models import Location, Organization, Service, Synonym
         from vern.guide.models import GuideChange
 
         services, synonyms = Service._meta.db_table, Synonym._meta.db_table
@@ -153,6 +156,8 @@ class Snapshot:
             _select("COUNT(*)", synonyms),
             _select("MAX(updated_at)", municipalities),
             _select("COUNT(*)", municipalities),
+            # A place's text is on its services' pages (``service_pages.py``).
+            _select("MAX(updated_at)", Location._meta.db_table),
         ]
         if full:  # a deletion, or a change committed after a later one
             parts.append(_select("COUNT(*)", services))
@@ -182,7 +187,7 @@ class Snapshot:
             return
         full = now - self._full_checked_at >= settings.VERN_SNAPSHOT_FULL_SECONDS
         found = self._version(full=full)
-        newest, log, rest = found[0], found[1], found[2:7]
+        newest, log, rest = found[0], found[1], found[2:REST_END]
         with self._lock:
             self._checked_at = now
             if full:
@@ -193,9 +198,11 @@ class Snapshot:
             if full:
                 # A changed count or sum of timestamps the log explains if it moved since.
                 unexplained = (
-                    self._full is not None and found[7:] != self._full and log == self._log_at_full
+                    self._full is not None
+                    and found[REST_END:] != self._full
+                    and log == self._log_at_full
                 )
-                self._full, self._log_at_full = found[7:], log
+                self._full, self._log_at_full = found[REST_END:], log
             if previous is None:
                 return  # the first look: nothing is kept yet
             old_newest, old_log, old_rest = previous

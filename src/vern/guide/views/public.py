@@ -39,14 +39,13 @@ from vern.core.models import Municipality
 from vern.core.pdf import pdf_limited
 from vern.directory import cards, guide_pages, poster, services
 from vern.directory import selectors as directory
-from vern.directory import service_page as service_page_entry
 from vern.directory.cards import decorate, terms_language
 from vern.directory.models import (
     Service,
     ServiceAtLocation,
 )
 from vern.directory.search import MAX_QUERY_CHARS
-from vern.guide import selectors
+from vern.guide import selectors, service_pages
 from vern.guide.cards import result_cards
 from vern.guide.snapshot import snapshot
 
@@ -409,7 +408,7 @@ FACILITIES = (
 
 @require_safe
 def service_page(request: HttpRequest, pk) -> HttpResponse:
-    service = service_page_entry.public_service(pk)
+    service = service_pages.public_service(pk)
     if service is None:
         raise Http404
     back = _back(request)

@@ -2,12 +2,11 @@
 
 Loading everything the page shows takes seven queries (the service with its
 organisation and owner, then phones, hours, terms, languages, translations and
-places). A visit now asks one small query, the entry's *stamp*: when the
-service, its organisation and the newest of its locations last changed. The
-loaded entry is kept under that stamp, so any save (every write path moves
-``updated_at``: the service's own rows through ``service_save``, an
-organisation's services through ``organization_save``, a location through its
-own ``updated_at``) makes the next visit load it afresh: never a stale page.
+places). The loaded entries are kept in the guide's snapshot (``snapshot.py``),
+so a visit to a kept entry asks nothing: a change the log names drops those
+services' entries, anything else that changed (an organisation, a location, a
+synonym, a write that skipped the hook) drops them all. Another process's save
+shows within the snapshot's second; a save in this process at once.
 
 The copy lives in this process's memory only, never in the shared cache, since
 it holds the places' full rows (a confidential address among them), which the
@@ -20,26 +19,30 @@ import copy
 import threading
 from collections import OrderedDict
 
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 
 from vern.directory import selectors
 from vern.directory.models import Service, ServiceAtLocation
+from vern.guide.snapshot import snapshot
 
 MAX_KEPT = 2_000  # entries kept per process; the least recently shown go first
 
-_kept: OrderedDict[object, tuple[tuple, Service]] = OrderedDict()
-_lock = threading.Lock()
+
+class _Kept:
+    def __init__(self, entries: OrderedDict | None = None) -> None:
+        self.entries: OrderedDict[object, Service] = entries or OrderedDict()
+        self.lock = threading.Lock()
+
+    def without(self, ids: frozenset | None) -> _Kept:
+        """A copy without the services ``ids`` (None: without any)."""
+        if ids is None:
+            return _Kept()
+        with self.lock:
+            return _Kept(OrderedDict((pk, s) for pk, s in self.entries.items() if pk not in ids))
 
 
-def _stamp(pk) -> tuple | None:
-    """When the public entry and what it shows last changed; None if it is not public."""
-    return (
-        selectors.public_services()
-        .filter(pk=pk)
-        .annotate(latest_place=Max("service_at_locations__location__updated_at"))
-        .values_list("updated_at", "organization__updated_at", "owner_id", "latest_place")
-        .first()
-    )
+def _kept() -> _Kept:
+    return snapshot.get("service_pages", _Kept, update=lambda old, ids: old.without(ids))
 
 
 def _load(pk) -> Service | None:
@@ -61,20 +64,17 @@ def public_service(pk) -> Service | None:
     Returns a shallow copy: the page may set attributes on it (open now, the
     link back) without touching the kept entry other requests read.
     """
-    stamp = _stamp(pk)
-    if stamp is None:
-        return None
-    with _lock:
-        kept = _kept.get(pk)
-        if kept is not None and kept[0] == stamp:
-            _kept.move_to_end(pk)
-            return copy.copy(kept[1])
+    kept = _kept()
+    with kept.lock:
+        service = kept.entries.get(pk)
+        if service is not None:
+            kept.entries.move_to_end(pk)
+            return copy.copy(service)
     service = _load(pk)
     if service is None:
         return None
-    with _lock:
-        _kept[pk] = (stamp, service)
-        _kept.move_to_end(pk)
-        while len(_kept) > MAX_KEPT:
-            _kept.popitem(last=False)
+    with kept.lock:
+        kept.entries[pk] = service
+        while len(kept.entries) > MAX_KEPT:
+            kept.entries.popitem(last=False)
     return copy.copy(service)
