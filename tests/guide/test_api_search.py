@@ -218,3 +218,14 @@ def test_a_large_municipality_is_ranked_through_the_postings_alike(home, monkeyp
     monkeypatch.setattr(index_module, "SCAN_LIMIT", 0)
     assert _ids(search="sinnemottak", municipality="9801") == direct
     assert len(direct) == 7
+
+
+def test_a_service_hidden_since_the_index_was_read_is_left_out(home, settings):
+    settings.VERN_SNAPSHOT_SECONDS = 60  # the index is not looked at again
+    hidden = ServiceFactory(owner=home, name="Sjøormvakt A", description="Sjøormvakt.")
+    deleted = ServiceFactory(owner=home, name="Sjøormvakt B", description="Sjøormvakt.")
+    kept = ServiceFactory(owner=home, name="Sjøormvakt C", description="Sjøormvakt.")
+    assert len(_ids(search="sjøormvakt")) == 3
+    Service.objects.filter(pk=hidden.pk).update(status=Service.Status.INACTIVE)
+    Service.objects.filter(pk=deleted.pk).delete()
+    assert _ids(search="sjøormvakt") == [str(kept.pk)]

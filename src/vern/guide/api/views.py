@@ -197,8 +197,11 @@ def services(request: HttpRequest) -> HttpResponse:
     else:
         queryset, _plan, tiered = filtered_services(request)
         total, ids = _page_of_services(paging, queryset, tiered)
-    by_id = {s.pk: s for s in Service.objects.filter(pk__in=ids).select_related("organization")}
-    contents = [hsds.service_basic(by_id[pk]) for pk in ids]
+    # The index may be up to VERN_SNAPSHOT_SECONDS behind: a service hidden or
+    # deleted since is left out rather than shown (or failing the request).
+    page = public_services().filter(pk__in=ids).select_related("organization")
+    by_id = {s.pk: s for s in page}
+    contents = [hsds.service_basic(by_id[pk]) for pk in ids if pk in by_id]
     return json_response(paging.envelope(total, contents))
 
 
