@@ -1,10 +1,11 @@
 """gunicorn settings for Vern: ``gunicorn -c python:vern.gunicorn vern.wsgi``.
 
 The app is loaded once in the master (``preload_app``), which then answers one
-guide search itself before the first worker is forked: the guide's index, its
-vocabulary and the other per-process values (``guide/snapshot.py``) are
-built once and every worker starts with them (copy-on-write), instead of each
-worker spending seconds on its first search while people wait.
+guide search and one HSDS API search itself before the first worker is forked:
+the guide's index, its postings, its vocabulary and the other per-process
+values (``guide/snapshot.py``) are built once and every worker starts with
+them (copy-on-write), instead of each worker spending seconds on its first
+search while people wait.
 
 Settings from the environment: ``VERN_BIND`` (default 127.0.0.1:8000) and
 ``WEB_CONCURRENCY`` (workers, default 4); command-line options override both.
@@ -26,7 +27,9 @@ graceful_timeout = 30
 
 logger = logging.getLogger("vern.gunicorn")
 
-WARM_PATHS = ("/sok/?q=vold", "/")
+# The API search builds the index's postings (``guide/index.py``), which the
+# guide's own search does not need.
+WARM_PATHS = ("/sok/?q=vold", "/api/hsds/services?search=vold", "/")
 
 
 def _host() -> str:

@@ -6,6 +6,7 @@ import pytest
 
 from tests.directory.factories import ServiceFactory
 from vern import gunicorn
+from vern.guide.index import guide_index
 from vern.guide.snapshot import snapshot
 
 
@@ -16,8 +17,9 @@ def test_warming_builds_the_guide_through_the_whole_app(home):
 
     statuses = gunicorn.warm()
 
-    assert statuses == {"/sok/?q=vold": 200, "/": 200}
+    assert statuses == {"/sok/?q=vold": 200, "/api/hsds/services?search=vold": 200, "/": 200}
     assert snapshot._values, "the guide's values were not built"
+    assert guide_index()._postings is not None, "the API search's postings were not built"
 
 
 def test_the_settings_preload_the_app_and_bound_requests():

@@ -1,18 +1,20 @@
 """Full-text search, the directory's side: each service's stored search text
 (``index_service``, ``reindex_all``), the query plan's shape (``QueryPlan``,
-``prefixes``) and the HSDS API's search of the whole directory (``matching``,
-``ranked_page``).
+``prefixes``) and a search of the whole directory in the database
+(``matching``).
 
 The guide (``vern.guide.query.plan_query``) reads a query into a plan: words
 lower-cased, stop words dropped, synonyms added ("juling" also finds "vold"),
 and words that appear nowhere in the directory replaced by their closest
 spellings ("krisesenetr" finds "krisesenter"). Each word becomes a
 Snowball-stemmed prefix. The guide ranks one municipality's candidates in
-memory with BM25 (``vern.guide.index``), the same way on both databases. The
-HSDS API searches the whole directory through the databases' own indexes:
-PostgreSQL matches the prefixes against a stored ``norwegian`` tsvector
-(``search_vector``, GIN-indexed; migration 0006), SQLite keeps an FTS5 table
-of stemmed words with a fixed rowid per service (``fts_rowid``).
+memory with BM25 (``vern.guide.index``), the same way on both databases, and
+so does the HSDS API's service search (the guide's postings of the whole
+directory). The API's services at locations still search through the
+databases' own indexes: PostgreSQL matches the prefixes against a stored
+``norwegian`` tsvector (``search_vector``, GIN-indexed; migration 0006),
+SQLite keeps an FTS5 table of stemmed words with a fixed rowid per service
+(``fts_rowid``).
 
 Search terms are never logged or stored.
 """
@@ -28,9 +30,8 @@ from functools import lru_cache
 
 import snowballstemmer
 from django.db import connection
-from django.db.models import BooleanField, Count, Window
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
 
 from vern.directory import signals, textnorm
 
@@ -210,9 +211,9 @@ def _match_query(plan: QueryPlan) -> str:
 
 def matching(services, plan: QueryPlan):
     """``services`` narrowed to those matching any word of the plan, through the
-    database's full-text index (the HSDS API's search; the guide ranks one
-    municipality's candidates in memory, see ``vern.guide.index``). The matches stay
-    in the database: no list of ids comes back.
+    database's full-text index (the HSDS API's services at locations; the guide
+    and the API's service search rank in memory, see ``vern.guide.index``). The
+    matches stay in the database: no list of ids comes back.
 
     PostgreSQL gets the condition itself, so the planner may test it on the
     few rows other filters leave (a municipality's services) instead of
@@ -228,54 +229,6 @@ def matching(services, plan: QueryPlan):
             [_match_query(plan)],
         )
     )
-
-
-def ranked_page(
-    services, plan: QueryPlan, *, tiered: bool, start: int, end: int
-) -> tuple[int, list[uuid.UUID]]:
-    """(number of matches, ids of rows ``start``..``end``) of ``services`` (already
-    narrowed by ``matching``) in the API's order: tier, relevance, name.
-
-    Ranked and cut in the database (ORDER BY ... LIMIT/OFFSET), so only the
-    page's ids come back. Relevance is PostgreSQL's ``ts_rank`` over the stored
-    tsvector (the count comes with the page, ``COUNT(*) OVER ()``, since
-    ranking reads every match anyway; a separate COUNT only past the last
-    page), or SQLite's FTS5 BM25 (a separate COUNT). Equal relevance falls back
-    to the lower-cased name and then the id (the database's collation, not
-    ``norwegian_sort_key``: æ, ø, å may sort apart from Norwegian order among
-    equally relevant services).
-    """
-    found = match_sql(plan)
-    if found:
-        _condition, relevance, params = found
-        rank = RawSQL(relevance, params)  # noqa: S611 (prefixes are word characters only)
-        order = [*(["tier"] if tiered else []), "-rank", Lower("name"), "pk"]
-        rows = list(
-            services.annotate(rank=rank, total=Window(Count("*")))
-            .order_by(*order)
-            .values_list("pk", "total")[start:end]
-        )
-        total = rows[0][1] if rows else services.count()
-        return total, [row[0] for row in rows]
-    total = services.count()
-    if start >= total:
-        return total, []
-    # SQLite: BM25 is only known inside the FTS table's own MATCH query, so the
-    # page joins it.
-    columns = ["pk", "name", "tier"] if tiered else ["pk", "name"]
-    inner, inner_params = services.order_by().values(*columns).query.sql_with_params()
-    rank_sql = (
-        "SELECT service_id, -bm25(directory_service_fts) AS rank FROM directory_service_fts "
-        "WHERE directory_service_fts MATCH %s"
-    )
-    order_sql = ("s.tier, " if tiered else "") + "r.rank DESC, LOWER(s.name), s.pk"
-    sql = (
-        f"SELECT s.pk FROM ({inner}) s JOIN ({rank_sql}) r ON r.service_id = s.pk "  # noqa: S608
-        f"ORDER BY {order_sql} LIMIT %s OFFSET %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*inner_params, _match_query(plan), end - start, start])
-        return total, [uuid.UUID(row[0]) for row in cursor.fetchall()]
 
 
 def index_service(service, *, card: bool = True) -> None:

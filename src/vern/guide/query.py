@@ -1,6 +1,6 @@
 """Reading a query: stop words, typo correction against the words that occur,
-synonyms (``plan_query``). The query plan itself, the prefixes and the HSDS
-API's full-text ranking are the directory's (``vern.directory.search``).
+synonyms (``plan_query``). The query plan itself and the prefixes are the
+directory's (``vern.directory.search``); ranking is the index's (``index.py``).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ Confidential locations show their name and public contact point only
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -37,6 +38,7 @@ from vern.guide.api.base import (
     uuid_param,
     uuid_value,
 )
+from vern.guide.index import guide_index
 from vern.guide.query import plan_query
 
 # The open API serves public data; its serialisers leave out confidential addresses.
@@ -95,7 +97,9 @@ def _municipality(request: HttpRequest) -> Municipality | None:
 def filtered_services(
     request: HttpRequest,
 ) -> tuple[QuerySet[Service], search.QueryPlan | None, bool]:
-    """Public services after the request's filters, matches only when searching.
+    """Public services after the request's filters, matches only when searching
+    (through the database's full-text index: services at locations; a service
+    search is answered by ``_searched_in_index``).
 
     Returns the queryset, the search's plan (None without ``search``) and
     whether the queryset has a ``tier`` (local, shared, national). The matches
@@ -126,11 +130,9 @@ def filtered_services(
 
 
 def _page_of_services(
-    paging: Paging, services: QuerySet[Service], plan: search.QueryPlan | None, tiered: bool
+    paging: Paging, services: QuerySet[Service], tiered: bool
 ) -> tuple[int, list]:
-    """(total, ids of this page) in order: tier, then relevance or name."""
-    if plan is not None and not plan.empty:
-        return search.ranked_page(services, plan, tiered=tiered, start=paging.start, end=paging.end)
+    """(total, ids of this page) of a list without a search: by tier, then name."""
     order = ["tier", "name", "id"] if tiered else ["name", "id"]
     total = services.count()
     if paging.start >= total:
@@ -139,13 +141,67 @@ def _page_of_services(
     return total, ids
 
 
+def _searched_in_index(request: HttpRequest, paging: Paging, query: str) -> tuple[int, list]:
+    """(total, ids of this page) of a search, from the guide's in-memory index
+    (``GuideIndex.search_page``: BM25 over its postings, the same on both
+    databases). Parameters are checked, in the same order, as
+    ``filtered_services`` checks them; the taxonomy and organisation filters
+    ask for their few ids, the rest is tested on the entries."""
+    municipality = _municipality(request)
+    checks = []
+    term_id = uuid_param(request, "taxonomy_term_id")
+    if term_id:
+        checks.append(lambda entry: term_id in entry.terms)
+    taxonomy_id = uuid_param(request, "taxonomy_id")
+    if taxonomy_id:
+        in_taxonomy = frozenset(
+            TaxonomyTerm.objects.filter(taxonomy_id=taxonomy_id).values_list("pk", flat=True)
+        )
+        checks.append(lambda entry: not in_taxonomy.isdisjoint(entry.terms))
+    organization_id = uuid_param(request, "organization_id")
+    if organization_id:
+        # An organisation's few services, asked for rather than kept in every entry.
+        its = frozenset(
+            Service.objects.filter(organization_id=organization_id).values_list("pk", flat=True)
+        )
+        checks.append(lambda entry: entry.pk in its)
+    modified_after = datetime_param(request, "modified_after")
+    if modified_after:
+        checks.append(lambda entry: _as_utc(entry.updated_at) >= modified_after)
+    plan = plan_query(query)
+    if plan.empty:
+        return 0, []
+    test = (lambda entry: all(check(entry) for check in checks)) if checks else None
+    return guide_index().search_page(
+        search.prefixes(plan),
+        municipality_id=municipality.pk if municipality else None,
+        test=test,
+        start=paging.start,
+        end=paging.end,
+    )
+
+
+def _as_utc(stamp) -> datetime:
+    """An entry's ``updated_at`` as the database gave it (SQLite: naive UTC)."""
+    if isinstance(stamp, str):
+        stamp = datetime.fromisoformat(stamp)
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
+
+
 @api_view
 def services(request: HttpRequest) -> HttpResponse:
     paging = Paging.from_request(request)
-    queryset, plan, tiered = filtered_services(request)
-    total, ids = _page_of_services(paging, queryset, plan, tiered)
-    by_id = {s.pk: s for s in Service.objects.filter(pk__in=ids).select_related("organization")}
-    contents = [hsds.service_basic(by_id[pk]) for pk in ids]
+    query = text_param(request, "search", search.MAX_QUERY_CHARS)
+    if query:
+        total, ids = _searched_in_index(request, paging, query)
+    else:
+        queryset, _plan, tiered = filtered_services(request)
+        total, ids = _page_of_services(paging, queryset, tiered)
+    # The index may be up to VERN_SNAPSHOT_SECONDS behind: a service hidden or
+    # deleted since is left out rather than shown (or failing the request).
+    page = public_services().filter(pk__in=ids).select_related("organization")
+    by_id = {s.pk: s for s in page}
+    contents = [hsds.service_basic(by_id[pk]) for pk in ids if pk in by_id]
     return json_response(paging.envelope(total, contents))
 
 
