@@ -45,7 +45,8 @@ def _kept() -> _Kept:
     return snapshot.get("service_pages", _Kept, update=lambda old, ids: old.without(ids))
 
 
-def _load(pk) -> Service | None:
+def load(pk) -> Service | None:
+    """The public service ``pk`` with everything its page shows, from the database."""
     services = selectors.with_card_details(selectors.public_services().filter(pk=pk))
     services = services.prefetch_related(
         Prefetch(
@@ -70,7 +71,7 @@ def public_service(pk) -> Service | None:
         if service is not None:
             kept.entries.move_to_end(pk)
             return copy.copy(service)
-    service = _load(pk)
+    service = load(pk)
     if service is None:
         return None
     with kept.lock:

@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -39,11 +38,9 @@ from vern.core.models import Municipality
 from vern.core.page_cache import public_page
 from vern.core.pdf import pdf_limited
 from vern.directory import cards, guide_pages, poster, services
-from vern.directory import selectors as directory
 from vern.directory.cards import decorate, terms_language
 from vern.directory.models import (
     Service,
-    ServiceAtLocation,
 )
 from vern.directory.search import MAX_QUERY_CHARS
 from vern.guide import selectors, service_pages
@@ -384,16 +381,8 @@ def _corrected(query: str, corrected: dict[str, str]) -> str:
 
 
 def _public_service(pk) -> Service:
-    services_ = directory.with_card_details(directory.public_services().filter(pk=pk))
-    services_ = services_.prefetch_related(
-        Prefetch(
-            "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location").order_by(
-                "location__name"
-            ),
-        )
-    )
-    service = services_.first()
+    """The public service ``pk`` read afresh (the error report's pages), or 404."""
+    service = service_pages.load(pk)
     if service is None:
         raise Http404
     return service
