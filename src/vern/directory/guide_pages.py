@@ -34,6 +34,7 @@ from vern.directory.models import GuidePage
 
 FALLBACK = "nb"
 MAX_HITS = 3
+MAX_ANSWERS = 4096  # searches whose pages are kept per process
 WORD = re.compile(r"\w+", re.UNICODE)
 URL = re.compile(r"https?://\S+$")
 # Words too common to find a page by, in the guide's languages (Norwegian ones
@@ -269,6 +270,8 @@ class _Index:
         self.entries: list[_Entry] = []
         # slug -> {(owner id, language): page}, to choose the version a visitor sees
         self.versions: dict[str, dict[tuple, GuidePage]] = {}
+        # (query, language, municipality id) -> the pages found, for these entries
+        self.answers: dict[tuple, tuple[GuidePage, ...]] = {}
         self.checked_at = float("-inf")
         self.lock = threading.Lock()
 
@@ -298,6 +301,7 @@ class _Index:
                 for page in pages:
                     versions.setdefault(page.slug, {})[(page.owner_id, page.language)] = page
                 self.entries, self.versions, self.key = entries, versions, key
+                self.answers = {}
         self.checked_at = now
         return self.entries
 
@@ -330,13 +334,28 @@ def _prefixes(query: str) -> list[list[str]]:
 def matching(query: str, language: str, municipality=None) -> list[GuidePage]:
     """The pages a search for ``query`` finds (at most ``MAX_HITS``), each in
     the version a visitor sees: the page's language when its text there
-    matched, else the language the query matched in."""
+    matched, else the language the query matched in. Answers are kept with the
+    pages (the same few searches come again and again) and go with them."""
+    entries = _index.current()
+    key = (query, language, municipality.pk if municipality is not None else None)
+    found = _index.answers.get(key)
+    if found is None:
+        found = _matching(entries, query, language, municipality)
+        answers = _index.answers
+        if len(answers) >= MAX_ANSWERS:
+            answers.clear()
+        if _index.entries is entries:  # not read again meanwhile by another thread
+            answers[key] = found
+    return list(found)
+
+
+def _matching(entries, query: str, language: str, municipality) -> tuple[GuidePage, ...]:
     words = _prefixes(query)
     if not words:
-        return []
+        return ()
     own = municipality.pk if municipality is not None else None
     scores: dict[tuple[str, str], tuple[int, GuidePage]] = {}
-    for entry in _index.current():
+    for entry in entries:
         page = entry.page
         if page.owner_id not in (None, own):
             continue
@@ -360,4 +379,4 @@ def matching(query: str, language: str, municipality=None) -> list[GuidePage]:
                 best[slug] = (*rank, chosen)
     order = list(GuidePage.Topic.values)
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], order.index(item[0])))
-    return [chosen for _slug, (_score, _here, chosen) in ranked[:MAX_HITS]]
+    return tuple(chosen for _slug, (_score, _here, chosen) in ranked[:MAX_HITS])
