@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import astuple, dataclass
+from itertools import groupby
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -24,7 +25,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
@@ -285,6 +287,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page_query = search_query(clean, side=result.page if result.page > 1 else "")
     html = result_cards(result.ids, level=4, back_query=page_query, now=now, index=result.index)
     results = [ResultCard(tier, html[pk]) for pk, tier in result.rows if pk in html]
+    sections = _tier_sections(results, municipality)
 
     context = guide_context(municipality)
     context.update(
@@ -293,6 +296,7 @@ def search(request: HttpRequest) -> HttpResponse:
         filter_grid=_filter_grid(filters, groups, violence, languages, context["terms_lang"]),
         result=result,
         results=results,
+        tier_sections=sections,
         notices=list(dict.fromkeys(notices)),
         corrected_query=_corrected(query, result.corrected),
         group_choices=groups,
@@ -304,7 +308,6 @@ def search(request: HttpRequest) -> HttpResponse:
             for name in ("target_group", "violence", "language", *filters.FLAGS)
             if getattr(filters, name)
         ),
-        tiers=selectors.Tier,
         previous_url=(
             "?" + search_query(clean, side=result.page - 1 if result.page > 2 else "")
             if result.page > 1
@@ -332,6 +335,31 @@ def search(request: HttpRequest) -> HttpResponse:
         else []
     )
     return render(request, "directory/public/search.html", context)
+
+
+class TierSection(NamedTuple):
+    tier: int
+    heading: str
+    cards: SafeString  # the section's <li> items
+
+
+def _tier_sections(results: list[ResultCard], municipality) -> list[TierSection]:
+    """The results in their tiers, in order, each with its heading; joined here
+    rather than looped over in the template (twenty cards on every results page)."""
+    headings = {
+        selectors.Tier.BEST: _("Best match"),
+        selectors.Tier.SHARED: _("Shared with neighbouring municipalities"),
+        selectors.Tier.NATIONAL: _("For the whole country"),
+    }
+    sections: list[TierSection] = []
+    for tier, group in groupby(results, key=lambda card: card.tier):
+        if tier == selectors.Tier.LOCAL:
+            heading = _("From %(name)s") % {"name": municipality.name if municipality else ""}
+        else:
+            heading = headings[tier]
+        items = format_html_join("", "<li>{}</li>", ((card.html,) for card in group))
+        sections.append(TierSection(tier, heading, items))
+    return sections
 
 
 MAX_FILTER_GRIDS = 256
