@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import astuple, dataclass
+from functools import lru_cache
 from itertools import groupby
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -23,11 +24,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, get_language_info, gettext_lazy
+from django.utils.translation import get_language, get_language_info, gettext_lazy, override
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -41,9 +42,7 @@ from vern.core.page_cache import public_page
 from vern.core.pdf import pdf_limited
 from vern.directory import cards, guide_pages, poster, services
 from vern.directory.cards import decorate, terms_language
-from vern.directory.models import (
-    Service,
-)
+from vern.directory.models import GuidePage, Service
 from vern.directory.search import MAX_QUERY_CHARS
 from vern.guide import selectors, service_pages
 from vern.guide.cards import result_cards
@@ -329,12 +328,28 @@ def search(request: HttpRequest) -> HttpResponse:
         ],
     )
     # Pages that explain, apart from the services, above the first page of results.
-    context["explained"] = (
+    found = (
         guide_pages.matching(query, cards.page_language(), municipality)
         if query and result.page == 1
         else []
     )
+    suffix = f"?kommune={municipality.number}" if municipality else ""
+    context["explained"] = [
+        Explained(_page_url(page.slug, page.language, get_script_prefix()) + suffix, page)
+        for page in found
+    ]
     return render(request, "directory/public/search.html", context)
+
+
+class Explained(NamedTuple):
+    url: str  # the page in its own language
+    page: GuidePage
+
+
+@lru_cache(maxsize=256)
+def _page_url(slug: str, language: str, prefix: str) -> str:
+    with override(language):
+        return reverse("guide:page", args=[slug])
 
 
 class TierSection(NamedTuple):
