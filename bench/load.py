@@ -245,11 +245,17 @@ class Server:
     def warm_memory(self) -> str:
         """The master's memory before and after it built the guide's values, which
         every worker starts with (copy-on-write)."""
-        found = re.search(r"memory (\d+) -> (\d+) MB", self.warm_line)
+        found = re.search(
+            r"memory (\d+) MB, (\d+) MB after a plain page, (\d+) MB after the guide",
+            self.warm_line,
+        )
         if not found:
             return "guide warm-up: no memory figures in gunicorn's log"
-        before, after = int(found.group(1)), int(found.group(2))
-        return f"guide warm-up in the master: rss {before} -> {after} MB (+{after - before} MB)"
+        before, plain, after = (int(n) for n in found.groups())
+        return (
+            f"warm-up in the master: rss {before} MB, {plain} MB after a plain page, "
+            f"{after} MB after the guide (guide_rss_mb=+{after - plain})"
+        )
 
     def worker_pids(self) -> list[int]:
         assert self.process is not None

@@ -99,19 +99,29 @@ def rss_mb() -> float:
     return 0.0
 
 
+PLAIN_PATH = "/trygg-pa-nett/"  # a page with no queries: what every page loads
+
+
 def when_ready(server) -> None:
     started, before = time.perf_counter(), rss_mb()
     try:
+        warm((PLAIN_PATH,))
+        plain = rss_mb()
         statuses = warm()
     except Exception:
         # A cold start is slower, not broken: serve anyway.
         server.log.exception("Vern: warming the guide before forking failed")
         return
-    # What the guide's per-process values cost in memory, for operators and bench/load.py.
+    # What the guide's per-process values cost in memory, apart from what any page
+    # loads (templates, catalogues), for operators and bench/load.py.
+    after = rss_mb()
     server.log.info(
-        "Vern: guide warmed in %.1f s before forking (%s); memory %.0f -> %.0f MB",
+        "Vern: guide warmed in %.1f s before forking (%s); memory %.0f MB, %.0f MB after "
+        "a plain page, %.0f MB after the guide (+%.0f MB)",
         time.perf_counter() - started,
         ", ".join(f"{path} {code}" for path, code in statuses.items()),
         before,
-        rss_mb(),
+        plain,
+        after,
+        after - plain,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.directory.factories import ServiceFactory
@@ -48,7 +50,9 @@ def test_when_ready_logs_the_warm_up_and_its_memory(home):
 
     assert len(lines) == 1 and lines[0].startswith("Vern: guide warmed in"), lines
     assert "/sok/?q=vold 200" in lines[0]
-    before, after = (
-        float(n) for n in lines[0].split("memory ")[1].removesuffix(" MB").split(" -> ")
+    figures = re.search(
+        r"memory (\d+) MB, (\d+) MB after a plain page, (\d+) MB after the guide", lines[0]
     )
-    assert 0 < before <= after
+    assert figures, lines[0]
+    before, plain, after = (int(n) for n in figures.groups())
+    assert 0 < before <= plain <= after
