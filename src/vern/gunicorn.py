@@ -13,6 +13,9 @@ Settings from the environment: ``VERN_BIND`` (default 127.0.0.1:8000) and
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import io
 import logging
 import os
@@ -99,6 +102,15 @@ def rss_mb() -> float:
     return 0.0
 
 
+def release_free_memory() -> None:
+    """Give the memory freed after building the guide back to the system before the
+    workers fork: reading 20,000 services leaves some 20 MB of freed rows in the
+    C allocator's heap, which every worker would otherwise carry (glibc only)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 PLAIN_PATH = "/trygg-pa-nett/"  # a page with no queries: what every page loads
 
 
@@ -112,6 +124,7 @@ def when_ready(server) -> None:
         # A cold start is slower, not broken: serve anyway.
         server.log.exception("Vern: warming the guide before forking failed")
         return
+    release_free_memory()
     # What the guide's per-process values cost in memory, apart from what any page
     # loads (templates, catalogues), for operators and bench/load.py.
     after = rss_mb()
