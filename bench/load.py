@@ -254,7 +254,7 @@ class Server:
         before, plain, after = (int(n) for n in found.groups())
         return (
             f"warm-up in the master: rss {before} MB, {plain} MB after a plain page, "
-            f"{after} MB after the guide (guide_rss_mb=+{after - plain})"
+            f"{after} MB after the guide (guide_rss_mb={after - plain:+d})"
         )
 
     def worker_pids(self) -> list[int]:

@@ -130,7 +130,7 @@ def when_ready(server) -> None:
     after = rss_mb()
     server.log.info(
         "Vern: guide warmed in %.1f s before forking (%s); memory %.0f MB, %.0f MB after "
-        "a plain page, %.0f MB after the guide (+%.0f MB)",
+        "a plain page, %.0f MB after the guide (%+.0f MB)",
         time.perf_counter() - started,
         ", ".join(f"{path} {code}" for path, code in statuses.items()),
         before,
