@@ -465,13 +465,16 @@ FACILITIES = (
 
 
 def _service_stamp(request: HttpRequest, pk) -> str | None:
-    """What a service's page shows, for ``core.page_cache``: the entry as this
-    process's index has it (saved when, open now) and the directory's other
-    changes (its organisation, its places). None for an entry that is not public."""
+    """What a service's page shows, for ``core.page_cache``: when the entry was
+    saved (asked of the database: a withdrawn entry is never answered from a kept
+    page), whether it is open now, and the directory's other changes (its
+    organisation, its places). None (not kept) for an entry that is not public,
+    or while this process's index is older than the entry."""
+    saved = service_pages.saved_at(pk)
     entry = guide_index().entries.get(pk)
-    if entry is None:
+    if saved is None or entry is None or entry.updated_at != saved:
         return None
-    return f"{pk}:{entry.updated_at}:{_open_state(entry, timezone.now())}:{snapshot.outside_log()}"
+    return f"{pk}:{saved}:{_open_state(entry, timezone.now())}:{snapshot.outside_log()}"
 
 
 @require_safe
