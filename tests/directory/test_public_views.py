@@ -916,6 +916,15 @@ def test_kept_guide_pages_follow_the_clock_and_are_not_kept_for_a_session(
     assert len(loads) == 3
 
 
+def test_a_withdrawn_service_leaves_a_kept_municipality_page_at_once(guide):
+    """Even by a write that moves no timestamp and is not in the change log."""
+    client = Client()
+    assert guide.family.name in main_of(client.get("/kommune/9999/"))
+    assert guide.family.name in main_of(client.get("/kommune/9999/"))  # the kept page
+    Service.objects.filter(pk=guide.family.pk).update(status=Service.Status.INACTIVE)
+    assert guide.family.name not in main_of(client.get("/kommune/9999/"))
+
+
 def card_or_page(response, service) -> str:
     """The service's card on a municipality's page, or the whole service page."""
     assert response.status_code == 200

@@ -136,13 +136,18 @@ def _open_state(entry, now) -> bool:
 
 def _municipality_stamp(request: HttpRequest, number: str) -> str | None:
     """What a municipality's guide page shows, for ``core.page_cache``: its
-    listed services as this process's index has them (saved when, open now),
-    and the directory's other changes."""
+    listed services (saved when, open now), and the directory's other changes.
+    None (not kept) while an entry listed is no longer public or newer than the index."""
     municipality = municipality_by_number(number)
     if municipality is None:
         return None
     now, entries = timezone.now(), guide_index().entries
     listed = selectors.key_services(municipality, now=now)[: KEY_SERVICES + 1]
+    # Asked of the database, as the page's own cards are: a withdrawn entry is never
+    # answered from a kept page; while the index is older than an entry, nothing is kept.
+    saved = service_pages.saved_at_all(listed)
+    if any(saved.get(pk) != entries[pk].updated_at for pk in listed):
+        return None
     return ";".join(
         [
             number,
