@@ -89,19 +89,7 @@ def saved_at(pk):
     public: one small query by primary key on every visit, so that an entry
     withdrawn or deleted is never shown, however it was (an index a second old,
     a write that skipped the change log)."""
-    statuses = ", ".join(["%s"] * len(selectors.PUBLIC_STATUSES))
-    sql = (
-        f"SELECT updated_at FROM {Service._meta.db_table} "  # noqa: S608 (table name)
-        f"WHERE id = %s AND status IN ({statuses})"
-    )
-    params = [
-        Service._meta.pk.get_db_prep_value(pk, connection),
-        *(str(status) for status in selectors.PUBLIC_STATUSES),
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else row[0]
+    return saved_at_all([pk]).get(pk)
 
 
 def public_service(pk) -> Service | None:
