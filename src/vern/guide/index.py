@@ -7,7 +7,7 @@ them (four to six queries, most of their time spent building SQL). The index
 holds, for every public service, what choosing and ranking it needs: who
 offers it and where, the filter facts, opening hours and its text stemmed.
 One pass over the directory builds it, together with the words that occur in
-the directory (for typo correction): at 20,000 services about 1 s and 17 MB
+the directory (for typo correction): at 20,000 services about 1 s and 15 MB
 (``bench/guide_search.py`` prints both). It lives in the snapshot
 (``snapshot.py``): within about a second of a change every process reads
 again only the services the change log names (``updated``), or, for a change
@@ -68,7 +68,7 @@ class Entry:
     terms: frozenset
     languages: frozenset
     hours: tuple[tuple[int, time, time], ...]
-    body: str  # its search document, stemmed, words separated by one space
+    body: str  # its search document, stemmed: one character per word (``stem_codes``)
     length: int
     updated_at: object  # as the database gives it; stored cards are checked against it
     areas: tuple[int, ...]  # the municipalities it lists among those it serves
@@ -269,19 +269,22 @@ class GuideIndex:
         """
         if not prefixes or not entries:
             return {}
-        # Stems are separated by single spaces, so a match is a space and a prefix;
-        # the longest prefix first, so that a word counts for the most specific one.
-        alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
-        pattern = re.compile(f" ({alternatives})")
+        # Each stem the prefixes cover is one character of a body: a class of those
+        # characters finds them all in one pass (in C), whatever their number.
+        prefix_of = stem_codes.prefix_of(prefixes)
+        if not prefix_of:
+            return {}
+        pattern = re.compile("[" + "".join(map(re.escape, prefix_of)) + "]")
         average = sum(entry.length for entry in entries) / len(entries)
         counted: list[tuple[Entry, dict[str, int]]] = []
         frequency: dict[str, int] = {}
         for entry in entries:
-            found = pattern.findall(" " + entry.body)
+            found = pattern.findall(entry.body)
             if not found:
                 continue
             counts: dict[str, int] = {}
-            for prefix in found:
+            for code in found:
+                prefix = prefix_of[code]
                 counts[prefix] = counts.get(prefix, 0) + 1
             counted.append((entry, counts))
             for prefix in counts:
@@ -543,7 +546,63 @@ def _counts(entry: Entry | None) -> dict[str, int]:
     """Stem -> occurrences (at most 255) in an entry's body."""
     if entry is None or not entry.body:
         return {}
-    return {stem: min(n, 255) for stem, n in Counter(entry.body.split(" ")).items() if stem}
+    stem_of = stem_codes.stem_of
+    return {stem_of(code): min(n, 255) for code, n in Counter(entry.body).items()}
+
+
+class StemCodes:
+    """Every stem this process has indexed, as one character each.
+
+    An entry's body is the string of its stems' characters, not the stems
+    themselves: 2 bytes a word instead of about 8, which at 20,000 services
+    keeps some 5 MB out of every worker. Codes are handed out once and never
+    change (``U+0100`` onwards, so a body is stored 2 bytes a character), so
+    entries read at different times agree; the few stems no entry holds any
+    more cost a dictionary slot each.
+    """
+
+    FIRST = 0x100
+
+    def __init__(self) -> None:
+        self._code: dict[str, str] = {}
+        self._stems: list[str] = []
+        self._sorted: list[str] = []  # replaced, never changed, so readers need no lock
+        self._lock = threading.Lock()
+
+    def body(self, stems) -> str:
+        """The body of these stems (in their order)."""
+        code, stems = self._code, list(stems)
+        try:
+            return "".join([code[stem] for stem in stems])
+        except KeyError:
+            with self._lock:
+                new = [stem for stem in dict.fromkeys(stems) if stem not in code]
+                for stem in new:
+                    code[stem] = chr(self.FIRST + len(self._stems))
+                    self._stems.append(stem)
+                if new:
+                    merged = self._sorted + new
+                    merged.sort()
+                    self._sorted = merged
+            return "".join([code[stem] for stem in stems])
+
+    def stem_of(self, code: str) -> str:
+        return self._stems[ord(code) - self.FIRST]
+
+    def prefix_of(self, prefixes: list[str]) -> dict[str, str]:
+        """Code -> the prefix its stem counts for: the longest of ``prefixes`` it
+        starts with, as ``Postings.stems`` decides."""
+        vocabulary, code = self._sorted, self._code
+        found: dict[str, str] = {}
+        for prefix in sorted(set(prefixes), key=len, reverse=True):
+            i = bisect_left(vocabulary, prefix)
+            while i < len(vocabulary) and vocabulary[i].startswith(prefix):
+                found.setdefault(code[vocabulary[i]], prefix)
+                i += 1
+        return found
+
+
+stem_codes = StemCodes()
 
 
 # A municipality's candidates up to this many are scored directly (``scores``);
@@ -641,7 +700,7 @@ class _Reader:
                 continue  # neither found nor suggested by typo correction
             raw = search.WORD.findall(document.casefold())
             self.words_seen.update(raw)
-            body = " ".join(filter(None, map(stems.__getitem__, raw)))
+            body = stem_codes.body(filter(None, map(stems.__getitem__, raw)))
             entries.append(
                 Entry(
                     pk=as_uuid(key),
@@ -658,7 +717,7 @@ class _Reader:
                     languages=same(frozenset(languages.get(key, ()))),
                     hours=same(tuple(sorted(hours.get(key, ())))),
                     body=body,
-                    length=body.count(" ") + 1,
+                    length=max(len(body), 1),  # an empty body counts as one word
                     updated_at=updated_at,
                     areas=same(tuple(sorted(areas.get(key, ())))),
                 )

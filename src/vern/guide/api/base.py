@@ -46,12 +46,16 @@ class ApiError(Exception):
 
 
 # "<", ">" and "&" only occur inside JSON strings, where these escapes mean the
-# same: the text cannot be read as markup even by a client that sniffs.
-_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+# same: the text cannot be read as markup even by a client that sniffs. Three
+# ``replace`` calls, not ``str.translate``: translate looks up every character of
+# the page in Python (6 ms for a page of 50 services), replace runs in C.
+_HTML_SAFE = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"))
 
 
 def json_response(data, status: int = 200) -> HttpResponse:
-    text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder).translate(_HTML_SAFE)
+    text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
+    for character, escape in _HTML_SAFE:
+        text = text.replace(character, escape)
     return HttpResponse(text, status=status, content_type="application/json")
 
 
