@@ -402,17 +402,18 @@ class Postings:
     def of(cls, entries) -> Postings:
         Postings.builds += 1
         slots = list(entries)
-        building: dict[str, list[int]] = {}
+        # Straight into arrays: lists of ints would leave some 700,000 int objects
+        # behind at 20,000 services, freed but scattered over the heap (about
+        # 5 MB more resident in every worker).
+        lists: dict[str, array] = {}
         length_total = 0
         for slot, entry in enumerate(slots):
             length_total += entry.length
             for stem, n in _counts(entry).items():
-                value = slot << 8 | n
                 try:
-                    building[stem].append(value)
+                    lists[stem].append(slot << 8 | n)
                 except KeyError:
-                    building[stem] = [value]
-        lists = {stem: array("i", values) for stem, values in building.items()}
+                    lists[stem] = array("i", (slot << 8 | n,))
         slot_of = {entry.pk: slot for slot, entry in enumerate(slots)}
         return cls(slots, slot_of, [], lists, sorted(lists), length_total)
 
