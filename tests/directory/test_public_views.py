@@ -895,7 +895,11 @@ def test_kept_guide_pages_follow_the_clock_and_are_not_kept_for_a_session(
 
     loads = []
     load = service_pages.public_service
-    monkeypatch.setattr(service_pages, "public_service", lambda pk: loads.append(pk) or load(pk))
+    monkeypatch.setattr(
+        service_pages,
+        "public_service",
+        lambda pk, **kwargs: loads.append(pk) or load(pk, **kwargs),
+    )
     client = Client()
     service = "/en" + service_url(guide.family)
     municipality = "/en/kommune/9999/"
@@ -923,6 +927,21 @@ def test_a_withdrawn_service_leaves_a_kept_municipality_page_at_once(guide):
     assert guide.family.name in main_of(client.get("/kommune/9999/"))  # the kept page
     Service.objects.filter(pk=guide.family.pk).update(status=Service.Status.INACTIVE)
     assert guide.family.name not in main_of(client.get("/kommune/9999/"))
+
+
+def test_a_page_not_kept_yet_asks_whether_its_entries_are_public_once(guide):
+    """The kept page's stamp asks the database whether the entries are public and
+    when they were saved; the page made after it uses that answer, not a second one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.get("/kommune/9998/")  # the guide's index is built
+    asks = f"SELECT id, updated_at FROM {Service._meta.db_table}"
+    for path in (service_url(guide.family), "/kommune/9999/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert guide.family.name in main_of(client.get(path))
+        assert len([q for q in queries if q["sql"].startswith(asks)]) == 1, path
 
 
 def card_or_page(response, service) -> str:

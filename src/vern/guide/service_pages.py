@@ -92,13 +92,18 @@ def saved_at(pk):
     return saved_at_all([pk]).get(pk)
 
 
-def public_service(pk) -> Service | None:
+ASK = object()
+
+
+def public_service(pk, *, saved=ASK) -> Service | None:
     """The public service ``pk`` with everything its page shows, or None.
 
-    Returns a shallow copy: the page may set attributes on it (open now, the
-    link back) without touching the kept entry other requests read.
+    ``saved``: what ``saved_at(pk)`` returned a moment ago in this request, if
+    the caller asked already. Returns a shallow copy: the page may set attributes
+    on it (open now, the link back) without touching the kept entry other
+    requests read.
     """
-    current = saved_at(pk)
+    current = saved_at(pk) if saved is ASK else saved
     if current is None:
         return None
     kept = _kept()

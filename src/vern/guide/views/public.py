@@ -143,6 +143,7 @@ def _municipality_stamp(request: HttpRequest, number: str) -> str | None:
         return None
     now, entries = timezone.now(), guide_index().entries
     listed = selectors.key_services(municipality, now=now)[: KEY_SERVICES + 1]
+    request.key_services = (number, now, listed)  # the view works them out no second time
     # Asked of the database, as the page's own cards are: a withdrawn entry is never
     # answered from a kept page; while the index is older than an entry, nothing is kept.
     saved = service_pages.saved_at_all(listed)
@@ -163,8 +164,12 @@ def municipality_page(request: HttpRequest, number: str) -> HttpResponse:
     municipality = municipality_by_number(number)
     if municipality is None:
         return _unknown_municipality(request, number)
-    now = timezone.now()
-    ids = selectors.key_services(municipality, now=now)[: KEY_SERVICES + 1]
+    listed = getattr(request, "key_services", None)
+    if listed is not None and listed[0] == number:
+        _number, now, ids = listed
+    else:
+        now = timezone.now()
+        ids = selectors.key_services(municipality, now=now)[: KEY_SERVICES + 1]
     html = result_cards(
         ids[:KEY_SERVICES],
         level=3,
@@ -476,6 +481,7 @@ def _service_stamp(request: HttpRequest, pk) -> str | None:
     organisation, its places). None (not kept) for an entry that is not public,
     or while this process's index is older than the entry."""
     saved = service_pages.saved_at(pk)
+    request.service_saved_at = (pk, saved)  # the view asks no second time
     entry = guide_index().entries.get(pk)
     if saved is None or entry is None or entry.updated_at != saved:
         return None
@@ -485,7 +491,9 @@ def _service_stamp(request: HttpRequest, pk) -> str | None:
 @require_safe
 @public_page("guide-service", stamp=_service_stamp)
 def service_page(request: HttpRequest, pk) -> HttpResponse:
-    service = service_pages.public_service(pk)
+    asked = getattr(request, "service_saved_at", None)
+    saved = asked[1] if asked is not None and asked[0] == pk else service_pages.ASK
+    service = service_pages.public_service(pk, saved=saved)
     if service is None:
         raise Http404
     back = _back(request)
