@@ -23,7 +23,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Model
 
 from tests.directory.factories import OrganizationFactory, ServiceFactory, term
-from tests.directory.test_api import (
+from tests.factories import MunicipalityFactory, UserFactory
+from tests.guide.test_api import (
     CONTACT_POINT,
     SECRET_ADDRESS,
     STAFF_EMAIL,
@@ -32,7 +33,6 @@ from tests.directory.test_api import (
     taxonomy_term_schema,
     validate,
 )
-from tests.factories import MunicipalityFactory, UserFactory
 from vern.core.models import Municipality
 from vern.directory import hsds
 from vern.directory.management.commands.directory import Progress

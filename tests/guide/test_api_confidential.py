@@ -14,7 +14,7 @@ import re
 
 from django.core.management import call_command
 
-from tests.directory.test_api import (
+from tests.guide.test_api import (
     API,
     CONTACT_POINT,
     EDITOR_EMAIL,

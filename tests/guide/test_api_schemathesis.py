@@ -22,13 +22,13 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.directory.test_api import schema as compiled_schema
-from tests.directory.test_api import taxonomy_schema, taxonomy_term_schema
 from tests.directory.test_public_data import build_guide
+from tests.guide.test_api import schema as compiled_schema
+from tests.guide.test_api import taxonomy_schema, taxonomy_term_schema
 from vern.directory.openapi import SCHEMA_BASE
 
 # Examples per run, spread over the API's operations. A deeper run:
-# VERN_SCHEMATHESIS_EXAMPLES=2000 uv run pytest tests/directory/test_api_schemathesis.py
+# VERN_SCHEMATHESIS_EXAMPLES=2000 uv run pytest tests/guide/test_api_schemathesis.py
 EXAMPLES = int(os.environ.get("VERN_SCHEMATHESIS_EXAMPLES", "150"))
 
 DOCUMENTED_REFUSALS = {
