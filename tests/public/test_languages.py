@@ -28,7 +28,7 @@ PUBLIC_SOURCES = re.compile(
     r"^(templates/(public/|includes/|base\.html|404\.html|403\.html|403_csrf\.html)"
     r"|public/"
     r"|plans/templates/plans/public/|plans/views/public\.py"
-    r"|directory/templates/directory/public/|directory/views/public\.py"
+    r"|guide/templates/guide/|guide/views/(public|pages)\.py"
     r"|directory/templates/directory/pdf/poster\.html)"
 )
 

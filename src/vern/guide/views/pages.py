@@ -26,7 +26,7 @@ def page_list(request: HttpRequest) -> HttpResponse:
     municipality = municipality_by_number(request.GET.get("kommune", "").strip())
     context = guide_context(municipality)
     context["pages"] = guide_pages.pages_for(_language(), municipality)
-    return render(request, "directory/public/pages.html", context)
+    return render(request, "guide/pages.html", context)
 
 
 @require_safe
@@ -46,4 +46,4 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
         fallback=page.language != language,
         others=[p for p in guide_pages.pages_for(language, municipality) if p.slug != slug],
     )
-    return render(request, "directory/public/page.html", context)
+    return render(request, "guide/page.html", context)

@@ -120,7 +120,7 @@ def guide_context(municipality: Municipality | None = None) -> dict:
 def _unknown_municipality(request: HttpRequest, number: str) -> HttpResponse:
     context = guide_context()
     context["number"] = _clean(number, 20)
-    return render(request, "directory/public/unknown_municipality.html", context, status=404)
+    return render(request, "guide/unknown_municipality.html", context, status=404)
 
 
 @require_safe
@@ -180,7 +180,7 @@ def municipality_page(request: HttpRequest, number: str) -> HttpResponse:
     context.update(
         cards=[html[pk] for pk in ids[:KEY_SERVICES] if pk in html], more=len(ids) > KEY_SERVICES
     )
-    return render(request, "directory/public/municipality.html", context)
+    return render(request, "guide/municipality.html", context)
 
 
 @require_safe
@@ -348,7 +348,7 @@ def search(request: HttpRequest) -> HttpResponse:
         Explained(_page_url(page.slug, page.language, get_script_prefix()) + suffix, page)
         for page in found
     ]
-    return render(request, "directory/public/search.html", context)
+    return render(request, "guide/search.html", context)
 
 
 class Explained(NamedTuple):
@@ -402,7 +402,7 @@ def _filter_grid(filters, groups, violence, languages, terms_lang: str) -> str:
         if len(grids) >= MAX_FILTER_GRIDS:
             grids.clear()
         html = grids[key] = render_to_string(
-            "directory/public/_filter_grid.html",
+            "guide/_filter_grid.html",
             {
                 "filters": filters,
                 "group_choices": groups,
@@ -514,7 +514,7 @@ def service_page(request: HttpRequest, pk) -> HttpResponse:
         locations=[sal.location for sal in service.service_at_locations.all()],
         report_url=_with_query(reverse("guide:report_error", args=[service.pk]), back),
     )
-    return render(request, "directory/public/service.html", context)
+    return render(request, "guide/service.html", context)
 
 
 def _with_query(url: str, back: dict) -> str:
@@ -580,7 +580,7 @@ def report_error(request: HttpRequest, pk) -> HttpResponse:
         report_url=_with_query(reverse("guide:report_error", args=[service.pk]), back),
         service_url=_with_query(reverse("guide:service", args=[service.pk]), back),
     )
-    response = render(request, "directory/public/report_error.html", context, status=status)
+    response = render(request, "guide/report_error.html", context, status=status)
     # Under the site's "no-referrer" policy browsers send "Origin: null" with a
     # form post, which the CSRF check refuses; same-origin tells other sites nothing.
     response.headers["Referrer-Policy"] = "same-origin"
@@ -597,4 +597,4 @@ def report_thanks(request: HttpRequest, pk) -> HttpResponse:
         service=service,
         service_url=_with_query(reverse("guide:service", args=[service.pk]), back),
     )
-    return render(request, "directory/public/report_thanks.html", context)
+    return render(request, "guide/report_thanks.html", context)
