@@ -15,7 +15,10 @@ HTTP on 127.0.0.1 with concurrent clients:
 3. the bare page alone (``/trygg-pa-nett/``, a template with no queries), the
    baseline of the same run;
 4. the mix again while a service entry is edited once a second through the
-   app's own ``service_update`` (what an editor's save does).
+   app's own ``service_update`` (what an editor's save does);
+5. with the server stopped, what each kind costs on its own: ``--in-process``
+   requests per kind through Django's test client in this process (first
+   visits, the cache emptied), and the mix's weighted cost in bare pages.
 
     uv run python bench/load.py                     # the full run (about 10 minutes)
     uv run python bench/load.py --services 2000 --seconds 20   # a quick look
@@ -424,6 +427,38 @@ def editor(seed: int):
 # --- the run ------------------------------------------------------------------
 
 
+def in_process_costs(t: Targets, requests: int) -> None:
+    """What each kind of the mix costs on its own: ``requests`` distinct-as-drawn
+    addresses per kind through Django's test client in this process (the whole
+    middleware, the same database and cache, no HTTP), after the load phases."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client()
+    for path in ("/sok/?q=vold", "/api/hsds/services?search=vold", "/", BARE_PATH):
+        client.get(path)  # this process's index and postings, as a worker's warm-up
+    cache.clear()  # first visits: no page kept by the phases above
+    print(f"in-process cost per kind ({requests} requests each, after the phases above):")
+    costs = {}
+    for kind in [k for k, _ in MIX] + ["bare"]:
+        rng = random.Random(7)  # noqa: S311
+        paths = [BARE_PATH if kind == "bare" else mix_path(kind, t, rng) for _ in range(requests)]
+        times = []
+        for path in paths:
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                print(f"  {kind}: {response.status_code} {path}")
+        costs[kind] = statistics.mean(times)
+        print(
+            f"  {kind:<15} mean {costs[kind]:6.2f} ms  p50 {statistics.median(times):6.2f} ms",
+            flush=True,
+        )
+    weighted = sum(costs[k] * w for k, w in MIX) / sum(w for _, w in MIX)
+    print(f"  the mix, weighted: {weighted:.2f} ms = {weighted / costs['bare']:.1f} bare pages")
+
+
 def run(args) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="vern-load-"))
     os.environ["VERN_CACHE_URL"] = REDIS_URL
@@ -490,6 +525,9 @@ def run(args) -> None:
                 f"  edits: {len(edit.edits)}, median save {statistics.median(edit.edits) * 1000:.0f} ms"
             )
         print(f"memory at the end: {workers_memory(server)}", flush=True)
+        server.stop()
+        if args.in_process:
+            in_process_costs(t, args.in_process)
     finally:
         server.stop()
         guide_search.teardown("postgresql")
@@ -510,6 +548,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        default=200,
+        metavar="N",
+        help="then time N requests of each kind in this process (0: skip)",
+    )
     run(parser.parse_args())
 
 
