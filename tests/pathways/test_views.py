@@ -218,3 +218,39 @@ def test_a_stale_edit_is_refused_and_shows_what_changed(pathway, case_worker, co
     assert "Noen andre lagret mens du redigerte" in response.content.decode()
     pathway.refresh_from_db()
     assert pathway.journal_number == "2026/118" and pathway.priority == "normal"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "shown"),
+    [("", "Helse: Ikke behov"), ("/nn", "Helse: Ikkje behov"), ("/en", "Health: Not needed")],
+)
+def test_the_timeline_reads_in_the_readers_language(pathway, case_worker, login, prefix, shown):
+    """A need assessed on a bokmål page reads in nynorsk and English in the timeline
+    (the walk at /nn/ found «Helse: Ikke behov» frozen in bokmål)."""
+    client = login(case_worker)
+    answers = {f"{area}-assessment": "not_needed" for area in pathway.areas}
+    assert client.post(_url(pathway, "pathways:assess"), answers).status_code == 302
+    page = client.get(prefix + _url(pathway)).content.decode()
+    assert f"({shown})" in page
+    if prefix:
+        assert "Ikke behov" not in page
+
+
+@pytest.mark.parametrize(
+    ("code", "detail", "shown"),
+    [
+        ("closed", "completed", "Help delivered as planned"),
+        ("referral_status", "accepted:Krisesenter: dagtilbud", "Krisesenter: dagtilbud: Accepted"),
+        ("delivery_done", "housing", "Housing"),
+        # A line written before the details were codes is shown as it was stored.
+        ("assessed", "Helse: Ikke behov", "Helse: Ikke behov"),
+        ("referral", "Krisesenteret", "Krisesenteret"),
+    ],
+)
+def test_an_events_detail_is_shown_from_its_codes(code, detail, shown):
+    from django.utils import translation
+
+    from vern.pathways.models import Event
+
+    with translation.override("en"):
+        assert Event(code=code, detail=detail).detail_display == shown

@@ -423,7 +423,7 @@ def need_assess(
         pathway,
         Event.Code.ASSESSED,
         actor,
-        f"{need.get_area_display()}: {need.get_assessment_display()}",
+        f"{need.area}:{need.assessment}",
     )
     needs = list(Need.objects.for_system(reason=HELD).filter(pathway=pathway))
     if pathway.assessed_on is None and all(n.assessment != Need.Assessment.PENDING for n in needs):
@@ -511,7 +511,7 @@ def delivery_add(
         target=delivery,
         detail={"area": area, "due": delivery.step.due_on.isoformat()},
     )
-    _event(pathway, Event.Code.DELIVERY_ADDED, actor, need.get_area_display())
+    _event(pathway, Event.Code.DELIVERY_ADDED, actor, need.area)
     return delivery
 
 
@@ -527,7 +527,7 @@ def delivery_done(*, delivery: DeliveryStep, actor: User) -> DeliveryStep:
         if delivery.step is not None:
             routines.step_complete(step=delivery.step, actor=actor)
         log_action(actor=actor, action="update", code="pathways.delivery.done", target=delivery)
-        _event(pathway, Event.Code.DELIVERY_DONE, actor, delivery.need.get_area_display())
+        _event(pathway, Event.Code.DELIVERY_DONE, actor, delivery.need.area)
     delivery.refresh_from_db()
     return delivery
 
@@ -569,7 +569,7 @@ def pathway_close(*, pathway: Pathway, actor: User, outcome: str, note: str = ""
         target=pathway,
         detail={"outcome": outcome},
     )
-    _event(pathway, Event.Code.CLOSED, actor, pathway.get_outcome_display())
+    _event(pathway, Event.Code.CLOSED, actor, pathway.outcome)
     return pathway
 
 
@@ -792,7 +792,7 @@ def referral_status(*, referral: Referral, actor: User, status: str, today: date
         current.pathway,
         Event.Code.REFERRAL_STATUS,
         actor,
-        f"{current.service_name}: {current.get_status_display()}",
+        f"{current.status}:{current.service_name}",
     )
     return current
 
@@ -836,7 +836,7 @@ def order_add(
         target=order,
         detail={"type": type, "ends": ends_on.isoformat()},
     )
-    _event(pathway, Event.Code.ORDER, actor, order.get_type_display())
+    _event(pathway, Event.Code.ORDER, actor, order.type)
     return order
 
 
@@ -927,7 +927,7 @@ def release_open(
         target=follow_up,
         detail={"type": type, "expected": expected_on.isoformat()},
     )
-    _event(pathway, Event.Code.RELEASE, actor, follow_up.get_type_display())
+    _event(pathway, Event.Code.RELEASE, actor, follow_up.type)
     return follow_up
 
 

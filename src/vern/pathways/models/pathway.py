@@ -421,3 +421,41 @@ class Event(PathwayPart):
 
     def __str__(self) -> str:
         return self.get_code_display()
+
+    @property
+    def detail_display(self) -> str:
+        """The detail in the reader's language.
+
+        ``detail`` holds codes (``health:not_needed``, ``sent:<service name>``), so a line
+        written by a bokmål reader reads in nynorsk or English for the next one. A detail
+        that is not such codes (a service's name, or a line written before the codes) is
+        shown as it was stored.
+        """
+        from vern.pathways.models.orders import ProtectiveOrder, ReleaseFollowUp
+        from vern.pathways.models.referral import Referral
+
+        labels = {
+            self.Code.ASSESSED: (Area, Need.Assessment),
+            self.Code.DELIVERY_ADDED: (Area,),
+            self.Code.DELIVERY_DONE: (Area,),
+            self.Code.CLOSED: (Pathway.Outcome,),
+            self.Code.ORDER: (ProtectiveOrder.Type,),
+            self.Code.RELEASE: (ReleaseFollowUp.Type,),
+            self.Code.REFERRAL_STATUS: (Referral.Status, None),
+        }.get(self.code)
+        if not labels:
+            return self.detail
+        parts = self.detail.split(":", len(labels) - 1)
+        if len(parts) != len(labels):
+            return self.detail
+        shown = []
+        for part, choices in zip(parts, labels, strict=True):
+            if choices is None:
+                shown.append(part)
+            elif part in choices.values:
+                shown.append(str(choices(part).label))
+            else:
+                return self.detail
+        if self.code == self.Code.REFERRAL_STATUS:
+            return f"{shown[1]}: {shown[0]}"
+        return ": ".join(shown)
