@@ -254,3 +254,42 @@ def test_an_events_detail_is_shown_from_its_codes(code, detail, shown):
 
     with translation.override("en"):
         assert Event(code=code, detail=detail).detail_display == shown
+
+
+@pytest.mark.parametrize(
+    ("prefix", "first", "assess"),
+    [
+        ("", "Første kontakt ({number})", "Vurder helse ({number})"),
+        ("/en", "First contact ({number})", "Assess health ({number})"),
+    ],
+)
+def test_the_deadlines_read_in_the_readers_language(
+    pathway, case_worker, login, prefix, first, assess
+):
+    """A pathway's steps are stored titled in bokmål (for mails) with the codes that
+    title them again, so the deadline list reads in English at /en/ (the walk at
+    /en/ found «Første kontakt (2026-0001)» there)."""
+    client = login(case_worker)
+    page = client.get(prefix + _url(pathway)).content.decode()
+    assert first.format(number=pathway.number) in page
+    if "health" in pathway.areas:
+        assert assess.format(number=pathway.number) in page
+    if prefix:
+        assert "Første kontakt" not in page
+
+
+def test_a_step_stored_without_its_codes_keeps_its_title(pathway):
+    from django.utils import translation
+
+    from vern.core.models import Step
+
+    step = Step.objects.for_system(reason="test").get(
+        subject_id=str(pathway.pk), code="first_contact"
+    )
+    with translation.override("en"):
+        assert step.display_title.startswith("First contact")
+        step.title_params = {}
+        assert step.display_title == step.title  # an older row: as it was stored
+        step.title_params = {"number": pathway.number, "area": "no-such-area"}
+        step.code = "assess_no-such-area"
+        assert step.display_title == step.title  # codes it cannot read: as stored

@@ -537,13 +537,37 @@ class StepSpec:
 
     ``days`` is the due date in working days after the routine starts;
     ``role`` is who answers when no person is named: holders of that role in
-    the routine's unit (or, without a unit, in the municipality).
+    the routine's unit (or, without a unit, in the municipality). ``params``
+    (codes and numbers) are kept with the step for a routine whose titles are
+    made again in each reader's language (``register_titles``).
     """
 
     code: str
     title: str
     days: int
     role: str = ""
+    params: dict = field(default_factory=dict, compare=False)
+
+
+# routine prefix ("pathways.") -> a function of (step code, params) giving the
+# title in the active language, or "" where it cannot.
+_TITLES: dict[str, Callable[[str, dict], str]] = {}
+
+
+def register_titles(prefix: str, title: Callable[[str, dict], str]) -> None:
+    """Let the steps of the routines whose code starts with ``prefix`` be
+    titled in the reader's language: ``title(code, params)``, with the
+    ``params`` their ``StepSpec`` had. A step stored without params, or one
+    ``title`` returns "" for, shows the title it was stored with."""
+    _TITLES[prefix] = title
+
+
+def step_title(step: Step) -> str:
+    if step.title_params:
+        for prefix, title in _TITLES.items():
+            if step.routine.startswith(prefix):
+                return title(step.code, step.title_params) or step.title
+    return step.title
 
 
 @dataclass(frozen=True)
@@ -623,6 +647,7 @@ def step_add(
         routine=routine_code,
         code=spec.code,
         title=str(spec.title),
+        title_params=dict(spec.params),
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
         link=link,
@@ -749,13 +774,13 @@ def _step_notice(step: Step, rung: int, today: date) -> Notice:
         if rung == Step.Rung.REMINDED:
             return _("Step due %(date)s: %(step)s") % {
                 "date": long_date(step.due_on),
-                "step": step.title,
+                "step": step.display_title,
             }
         return ngettext(
             "Step overdue by %(days)d working day: %(step)s",
             "Step overdue by %(days)d working days: %(step)s",
             late,
-        ) % {"days": late, "step": step.title}
+        ) % {"days": late, "step": step.display_title}
 
     subject_text, body = compose(
         "core/mail/step_notice.txt",
@@ -902,7 +927,7 @@ def step_needs(user, municipality, roles, today: date) -> list[Any]:
     app = _("Routines")
     return [
         shell.NeedsItem(
-            label=step.title,
+            label=step.display_title,
             url=step.link,
             state=shell.OVERDUE if step.due_on < today else shell.DUE_SOON,
             app=app,

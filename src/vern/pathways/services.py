@@ -104,32 +104,45 @@ def _next_number(municipality_id: int, year: int) -> str:
     return f"{prefix}{following:04d}"
 
 
+def step_title(code: str, params: dict) -> str:
+    """A pathway step's title in the active language, from its code and params
+    (the pathway's number, and the area where the step is about one); "" for a
+    step this does not know. Registered with ``routines.register_titles``, so
+    that the deadline lists read in each reader's language."""
+    number = params.get("number", "")
+    area = params.get("area", "")
+    area_name = str(Area(area).label).lower() if area in Area.values else ""
+    if code == "first_contact":
+        return _("First contact (%(number)s)") % {"number": number}
+    if code == "delivery_start":
+        return _("Start delivering help (%(number)s)") % {"number": number}
+    if code == "risk_assessment":
+        return _("Joint risk assessment before release (%(number)s)") % {"number": number}
+    if code == "victim_contact":
+        return _("Contact the victim before release (%(number)s)") % {"number": number}
+    if code.startswith("assess_") and area_name:
+        return _("Assess %(area)s (%(number)s)") % {"area": area_name, "number": number}
+    if code.startswith("delivery_") and area_name:
+        return _("Help with %(area)s (%(number)s)") % {"area": area_name, "number": number}
+    return ""
+
+
+def _spec(code: str, days: int, **params) -> routines.StepSpec:
+    """A step titled in the default language (what mails and exports fall back
+    to), with the params that title it again for each reader."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = step_title(code, params)
+    return routines.StepSpec(code, title, days, params=params)
+
+
 def _routine(pathway: Pathway) -> routines.Routine:
     """The pathway's fixed steps with the municipality's deadlines for its priority."""
     contact, assessment, delivery = settings_for(pathway.municipality_id).days(pathway.priority)
-    with translation.override(settings.LANGUAGE_CODE):
-        number = pathway.number
-        steps = [
-            routines.StepSpec(
-                "first_contact", _("First contact (%(number)s)") % {"number": number}, contact
-            )
-        ]
-        for area in pathway.areas:
-            steps.append(
-                routines.StepSpec(
-                    f"assess_{area}",
-                    _("Assess %(area)s (%(number)s)")
-                    % {"area": str(Area(area).label).lower(), "number": number},
-                    assessment,
-                )
-            )
-        steps.append(
-            routines.StepSpec(
-                "delivery_start",
-                _("Start delivering help (%(number)s)") % {"number": number},
-                delivery,
-            )
-        )
+    number = pathway.number
+    steps = [_spec("first_contact", contact, number=number)]
+    for area in pathway.areas:
+        steps.append(_spec(f"assess_{area}", assessment, number=number, area=area))
+    steps.append(_spec("delivery_start", delivery, number=number))
     return routines.Routine(code=f"pathways.{pathway.kind}", steps=tuple(steps))
 
 
@@ -482,14 +495,9 @@ def delivery_add(
     )
     delivery.full_clean()
     delivery.save()
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Help with %(area)s (%(number)s)") % {
-            "area": str(Area(area).label).lower(),
-            "number": pathway.number,
-        }
     delivery.step = routines.step_add(
         routine_code="pathways.delivery",
-        spec=routines.StepSpec(f"delivery_{delivery.pk}", title, 0),
+        spec=_spec(f"delivery_{delivery.pk}", 0, number=pathway.number, area=area),
         due=routines.due_on_working_day(due),
         municipality=pathway.municipality,
         subject=pathway,
@@ -845,23 +853,14 @@ VICTIM_DAYS = 5  # working days from the start to contact with the victim
 
 
 def release_routine(follow_up: ReleaseFollowUp) -> routines.Routine:
-    with translation.override(settings.LANGUAGE_CODE):
-        number = follow_up.pathway.number
-        return routines.Routine(
-            code="pathways.release",
-            steps=(
-                routines.StepSpec(
-                    "risk_assessment",
-                    _("Joint risk assessment before release (%(number)s)") % {"number": number},
-                    RISK_DAYS,
-                ),
-                routines.StepSpec(
-                    "victim_contact",
-                    _("Contact the victim before release (%(number)s)") % {"number": number},
-                    VICTIM_DAYS,
-                ),
-            ),
-        )
+    number = follow_up.pathway.number
+    return routines.Routine(
+        code="pathways.release",
+        steps=(
+            _spec("risk_assessment", RISK_DAYS, number=number),
+            _spec("victim_contact", VICTIM_DAYS, number=number),
+        ),
+    )
 
 
 @audited_transaction

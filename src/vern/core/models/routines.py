@@ -69,6 +69,9 @@ class Step(PersonalData, MunicipalRecord):
     routine = models.CharField(_("routine"), max_length=60)
     code = models.CharField(_("step"), max_length=60)
     title = models.CharField(_("title"), max_length=200)
+    # What a routine's own titles are made of (codes and numbers, never free
+    # text), so that the title reads in each reader's language (``display_title``).
+    title_params = models.JSONField(default=dict, blank=True)
     # The record the routine is about, named by label and id so that core
     # need not know the apps' models.
     subject_type = models.CharField(max_length=100)
@@ -139,6 +142,14 @@ class Step(PersonalData, MunicipalRecord):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language where its routine says how to make
+        it (``routines.register_titles``); else as it was stored."""
+        from vern.core.routines import step_title
+
+        return step_title(self)
 
     @property
     def due_note(self) -> str:
