@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.conftest import _member
 from vern.audit.models import AuditEntry
@@ -16,7 +17,9 @@ REASON = "Oppfølging etter melding fra politiet"
 
 
 def _url(pathway, name="pathways:pathway_detail"):
-    return reverse(name, args=[pathway.pk])
+    # In bokmål: a request to /nn/ or /en/ leaves its language active for the next reverse.
+    with translation.override("nb"):
+        return reverse(name, args=[pathway.pk])
 
 
 def _reads(actor):

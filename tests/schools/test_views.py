@@ -276,3 +276,39 @@ def test_the_menu_offers_the_school_routines_where_the_page_opens(
         client = login(person)
         assert entry in client.get(reverse("core:dashboard")).content.decode()
         assert client.get(case_list).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("prefix", "shown"),
+    [
+        ("", "Prøv å nå de foresatte og skriv ned resultatet"),
+        ("/nn", "Prøv å nå dei føresette og skriv ned resultatet"),
+        ("/en", "Try to reach the guardians and record the result"),
+    ],
+)
+def test_the_default_steps_read_in_the_readers_language(
+    home, bakken, contact, coordinator, login, prefix, shown
+):
+    """A municipality without its own routine runs the default steps: stored in
+    bokmål (for the reminders), shown in the reader's language on the case and
+    the settings page. The municipality's own steps read as written."""
+    from django.utils import translation
+
+    from vern.schools import services
+
+    def url(name, *args):  # a request leaves its language active: reverse in bokmål
+        with translation.override("nb"):
+            return prefix + reverse(name, args=args)
+
+    opened = case(home, bakken, actor=contact, today=START)
+    page = login(contact).get(url("schools:case_detail", opened.pk))
+    assert shown in page.content.decode()
+    settings_page = login(coordinator).get(url("schools:settings"))
+    assert shown in settings_page.content.decode()
+
+    own = [{"title": "Ring heimen same dag", "role": Role.SCHOOL_CONTACT.value, "days": 0}]
+    services.template_save(municipality=home, steps=own, actor=coordinator)
+    later = case(home, today=START)  # at another school, opened after the change
+    page = login(coordinator).get(url("schools:case_detail", later.pk))
+    assert "Ring heimen same dag" in page.content.decode()
+    assert shown not in page.content.decode()

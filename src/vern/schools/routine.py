@@ -60,10 +60,30 @@ class TemplateStep:
     title: str
     role: str
     days: int
+    default: bool = False  # one of DEFAULT_STEPS, not the municipality's own text
 
     @property
     def code(self) -> str:
         return f"step-{self.position}"
+
+    @property
+    def display_title(self) -> str:
+        """A default step in the reader's language; the municipality's own as written."""
+        return default_title(self.position) if self.default else self.title
+
+
+def default_title(position: int) -> str:
+    """The default step at ``position`` (from 1) in the active language, or ""."""
+    if 1 <= position <= len(DEFAULT_STEPS):
+        return str(DEFAULT_STEPS[position - 1].title)
+    return ""
+
+
+def step_title(code: str, params: dict) -> str:
+    """A case step's title in the active language where it is a default step
+    (``routines.register_titles``); "" for the municipality's own steps."""
+    position = params.get("default")
+    return default_title(position) if isinstance(position, int) else ""
 
 
 def template_steps(municipality: Municipality) -> list[TemplateStep]:
@@ -76,7 +96,7 @@ def template_steps(municipality: Municipality) -> list[TemplateStep]:
     # Stored in the installation's language, like the notices about them.
     with translation.override(settings.LANGUAGE_CODE):
         return [
-            TemplateStep(position, str(step.title), step.role, step.days)
+            TemplateStep(position, str(step.title), step.role, step.days, default=True)
             for position, step in enumerate(DEFAULT_STEPS, start=1)
         ]
 
@@ -85,7 +105,13 @@ def routine_for(municipality: Municipality) -> Routine:
     return Routine(
         code=CODE,
         steps=tuple(
-            StepSpec(step.code, step.title, days=step.days, role=step.role)
+            StepSpec(
+                step.code,
+                step.title,
+                days=step.days,
+                role=step.role,
+                params={"default": step.position} if step.default else {},
+            )
             for step in template_steps(municipality)
         ),
     )
