@@ -254,9 +254,10 @@ def test_an_events_detail_is_shown_from_its_codes(code, detail, shown):
     from django.utils import translation
 
     from vern.pathways.models import Event
+    from vern.pathways.selectors import event_detail
 
     with translation.override("en"):
-        assert Event(code=code, detail=detail).detail_display == shown
+        assert event_detail(Event(code=code, detail=detail)) == shown
 
 
 @pytest.mark.parametrize(

@@ -539,7 +539,7 @@ class StepSpec:
     ``role`` is who answers when no person is named: holders of that role in
     the routine's unit (or, without a unit, in the municipality). ``params``
     (codes and numbers) are kept with the step for a routine whose titles are
-    made again in each reader's language (``register_titles``).
+    made again in each reader's language (``core.step_titles``).
     """
 
     code: str
@@ -547,27 +547,6 @@ class StepSpec:
     days: int
     role: str = ""
     params: dict = field(default_factory=dict, compare=False)
-
-
-# routine prefix ("pathways.") -> a function of (step code, params) giving the
-# title in the active language, or "" where it cannot.
-_TITLES: dict[str, Callable[[str, dict], str]] = {}
-
-
-def register_titles(prefix: str, title: Callable[[str, dict], str]) -> None:
-    """Let the steps of the routines whose code starts with ``prefix`` be
-    titled in the reader's language: ``title(code, params)``, with the
-    ``params`` their ``StepSpec`` had. A step stored without params, or one
-    ``title`` returns "" for, shows the title it was stored with."""
-    _TITLES[prefix] = title
-
-
-def step_title(step: Step) -> str:
-    if step.title_params:
-        for prefix, title in _TITLES.items():
-            if step.routine.startswith(prefix):
-                return title(step.code, step.title_params) or step.title
-    return step.title
 
 
 @dataclass(frozen=True)

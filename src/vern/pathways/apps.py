@@ -9,9 +9,9 @@ class PathwaysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from vern.core import routines
+        from vern.core.step_titles import register_titles
         from vern.pathways import shell
         from vern.pathways.services import step_title
 
         shell.register()
-        routines.register_titles("pathways.", step_title)
+        register_titles("pathways.", step_title)

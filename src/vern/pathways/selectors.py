@@ -33,6 +33,7 @@ from vern.pathways.models import (
     Referral,
     ReleaseFollowUp,
 )
+from vern.pathways.models.pathway import Area
 
 SUBJECT = "pathways.pathway"
 RELEASE_SUBJECT = "pathways.releasefollowup"
@@ -109,6 +110,46 @@ class PathwayView:
     @property
     def consent(self) -> Consent | None:
         return next((c for c in self.consents if c.is_active), None)
+
+    @property
+    def timeline(self) -> list[tuple[Event, str]]:
+        """The events, each with its detail in the reader's language."""
+        return [(event, event_detail(event)) for event in self.events]
+
+
+def event_detail(event: Event) -> str:
+    """An event's detail in the reader's language (the timeline).
+
+    ``detail`` holds codes (``health:not_needed``, ``sent:<service name>``), so a line
+    written by a bokmål reader reads in nynorsk or English for the next one. A detail
+    that is not such codes (a service's name, or a line written before the codes) is
+    shown as it was stored.
+    """
+    labels = {
+        Event.Code.ASSESSED: (Area, Need.Assessment),
+        Event.Code.DELIVERY_ADDED: (Area,),
+        Event.Code.DELIVERY_DONE: (Area,),
+        Event.Code.CLOSED: (Pathway.Outcome,),
+        Event.Code.ORDER: (ProtectiveOrder.Type,),
+        Event.Code.RELEASE: (ReleaseFollowUp.Type,),
+        Event.Code.REFERRAL_STATUS: (Referral.Status, None),
+    }.get(event.code)
+    if not labels:
+        return event.detail
+    parts = event.detail.split(":", len(labels) - 1)
+    if len(parts) != len(labels):
+        return event.detail
+    shown = []
+    for part, choices in zip(parts, labels, strict=True):
+        if choices is None:
+            shown.append(part)
+        elif part in choices.values:
+            shown.append(str(choices(part).label))
+        else:
+            return event.detail
+    if event.code == Event.Code.REFERRAL_STATUS:
+        return f"{shown[1]}: {shown[0]}"
+    return ": ".join(shown)
 
 
 def pathway_view(pathway: Pathway) -> PathwayView:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vern.core.models.scoping import MunicipalRecord, PersonalData, TenantQuerySet
 from vern.core.models.users import Role
+from vern.core.step_titles import step_title
 
 # Working days, at most: a reminder more than two weeks ahead is no reminder.
 MAX_REMIND_DAYS = 10
@@ -146,9 +147,7 @@ class Step(PersonalData, MunicipalRecord):
     @property
     def display_title(self) -> str:
         """The title in the active language where its routine says how to make
-        it (``routines.register_titles``); else as it was stored."""
-        from vern.core.routines import step_title
-
+        it (``core.step_titles.register_titles``); else as it was stored."""
         return step_title(self)
 
     @property
