@@ -480,19 +480,9 @@ class Postings:
     def stems(self, prefixes: list[str]) -> dict[str, list[str]]:
         """prefix -> the stems it covers; a stem counts for the longest prefix it
         starts with, as in ``GuideIndex.scores``."""
-        vocabulary = self.vocabulary
-        taken: set[str] = set()
         found: dict[str, list[str]] = {}
-        for prefix in sorted(set(prefixes), key=len, reverse=True):
-            covered = []
-            i = bisect_left(vocabulary, prefix)
-            while i < len(vocabulary) and vocabulary[i].startswith(prefix):
-                if vocabulary[i] not in taken:
-                    taken.add(vocabulary[i])
-                    covered.append(vocabulary[i])
-                i += 1
-            if covered:
-                found[prefix] = covered
+        for stem, prefix in _covered(self.vocabulary, prefixes).items():
+            found.setdefault(prefix, []).append(stem)
         return found
 
     def scores(self, prefixes: list[str], within: set[int] | None = None) -> dict[int, float]:
@@ -591,16 +581,22 @@ class StemCodes:
         return self._stems[ord(code) - self.FIRST]
 
     def prefix_of(self, prefixes: list[str]) -> dict[str, str]:
-        """Code -> the prefix its stem counts for: the longest of ``prefixes`` it
-        starts with, as ``Postings.stems`` decides."""
-        vocabulary, code = self._sorted, self._code
-        found: dict[str, str] = {}
-        for prefix in sorted(set(prefixes), key=len, reverse=True):
-            i = bisect_left(vocabulary, prefix)
-            while i < len(vocabulary) and vocabulary[i].startswith(prefix):
-                found.setdefault(code[vocabulary[i]], prefix)
-                i += 1
-        return found
+        """Code -> the prefix its stem counts for (``_covered``)."""
+        code = self._code
+        return {code[stem]: prefix for stem, prefix in _covered(self._sorted, prefixes).items()}
+
+
+def _covered(vocabulary: list[str], prefixes: list[str]) -> dict[str, str]:
+    """Stem -> the prefix it counts for, for the stems of the sorted ``vocabulary``
+    that start with one of ``prefixes``: the longest one, so that a word counts
+    for the most specific prefix (the postings and the direct scoring alike)."""
+    found: dict[str, str] = {}
+    for prefix in sorted(set(prefixes), key=len, reverse=True):
+        i = bisect_left(vocabulary, prefix)
+        while i < len(vocabulary) and vocabulary[i].startswith(prefix):
+            found.setdefault(vocabulary[i], prefix)
+            i += 1
+    return found
 
 
 stem_codes = StemCodes()

@@ -81,7 +81,7 @@ def default_title(position: int) -> str:
 
 def step_title(code: str, params: dict) -> str:
     """A case step's title in the active language where it is a default step
-    (``routines.register_titles``); "" for the municipality's own steps."""
+    (``core.step_titles.register_titles``); "" for the municipality's own steps."""
     position = params.get("default")
     return default_title(position) if isinstance(position, int) else ""
 
