@@ -270,6 +270,7 @@ class _Index:
         self.entries: list[_Entry] = []
         # slug -> {(owner id, language): page}, to choose the version a visitor sees
         self.versions: dict[str, dict[tuple, GuidePage]] = {}
+        self.owners: frozenset = frozenset()  # municipalities with pages of their own
         # (query, language, municipality id) -> the pages found, for these entries
         self.answers: dict[tuple, tuple[GuidePage, ...]] = {}
         self.checked_at = float("-inf")
@@ -300,6 +301,7 @@ class _Index:
                 versions: dict[str, dict[tuple, GuidePage]] = {}
                 for page in pages:
                     versions.setdefault(page.slug, {})[(page.owner_id, page.language)] = page
+                self.owners = frozenset(p.owner_id for p in pages if p.owner_id is not None)
                 self.entries, self.versions, self.key = entries, versions, key
                 self.answers = {}
         self.checked_at = now
@@ -337,6 +339,9 @@ def matching(query: str, language: str, municipality=None) -> list[GuidePage]:
     matched, else the language the query matched in. Answers are kept with the
     pages (the same few searches come again and again) and go with them."""
     entries = _index.current()
+    if municipality is not None and municipality.pk not in _index.owners:
+        # No page of its own: it finds what everyone finds, kept once for all.
+        municipality = None
     key = (query, language, municipality.pk if municipality is not None else None)
     found = _index.answers.get(key)
     if found is None:

@@ -13,7 +13,7 @@ logged here.
 from __future__ import annotations
 
 import re
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 from typing import NamedTuple
@@ -26,8 +26,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info, gettext_lazy, override
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
@@ -218,6 +218,18 @@ def _language_choices() -> list[Choice]:
     return sorted(choices, key=lambda c: c.label.casefold())
 
 
+def _all_choices() -> tuple[list[Choice], list[Choice], list[Choice]]:
+    """The filters' choices (target groups, forms of violence, languages) in the
+    page's language: made once per language and kept in the snapshot, which
+    drops them with the terms and the services they come from."""
+    kept = snapshot.get("search_choices", dict)
+    key = get_language()
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = (_choices("target_group"), _choices("violence"), _language_choices())
+    return found
+
+
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     params = request.GET
@@ -246,11 +258,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
 
     filters = selectors.Filters.from_query(params)
-    groups, violence, languages = (
-        _choices("target_group"),
-        _choices("violence"),
-        _language_choices(),
-    )
+    groups, violence, languages = _all_choices()
     for name, options in (
         ("target_group", groups),
         ("violence", violence),
@@ -382,7 +390,8 @@ def _tier_sections(results: list[ResultCard], municipality) -> list[TierSection]
             heading = _("From %(name)s") % {"name": municipality.name if municipality else ""}
         else:
             heading = headings[tier]
-        items = format_html_join("", "<li>{}</li>", ((card.html,) for card in group))
+        # The cards are safe markup already (``result_cards``): joined as they are.
+        items = mark_safe("".join([f"<li>{card.html}</li>" for card in group]))
         sections.append(TierSection(tier, heading, items))
     return sections
 
@@ -395,7 +404,9 @@ def _filter_grid(filters, groups, violence, languages, terms_lang: str) -> str:
     each process (most searches choose none) and kept in the snapshot, which
     the choices come from (dropped with the terms)."""
     # The choices are in the key, so that the grids outlive an edit that adds none.
-    key = (get_language(), astuple(filters), tuple(c.value for c in languages), terms_lang)
+    fields = ("target_group", "violence", "language", *filters.FLAGS)
+    chosen = tuple(getattr(filters, name) for name in fields)  # not astuple: it deep-copies
+    key = (get_language(), chosen, tuple(c.value for c in languages), terms_lang)
     grids = snapshot.get("filter_grids", dict, services=False)
     html = grids.get(key)
     if html is None:
