@@ -895,3 +895,30 @@ def test_markup_in_the_data_is_escaped_in_the_json(client, db):
     assert b"<script>" not in response.content and b"<b>" not in response.content
     assert response.json()["name"] == "<script>alert(1)</script> & co"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_repeated_search_is_ranked_once_until_the_directory_changes(
+    client, directory, monkeypatch
+):
+    from vern.guide.index import Postings
+
+    rankings = []
+    scores = Postings.scores
+
+    def counted(self, *args, **kwargs):
+        rankings.append(args[0])
+        return scores(self, *args, **kwargs)
+
+    monkeypatch.setattr(Postings, "scores", counted)
+    first = ServiceFactory(owner=directory.home, name="Sinnemottak Nord", description="Sinne.")
+    for _ in range(3):
+        body = get(client, f"{API}/services", search="sinnemottak")
+        assert [s["id"] for s in body["contents"]] == [str(first.pk)]
+    assert len(rankings) == 1
+    # Another page is ranked on its own; a change is seen at once.
+    get(client, f"{API}/services", search="sinnemottak", per_page=1, page=2)
+    assert len(rankings) == 2
+    second = ServiceFactory(owner=directory.home, name="Sinnemottak Sør", description="Sinne.")
+    body = get(client, f"{API}/services", search="sinnemottak")
+    assert {s["id"] for s in body["contents"]} == {str(first.pk), str(second.pk)}
+    assert len(rankings) == 3

@@ -47,6 +47,7 @@ from vern.directory import search
 from vern.directory.selectors import Tier
 from vern.guide.snapshot import snapshot
 
+MAX_KEPT_PAGES = 512  # the API's pages of results kept per index (``search_page``)
 # FTS5's own bm25() defaults, so that ranking reads as it did on SQLite.
 BM25_K1, BM25_B = 1.2, 0.75
 
@@ -105,6 +106,10 @@ class GuideIndex:
         # The inverted index of the whole directory, made on the first search
         # that needs it (``postings``), then patched by ``updated``/``refreshed``.
         self._postings = postings
+        # The API's pages of results already worked out on this index (the same
+        # searches come again and again; ranking the country for a common word
+        # costs milliseconds). Gone with the index at the next change.
+        self._pages: dict[tuple, tuple[int, list[uuid.UUID]]] = {}
 
     _postings_lock = threading.Lock()
 
@@ -326,6 +331,18 @@ class GuideIndex:
         """
         if not prefixes:
             return 0, []
+        key = (tuple(prefixes), municipality_id, start, end)
+        if test is None and key in self._pages:
+            total, ids = self._pages[key]
+            return total, list(ids)
+        total, ids = self._search_page(prefixes, municipality_id, test, start, end)
+        if test is None:
+            if len(self._pages) >= MAX_KEPT_PAGES:
+                self._pages.clear()
+            self._pages[key] = (total, list(ids))
+        return total, ids
+
+    def _search_page(self, prefixes, municipality_id, test, start, end):
         if municipality_id is None:
             return self._search_everywhere(prefixes, test, start, end)
         pairs = [

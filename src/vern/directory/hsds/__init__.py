@@ -22,6 +22,7 @@ from one response to the next.
 """
 
 from vern.directory.hsds.compact import (
+    SERVICE_BASIC_FIELDS,
     location_basic,
     organization_basic,
     service_at_location_basic,
@@ -77,6 +78,7 @@ __all__ = [
     "NATIONAL_EXTENT",
     "OPEN_24_7_SCHEDULE",
     "PHONE_TYPES",
+    "SERVICE_BASIC_FIELDS",
     "SERVICE_BOOLS",
     "SERVICE_TEXTS",
     "VERN_FIELDS",

@@ -54,6 +54,31 @@ def location_basic(loc: Location, *, full: bool = False) -> dict:
 # --- services ---------------------------------------------------------------
 
 
+# What ``service_basic`` reads (without ``full``), for ``QuerySet.only``.
+SERVICE_BASIC_FIELDS = (
+    "id",
+    "organization_id",
+    "name",
+    "status",
+    "alternate_name",
+    "description",
+    "url",
+    "email",
+    "application_process",
+    "fees_description",
+    "eligibility_description",
+    "assured_date",
+    "alert",
+    "updated_at",
+    "organization__id",
+    "organization__name",
+    "organization__description",
+    "organization__alternate_name",
+    "organization__email",
+    "organization__website",
+)
+
+
 def service_basic(service: Service, *, full: bool = False) -> dict:
     """The one-to-one fields of a service (``service_list.json``)."""
     data = {

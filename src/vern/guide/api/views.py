@@ -199,7 +199,12 @@ def services(request: HttpRequest) -> HttpResponse:
         total, ids = _page_of_services(paging, queryset, tiered)
     # The index may be up to VERN_SNAPSHOT_SECONDS behind: a service hidden or
     # deleted since is left out rather than shown (or failing the request).
-    page = public_services().filter(pk__in=ids).select_related("organization")
+    page = (
+        public_services()
+        .filter(pk__in=ids)
+        .select_related("organization")
+        .only(*hsds.SERVICE_BASIC_FIELDS)  # not the search document and the other long texts
+    )
     by_id = {s.pk: s for s in page}
     contents = [hsds.service_basic(by_id[pk]) for pk in ids if pk in by_id]
     return json_response(paging.envelope(total, contents))
