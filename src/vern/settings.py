@@ -189,7 +189,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Off by default: the check is a round trip (SELECT 1) before every request that
+    # uses the database, some 7 % of a busy worker's time on the public pages
+    # (bench/load.py, py-spy). Without it, a connection the server dropped (a
+    # restart) fails the one request that finds it, and is then replaced.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_CONN_HEALTH_CHECKS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and login -----------------------------------------------------

@@ -113,3 +113,14 @@ def test_the_api_rates_documented_as_working_are_accepted_at_start(tmp_path):
     for example in examples:
         result = _vern(["check"], {"VERN_HSDS_RATE": example}, tmp_path)
         assert result.returncode == 0, f"{example}: {result.stderr}"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "False"), ("true", "True")])
+def test_postgresql_connections_are_health_checked_only_when_asked(tmp_path, value, expected):
+    env = {**PRODUCTION, "DEBUG": "true"}
+    if value is not None:
+        env["DATABASE_CONN_HEALTH_CHECKS"] = value
+    code = "from django.conf import settings; print(settings.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    result = _vern(["shell", "-c", code], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected

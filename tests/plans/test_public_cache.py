@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import date
 
 import pytest
@@ -40,6 +41,21 @@ def test_a_kept_plan_page_costs_no_query(client, plan):
     assert asked > 0
     assert asked_again == 0
     assert again.content == first.content
+
+
+def test_a_kept_page_is_sent_compressed_to_browsers_that_accept_it(client, plan):
+    first, _ = get(client, "/handlingsplaner/0301/")
+    with CaptureQueriesContext(connection) as queries:
+        packed = client.get("/handlingsplaner/0301/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    plain, _ = get(client, "/handlingsplaner/0301/")
+
+    assert len(queries) == 0  # kept, not made again
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == first.content
+    assert len(packed.content) < len(first.content) / 2
+    assert not plain.has_header("Content-Encoding")
+    assert plain.content == first.content
 
 
 def test_a_change_to_the_plan_retires_the_kept_page(
