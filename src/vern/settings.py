@@ -193,7 +193,9 @@ else:
     # uses the database, some 7 % of a busy worker's time on the public pages
     # (bench/load.py, py-spy). Without it, a connection the server dropped (a
     # restart) fails the one request that finds it, and is then replaced.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_CONN_HEALTH_CHECKS", default=False)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool(
+        "DATABASE_CONN_HEALTH_CHECKS", default=False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and login -----------------------------------------------------

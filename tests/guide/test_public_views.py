@@ -955,6 +955,26 @@ def card_or_page(response, service) -> str:
     return html
 
 
+def test_service_page_terms_are_the_ones_saved_last(guide):
+    """The page's terms come from the guide's index while it has the entry as
+    saved, else from the database: a change of terms shows at once, in any
+    language; the translations are read for a page in another language."""
+    from tests.factories import UserFactory
+    from vern.directory.services.entries import ServiceRelated, service_update
+
+    client = Client()
+    url = service_url(guide.family)
+    forced = term("violence", "forced_marriage")
+    assert forced.name_nb.lower() not in main_of(client.get(url))
+    family = Service.objects.get(pk=guide.family.pk)
+    terms = [*family.terms.all(), forced]
+    service_update(service=family, actor=UserFactory(), related=ServiceRelated(terms=terms))
+
+    assert forced.name_nb.lower() in main_of(client.get(url))  # right after the save
+    assert forced.name_nb.lower() in main_of(client.get(url))  # and kept
+    assert forced.name_en.lower() in main_of(client.get("/en" + url))
+
+
 def test_service_page_asks_few_queries_and_is_never_stale(guide):
     """A visit asks whether the entry is public and when it was saved, and at most
     the snapshot's one check, while the entry is kept; any save of the service,

@@ -1,8 +1,9 @@
 """A public service page's entry, kept per process between visits (issue 15).
 
-Loading everything the page shows takes seven queries (the service with its
-organisation and owner, then phones, hours, terms, languages, translations and
-places). The loaded entries are kept in the guide's snapshot (``snapshot.py``),
+Loading everything the page shows takes five queries (the service with its
+organisation and owner, then phones, hours, languages and places; the terms
+come from the guide's index, and translations only for a page in another
+language). The loaded entries are kept in the guide's snapshot (``snapshot.py``),
 so a visit to a kept entry asks one small query (``saved_at``: is it public, and
 saved when) instead of seven: a kept entry counts only while its ``updated_at``
 is the database's; a change the log names drops those services' entries, and
@@ -22,10 +23,12 @@ import uuid
 from collections import OrderedDict
 
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from vern.directory import selectors
-from vern.directory.models import Service, ServiceAtLocation
+from vern.directory.models import Phone, Service, ServiceAtLocation, TaxonomyTerm
+from vern.guide.index import guide_index
+from vern.guide.selectors import term_table
 from vern.guide.snapshot import snapshot
 
 MAX_KEPT = 2_000  # entries kept per process; the least recently shown go first
@@ -48,18 +51,51 @@ def _kept() -> _Kept:
     return snapshot.get("service_pages", _Kept, update=lambda old, ids: old.without(ids))
 
 
-def load(pk) -> Service | None:
-    """The public service ``pk`` with everything its page shows, from the database."""
-    services = selectors.with_card_details(selectors.public_services().filter(pk=pk))
-    services = services.prefetch_related(
-        Prefetch(
-            "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location").order_by(
-                "location__name"
+def load(pk, saved=None) -> Service | None:
+    """The public service ``pk`` with everything its page shows, from the database.
+
+    Its terms come from the guide's index when the index has the entry as saved
+    at ``saved`` (its ``updated_at`` as the database gives it: every write moves
+    it), else from the database. Translations are not read here: only a page in
+    another language than bokmål needs them (``with_translations``).
+    """
+    services = (
+        selectors.public_services()
+        .filter(pk=pk)
+        .select_related("organization", "owner")
+        .prefetch_related(
+            Prefetch("phones", queryset=Phone.objects.order_by("pk")),
+            "schedules",
+            "languages",
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location").order_by(
+                    "location__name"
+                ),
             ),
         )
     )
-    return services.first()
+    service = services.first()
+    if service is None:
+        return None
+    entry = guide_index().entries.get(service.pk)
+    if saved is not None and entry is not None and entry.updated_at == saved:
+        table = term_table()
+        service.known_terms = sorted(
+            (table[term] for term in entry.terms if term in table),
+            key=lambda term: (term.taxonomy.code, term.sort_key, term.code),
+        )
+    else:
+        prefetch_related_objects(
+            [service], Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy"))
+        )
+    return service
+
+
+def with_translations(service: Service) -> Service:
+    """``service`` with its translations read (once: a kept entry shares them)."""
+    prefetch_related_objects([service], "translations")
+    return service
 
 
 def saved_at_all(ids: list) -> dict:
@@ -112,7 +148,7 @@ def public_service(pk, *, saved=ASK) -> Service | None:
         if service is not None and service.updated_at == current:
             kept.entries.move_to_end(pk)
             return copy.copy(service)
-    service = load(pk)
+    service = load(pk, current)
     if service is None:
         return None
     with kept.lock:

@@ -281,7 +281,12 @@ class Service(VersionedRecord):
         return self.assured_date + timedelta(days=self.verification_days)
 
     def terms_of(self, taxonomy_code: str) -> list[TaxonomyTerm]:
-        return [term for term in self.terms.all() if term.taxonomy.code == taxonomy_code]
+        # ``known_terms``: the terms as a loader already had them (the guide's
+        # service page takes them from its index), in the terms' order.
+        terms = self.__dict__.get("known_terms")
+        if terms is None:
+            terms = self.terms.all()
+        return [term for term in terms if term.taxonomy.code == taxonomy_code]
 
 
 class ServiceLanguage(models.Model):

@@ -449,6 +449,8 @@ def _public_service(pk) -> Service:
     service = service_pages.load(pk)
     if service is None:
         raise Http404
+    if cards.page_language() != "nb":
+        service_pages.with_translations(service)
     return service
 
 
@@ -507,6 +509,8 @@ def service_page(request: HttpRequest, pk) -> HttpResponse:
     service = service_pages.public_service(pk, saved=saved)
     if service is None:
         raise Http404
+    if cards.page_language() != "nb":
+        service_pages.with_translations(service)
     back = _back(request)
     decorate([service], now=timezone.now(), back_query=back["back_query"])
     context = guide_context(back["municipality"])
