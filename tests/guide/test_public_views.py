@@ -958,7 +958,7 @@ def card_or_page(response, service) -> str:
 def test_service_page_terms_are_the_ones_saved_last(guide):
     """The page's terms come from the guide's index while it has the entry as
     saved, else from the database: a change of terms shows at once, in any
-    language; the translations are read for a page in another language."""
+    language."""
     from tests.factories import UserFactory
     from vern.directory.services.entries import ServiceRelated, service_update
 
