@@ -47,7 +47,7 @@ from vern.directory import search
 from vern.directory.selectors import Tier
 from vern.guide.snapshot import snapshot
 
-MAX_KEPT_PAGES = 512  # the API's pages of results kept per index (``search_page``)
+MAX_KEPT = 1024  # values worked out from an index and kept with it (``GuideIndex.kept``)
 # FTS5's own bm25() defaults, so that ranking reads as it did on SQLite.
 BM25_K1, BM25_B = 1.2, 0.75
 
@@ -106,10 +106,9 @@ class GuideIndex:
         # The inverted index of the whole directory, made on the first search
         # that needs it (``postings``), then patched by ``updated``/``refreshed``.
         self._postings = postings
-        # The API's pages of results already worked out on this index (the same
-        # searches come again and again; ranking the country for a common word
-        # costs milliseconds). Gone with the index at the next change.
-        self._pages: dict[tuple, tuple[int, list[uuid.UUID]]] = {}
+        # What was worked out from this index alone (``kept``), gone with it at the
+        # next change: the API's pages of results, the municipalities' key services.
+        self._kept: dict[tuple, object] = {}
 
     _postings_lock = threading.Lock()
 
@@ -331,16 +330,24 @@ class GuideIndex:
         """
         if not prefixes:
             return 0, []
-        key = (tuple(prefixes), municipality_id, start, end)
-        if test is None and key in self._pages:
-            total, ids = self._pages[key]
-            return total, list(ids)
-        total, ids = self._search_page(prefixes, municipality_id, test, start, end)
-        if test is None:
-            if len(self._pages) >= MAX_KEPT_PAGES:
-                self._pages.clear()
-            self._pages[key] = (total, list(ids))
-        return total, ids
+        if test is not None:
+            return self._search_page(prefixes, municipality_id, test, start, end)
+        # The same searches come again and again, and ranking the country for a
+        # common word costs milliseconds.
+        total, ids = self.kept(
+            ("search_page", tuple(prefixes), municipality_id, start, end),
+            lambda: self._search_page(prefixes, municipality_id, None, start, end),
+        )
+        return total, list(ids)
+
+    def kept(self, key: tuple, make):
+        """``make()``, kept with this index: for what depends on nothing else."""
+        found = self._kept.get(key)
+        if found is None:
+            if len(self._kept) >= MAX_KEPT:
+                self._kept.clear()
+            found = self._kept[key] = make()
+        return found
 
     def _search_page(self, prefixes, municipality_id, test, start, end):
         if municipality_id is None:

@@ -150,12 +150,18 @@ def key_services(municipality: Municipality, *, now: datetime | None = None) -> 
     it shares with others, acute help and round-the-clock services first, then
     by name. The same list as ``directory.poster.key_services`` (the poster),
     read from the index instead of the database."""
-    found = guide_index().candidates(municipality.pk, Filters(), now=now or timezone.now())
-    found = [pair for pair in found if pair[1] != Tier.NATIONAL]
-    found.sort(
-        key=lambda pair: (pair[1], not pair[0].acute, not pair[0].open_24_7, pair[0].sort_key)
-    )
-    return [entry.pk for entry, _tier in found]
+    index = guide_index()
+
+    def make() -> tuple:
+        # Without filters the candidates do not depend on the time.
+        found = index.candidates(municipality.pk, Filters(), now=now or timezone.now())
+        found = [pair for pair in found if pair[1] != Tier.NATIONAL]
+        found.sort(
+            key=lambda pair: (pair[1], not pair[0].acute, not pair[0].open_24_7, pair[0].sort_key)
+        )
+        return tuple(entry.pk for entry, _tier in found)
+
+    return list(index.kept(("key_services", municipality.pk), make))
 
 
 # How much each kind of fit weighs in the guide's ranking (see ``_ranked``).
