@@ -39,24 +39,13 @@ EXIT_ROUTE = "https://www.yr.no/**"
 EXIT_PAGE = "<!doctype html><html lang='nb'><head><title>yr</title></head><body>yr</body></html>"
 
 
-# A browser test that fails is run once more before it counts (pytest-rerunfailures;
-# the summary line says "rerun"). With both CI runs side by side on two cores, a click
-# was seen to lead nowhere for 20 s in two of three runs on 2026-12-06, each time in
-# another PostgreSQL journey that passes alone; a test that fails twice still fails.
-BROWSER_RERUNS = 1
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test here drives a browser; one that forgot the marker gets it anyway,
     so that ``-m "not browser"`` always leaves the browser out."""
     here = Path(__file__).parent
     for item in items:
-        if here not in Path(item.path).parents:
-            continue
-        if item.get_closest_marker("browser") is None:
+        if here in Path(item.path).parents and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
-        if item.get_closest_marker("flaky") is None:
-            item.add_marker(pytest.mark.flaky(reruns=BROWSER_RERUNS))
 
 
 @pytest.fixture(scope="session", autouse=True)
