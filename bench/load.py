@@ -249,14 +249,14 @@ class Server:
         """The master's memory before and after it built the guide's values, which
         every worker starts with (copy-on-write)."""
         found = re.search(
-            r"memory (\d+) MB, (\d+) MB after a plain page, (\d+) MB after the guide",
+            r"memory (\d+) MB, (\d+) MB after a plain page and the cache, (\d+) MB after the guide",
             self.warm_line,
         )
         if not found:
             return "guide warm-up: no memory figures in gunicorn's log"
         before, plain, after = (int(n) for n in found.groups())
         return (
-            f"warm-up in the master: rss {before} MB, {plain} MB after a plain page, "
+            f"warm-up in the master: rss {before} MB, {plain} MB after a plain page and the cache, "
             f"{after} MB after the guide (guide_rss_mb={after - plain:+d})"
         )
 

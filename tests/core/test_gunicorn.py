@@ -51,7 +51,8 @@ def test_when_ready_logs_the_warm_up_and_its_memory(home):
     assert len(lines) == 1 and lines[0].startswith("Vern: guide warmed in"), lines
     assert "/sok/?q=vold 200" in lines[0]
     figures = re.search(
-        r"memory (\d+) MB, (\d+) MB after a plain page, (\d+) MB after the guide", lines[0]
+        r"memory (\d+) MB, (\d+) MB after a plain page and the cache, (\d+) MB after the guide",
+        lines[0],
     )
     assert figures, lines[0]
     before, plain, after = (int(n) for n in figures.groups())

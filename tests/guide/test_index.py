@@ -375,6 +375,74 @@ def test_a_refreshed_index_is_the_index_built_afresh(home, other, admin):
     assert before.entries[kept.pk] is refreshed.entries[kept.pk]  # untouched entries are kept
 
 
+def _as_in_the_database(service: Service) -> dict:
+    return {
+        "terms": frozenset(service.terms.values_list("pk", flat=True)),
+        "languages": frozenset(service.languages.values_list("code", flat=True)),
+        "hours": tuple(sorted(service.schedules.values_list("weekday", "opens_at", "closes_at"))),
+        "areas": tuple(sorted(service.areas.values_list("pk", flat=True))),
+    }
+
+
+def _as_in_the_index(entry) -> dict:
+    return {
+        "terms": entry.terms,
+        "languages": entry.languages,
+        "hours": entry.hours,
+        "areas": entry.areas,
+    }
+
+
+def test_each_entry_holds_its_own_related_rows_read_a_batch_at_a_time(
+    home, other, admin, monkeypatch
+):
+    """The directory is read table by table in the order of service ids, a few
+    rows at a time; every entry must still get exactly its own terms, languages,
+    hours and areas, also next to services that are not public or have none."""
+    from vern.guide import index as index_module
+    from vern.guide.index import GuideIndex
+
+    monkeypatch.setattr(index_module, "FETCH", 2)
+    groups = ["exposed", "perpetrators", "relatives"]
+    languages = ["nb", "en", "so", "uk", "pl"]
+    services = []
+    for n in range(12):
+        service = ServiceFactory(
+            owner=home if n % 2 else other,
+            name=f"Tilbud {n}",
+            status=Service.Status.INACTIVE if n % 5 == 4 else Service.Status.ACTIVE,
+        )
+        service_save(
+            service=service,
+            actor=admin,
+            related=ServiceRelated(
+                terms=[term("target_group", code) for code in groups[: n % 4]],
+                languages=languages[: n % 5],
+                schedules=[
+                    {"weekday": day, "opens_at": f"0{8 + n % 2}:00", "closes_at": "15:00"}
+                    for day in range(1, 1 + n % 3)
+                ],
+            ),
+        )
+        service.areas.set([home, other][: n % 3])
+        services.append(service)
+
+    built = GuideIndex.build()
+    for service in services:
+        if service.status == Service.Status.INACTIVE:
+            assert service.pk not in built.entries
+        else:
+            assert _as_in_the_index(built.entries[service.pk]) == _as_in_the_database(service)
+
+    some = frozenset(s.pk for s in services[3:9])
+    updated = built.updated(some)
+    for service in services:
+        if service.status != Service.Status.INACTIVE:
+            assert _as_in_the_index(updated.entries[service.pk]) == _as_in_the_database(service)
+    # Every table was read to its end: no cursor is left open.
+    assert index_module.GuideIndex.build().entries == built.entries
+
+
 def test_refreshing_an_unchanged_index_reads_only_the_timestamps(home, django_assert_num_queries):
     from vern.guide.index import GuideIndex
 
