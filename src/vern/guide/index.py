@@ -637,18 +637,26 @@ REFRESH_LIMIT = 2000
 CHUNK = 500
 
 
+# A service id as text, the same on both databases' sides of a comparison: the
+# related rows are matched to their service by it (``_Follow``), and comparing
+# strings costs far less than comparing (and making) UUID objects. The text
+# form sorts as the ids do (hexadecimal digits, dashes in fixed places).
+_TEXT_ID = "CAST({0} AS TEXT) AS {0}_text"
+
+
 class _Reader:
     """Reads services and their related rows into entries.
 
     Rows are read without the ORM: converting some 100,000 foreign keys to
-    UUID objects took longer than everything else. Related rows are keyed by
-    the database's own form of a service id, and the few distinct term ids,
+    UUID objects took longer than everything else. Related rows are matched to
+    their service by its id as text (``_TEXT_ID``), and the few distinct term ids,
     opening times, sets and tuples are shared between entries.
     """
 
     COLUMNS = (
         "id, name, owner_id, is_national, is_free, referral, acute, wheelchair_access, "
-        "pets_allowed, open_24_7, status, search_document, updated_at"
+        "pets_allowed, open_24_7, status, search_document, updated_at, "
+        f"{_TEXT_ID.format('id')}"
     )
 
     def __init__(self) -> None:
@@ -695,10 +703,21 @@ class _Reader:
         # Services first: a change committed while the related rows are read
         # then shows as an entry older than its stored card (cards.result_cards).
         service_rows = self._ordered(Service, self.COLUMNS, keys, by="id")
-        terms = _Follow(self._ordered(Service.terms.through, "service_id, taxonomyterm_id", keys))
-        languages = _Follow(self._ordered(ServiceLanguage, "service_id, code", keys))
-        hours = _Follow(self._ordered(Schedule, "service_id, weekday, opens_at, closes_at", keys))
-        areas = _Follow(self._ordered(Service.areas.through, "service_id, municipality_id", keys))
+        service_id = _TEXT_ID.format("service_id")
+        terms = _Follow(
+            self._ordered(
+                Service.terms.through,
+                f"{service_id}, {_TEXT_ID.format('taxonomyterm_id')}",
+                keys,
+            )
+        )
+        languages = _Follow(self._ordered(ServiceLanguage, f"{service_id}, code", keys))
+        hours = _Follow(
+            self._ordered(Schedule, f"{service_id}, weekday, opens_at, closes_at", keys)
+        )
+        areas = _Follow(
+            self._ordered(Service.areas.through, f"{service_id}, municipality_id", keys)
+        )
 
         same, as_uuid, as_time = self.same, self.as_uuid, self.as_time
         public_statuses = set(PUBLIC_STATUSES)
@@ -707,11 +726,11 @@ class _Reader:
         entries = []
         for row in service_rows:
             key, name, owner_id, national, free, referral, acute, wheelchair, pets = row[:9]
-            open_24_7, status, document, updated_at = row[9:]
+            open_24_7, status, document, updated_at, text_id = row[9:]
             self.stamps[key] = updated_at
             # Taken whether or not the entry is public, to move past its rows.
-            its_terms, its_languages = terms.take(key), languages.take(key)
-            its_hours, its_areas = hours.take(key), areas.take(key)
+            its_terms, its_languages = terms.take(text_id), languages.take(text_id)
+            its_hours, its_areas = hours.take(text_id), areas.take(text_id)
             if status not in public_statuses:
                 continue  # neither found nor suggested by typo correction
             raw = search.WORD.findall(document.casefold())
@@ -769,8 +788,8 @@ def _batches(cursor):
 
 
 class _Follow:
-    """Rows ordered by their first column (a service id), taken a service at a time
-    alongside the services read in the same order."""
+    """Rows ordered by their first column (a service id as text), taken a service
+    at a time alongside the services read in the same order."""
 
     def __init__(self, rows) -> None:
         self._groups = groupby(rows, key=itemgetter(0))
