@@ -9,7 +9,6 @@ Confidential locations show their name and public contact point only
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -38,6 +37,7 @@ from vern.guide.api.base import (
     uuid_param,
     uuid_value,
 )
+from vern.guide.api.basic import as_utc, services_basic
 from vern.guide.index import guide_index
 from vern.guide.query import plan_query
 
@@ -167,7 +167,7 @@ def _searched_in_index(request: HttpRequest, paging: Paging, query: str) -> tupl
         checks.append(lambda entry: entry.pk in its)
     modified_after = datetime_param(request, "modified_after")
     if modified_after:
-        checks.append(lambda entry: _as_utc(entry.updated_at) >= modified_after)
+        checks.append(lambda entry: as_utc(entry.updated_at) >= modified_after)
     plan = plan_query(query)
     if plan.empty:
         return 0, []
@@ -181,13 +181,6 @@ def _searched_in_index(request: HttpRequest, paging: Paging, query: str) -> tupl
     )
 
 
-def _as_utc(stamp) -> datetime:
-    """An entry's ``updated_at`` as the database gave it (SQLite: naive UTC)."""
-    if isinstance(stamp, str):
-        stamp = datetime.fromisoformat(stamp)
-    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
-
-
 @api_view
 def services(request: HttpRequest) -> HttpResponse:
     paging = Paging.from_request(request)
@@ -199,15 +192,7 @@ def services(request: HttpRequest) -> HttpResponse:
         total, ids = _page_of_services(paging, queryset, tiered)
     # The index may be up to VERN_SNAPSHOT_SECONDS behind: a service hidden or
     # deleted since is left out rather than shown (or failing the request).
-    page = (
-        public_services()
-        .filter(pk__in=ids)
-        .select_related("organization")
-        .only(*hsds.SERVICE_BASIC_FIELDS)  # not the search document and the other long texts
-    )
-    by_id = {s.pk: s for s in page}
-    contents = [hsds.service_basic(by_id[pk]) for pk in ids if pk in by_id]
-    return json_response(paging.envelope(total, contents))
+    return json_response(paging.envelope(total, services_basic(ids)))
 
 
 @api_view
