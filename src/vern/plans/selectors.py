@@ -150,6 +150,11 @@ def _coverage(level: str, used: bool, note: str | None) -> str:
     return note or (C.FOLLOWS if used else C.NOT_FOLLOWED)
 
 
+# A catalogue measure's JSON details (read with every measure, and unread on the
+# pages that list coverage: three JSON documents decoded per measure and query).
+CATALOGUE_DETAILS = ("indicator_ideas", "examples", "modules")
+
+
 def coverage_for_plan(plan: Plan) -> dict[str, list[CoverageRow]]:
     """Local catalogue measures with their coverage, and national ones with 'followed'.
 
@@ -158,10 +163,11 @@ def coverage_for_plan(plan: Plan) -> dict[str, list[CoverageRow]]:
     """
     notes = {note.measure_id: note for note in CoverageNote.objects.filter(plan=plan)}
     used: dict[int, list[PlanMeasure]] = {}
-    for pm in plan.measures.all().select_related("measure"):
+    measure_fields = [f"measure__{name}" for name in CATALOGUE_DETAILS]
+    for pm in plan.measures.all().select_related("measure").defer(*measure_fields):
         used.setdefault(pm.measure_id, []).append(pm)
     rows: dict[str, list[CoverageRow]] = {Level.LOCAL: [], Level.NATIONAL: []}
-    for measure in Measure.objects.catalogue():
+    for measure in Measure.objects.catalogue().defer(*CATALOGUE_DETAILS):
         note = notes.get(measure.pk)
         coverage = _coverage(measure.level, measure.pk in used, note.coverage if note else None)
         rows[measure.level].append(

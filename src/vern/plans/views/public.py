@@ -36,8 +36,10 @@ def _public_plan(number: str):
 def plan_page(request: HttpRequest, number: str) -> HttpResponse:
     municipality, plan = _public_plan(number)
     coverage = selectors.coverage_for_plan(plan)
-    measures = plan.measures.select_related("measure", "responsible_unit").prefetch_related(
-        "milestones"
+    measures = (
+        plan.measures.select_related("measure", "responsible_unit")
+        .defer(*(f"measure__{name}" for name in selectors.CATALOGUE_DETAILS))
+        .prefetch_related("milestones")
     )
     return render(
         request,
