@@ -4,7 +4,7 @@ service's page, the error report and the poster. No cookies, bad input handled."
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -855,7 +855,7 @@ def test_opening_hours_fold_runs_of_days(db):
     from vern.directory.cards import opening_hours
 
     def s(day, opens, closes):
-        return Schedule(weekday=day, opens_at=time(*opens), closes_at=time(*closes))
+        return (day, time(*opens), time(*closes))
 
     rows = opening_hours(
         [s(1, (8, 0), (16, 0)), s(2, (8, 0), (16, 0)), s(3, (8, 0), (16, 0)), s(5, (9, 0), (12, 0))]
@@ -973,6 +973,34 @@ def test_service_page_terms_are_the_ones_saved_last(guide):
     assert forced.name_nb.lower() in main_of(client.get(url))  # right after the save
     assert forced.name_nb.lower() in main_of(client.get(url))  # and kept
     assert forced.name_en.lower() in main_of(client.get("/en" + url))
+
+
+def test_service_page_hours_are_the_ones_saved_last(guide, settings):
+    """The page's opening hours come from the guide's index while it has the entry
+    as saved, else from the database: new hours show at once, also while this
+    process's index is older than the entry."""
+    from tests.factories import UserFactory
+    from vern.directory.services.entries import ServiceRelated, service_update
+
+    client = Client()
+    url = service_url(guide.family)
+    assert "17:00–21:00" not in main_of(client.get(url))
+    family = Service.objects.get(pk=guide.family.pk)
+    hours = [{"weekday": 6, "opens_at": "17:00", "closes_at": "21:00"}]
+    service_update(service=family, actor=UserFactory(), related=ServiceRelated(schedules=hours))
+
+    assert "17:00–21:00" in main_of(client.get(url))  # right after the save
+    assert "17:00–21:00" in main_of(client.get(url))  # and kept
+
+    # A write past the hooks, while the index is not read again: it has the hours
+    # of before, and the entry's new updated_at tells the page not to use them.
+    settings.VERN_SNAPSHOT_SECONDS = 3600
+    Schedule.objects.filter(service=guide.family).update(
+        weekday=7, opens_at=time(10, 0), closes_at=time(12, 0)
+    )
+    Service.objects.filter(pk=guide.family.pk).update(updated_at=timezone.now())
+    html = main_of(client.get(url))
+    assert "10:00–12:00" in html and "17:00–21:00" not in html
 
 
 def test_service_page_asks_few_queries_and_is_never_stale(guide):

@@ -138,12 +138,14 @@ def render_part(name: str, service) -> SafeString:
 # --- what a card shows beyond the model -------------------------------------------
 
 
-def opening_hours(schedules, day_names: dict[int, str] | None = None) -> list[tuple[str, str]]:
-    """Weekly hours with runs of days that share their hours folded: ("Monday–Friday", "08:00–15:30")."""
+def opening_hours(hours, day_names: dict[int, str] | None = None) -> list[tuple[str, str]]:
+    """Weekly hours ((weekday, opens, closes), as ``Service.weekly_hours`` gives
+    them) with runs of days that share their hours folded: ("Monday–Friday",
+    "08:00–15:30")."""
     names = day_names or _day_names()
     by_day: dict[int, list] = {}
-    for schedule in schedules:
-        by_day.setdefault(schedule.weekday, []).append((schedule.opens_at, schedule.closes_at))
+    for weekday, opens, closes in hours:
+        by_day.setdefault(weekday, []).append((opens, closes))
     runs: list[list] = []
     for day in sorted(by_day):
         times = tuple(sorted(by_day[day]))
@@ -188,7 +190,7 @@ def decorate(services, *, now, back_query: str = "") -> list:
     suffix = f"?{back_query}" if back_query else ""
     for service in items:
         service.is_open_now = None if now is None else selectors.is_open(service, now)
-        service.hours = opening_hours(service.schedules.all(), day_names)
+        service.hours = opening_hours(service.weekly_hours(), day_names)
         if not hasattr(service, "target_groups"):
             service.target_groups = service.terms_of("target_group")
         service.guide_url = url.replace(BLANK_ID, str(service.pk)) + suffix

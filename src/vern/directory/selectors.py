@@ -282,7 +282,7 @@ def is_open(service: Service, now: datetime) -> bool:
     if service.open_24_7:
         return True
     local = timezone.localtime(now)
+    weekday, clock = local.isoweekday(), local.time()
     return any(
-        s.weekday == local.isoweekday() and s.opens_at <= local.time() < s.closes_at
-        for s in service.schedules.all()
+        day == weekday and opens <= clock < closes for day, opens, closes in service.weekly_hours()
     )

@@ -1,9 +1,9 @@
 """A public service page's entry, kept per process between visits (issue 15).
 
-Loading everything the page shows takes five queries (the service with its
-organisation and owner, then phones, hours, languages and places; the terms
-come from the guide's index, and translations only for a page in another
-language). The loaded entries are kept in the guide's snapshot (``snapshot.py``),
+Loading everything the page shows takes four queries (the service with its
+organisation and owner, then phones, languages and places; the terms and the
+opening hours come from the guide's index, and translations only for a page in
+another language). The loaded entries are kept in the guide's snapshot (``snapshot.py``),
 so a visit to a kept entry asks one small query (``saved_at``: is it public, and
 saved when) instead of seven: a kept entry counts only while its ``updated_at``
 is the database's; a change the log names drops those services' entries, and
@@ -65,7 +65,6 @@ def load(pk, saved=None) -> Service | None:
         .select_related("organization", "owner")
         .prefetch_related(
             Prefetch("phones", queryset=Phone.objects.order_by("pk")),
-            "schedules",
             "languages",
             Prefetch(
                 "service_at_locations",
@@ -85,9 +84,12 @@ def load(pk, saved=None) -> Service | None:
             (table[term] for term in entry.terms if term in table),
             key=lambda term: (term.taxonomy.code, term.sort_key, term.code),
         )
+        service.known_hours = list(entry.hours)
     else:
         prefetch_related_objects(
-            [service], Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy"))
+            [service],
+            Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
+            "schedules",
         )
     return service
 

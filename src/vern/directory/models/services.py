@@ -14,7 +14,7 @@ national service has no owner and is kept by national editors.
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
@@ -287,6 +287,15 @@ class Service(VersionedRecord):
         if terms is None:
             terms = self.terms.all()
         return [term for term in terms if term.taxonomy.code == taxonomy_code]
+
+    def weekly_hours(self) -> list[tuple[int, time, time]]:
+        """(weekday, opens, closes) of each regular opening: ``known_hours`` as a
+        loader already had them (the guide's service page takes them from its
+        index), else its schedules."""
+        hours = self.__dict__.get("known_hours")
+        if hours is None:
+            hours = [(s.weekday, s.opens_at, s.closes_at) for s in self.schedules.all()]
+        return hours
 
 
 class ServiceLanguage(models.Model):
