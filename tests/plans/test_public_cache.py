@@ -58,6 +58,16 @@ def test_a_kept_page_is_sent_compressed_to_browsers_that_accept_it(client, plan)
     assert plain.content == first.content
 
 
+def test_a_first_visit_is_sent_as_kept_compressed_once(client, plan):
+    first = client.get("/handlingsplaner/0301/", HTTP_ACCEPT_ENCODING="gzip")
+    again = client.get("/handlingsplaner/0301/", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert first["Content-Encoding"] == "gzip" and "Accept-Encoding" in first["Vary"]
+    html = gzip.decompress(first.content)
+    assert html.lstrip().lower().startswith(b"<!doctype html>")  # one layer, not two
+    assert first.content == again.content  # the very bytes that were kept
+
+
 def test_a_change_to_the_plan_retires_the_kept_page(
     client, plan, coordinator, django_capture_on_commit_callbacks
 ):

@@ -119,7 +119,17 @@ def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None):
                 and not response.cookies
                 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             ):
-                cache.set(key, _kept(response.content, response["Content-Type"]), timeout)
+                content, _type, compressed = kept = _kept(
+                    response.content, response["Content-Type"]
+                )
+                cache.set(key, kept, timeout)
+                if compressed and _ACCEPTS_GZIP.search(
+                    request.META.get("HTTP_ACCEPT_ENCODING", "")
+                ):
+                    # Sent as kept: compressing it again on the way out doubled a first visit's cost.
+                    response.content = content
+                    response["Content-Encoding"] = "gzip"
+                    patch_vary_headers(response, ("Accept-Encoding",))
             return response
 
         return wrapped
