@@ -127,7 +127,29 @@ def pytest_runtest_makereport(item: pytest.Item, call):
             except Exception as exc:  # the page may be gone or stuck
                 shown = f"{open_page.url}\n(could not read the page: {exc})"
             report.sections.append((f"browser page {number} at the failure", shown))
+    if make is not None:
+        report.sections.append(("database sessions at the failure", _database_sessions()))
     return report
+
+
+def _database_sessions() -> str:
+    """On PostgreSQL, what every other session of the test database was doing (a
+    click that led nowhere for 20 s may be a request waiting for a lock)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "(SQLite: not recorded)"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, state, wait_event_type, wait_event, now() - xact_start, "
+                "left(query, 200) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            rows = cursor.fetchall()
+    except Exception as exc:  # the connection may be in a failed transaction
+        return f"(could not ask: {exc})"
+    return "\n".join(" | ".join(str(value) for value in row) for row in rows) or "(none)"
 
 
 @pytest.fixture
