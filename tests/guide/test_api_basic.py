@@ -14,11 +14,7 @@ from vern.directory.services import organization_save, service_update
 API = "/api/hsds/services"
 
 
-@pytest.fixture(autouse=True)
-def _settings(settings):
-    settings.VERN_HSDS_RATE = "100000/m"
-    settings.VERN_HSDS_SEARCH_RATE = "100000/m"
-    settings.VERN_SNAPSHOT_SECONDS = 0  # every request looks for changes
+pytestmark = pytest.mark.usefixtures("api_unlimited")
 
 
 def _page(**params) -> tuple[dict, list[str]]:

@@ -24,11 +24,7 @@ from vern.guide.query import plan_query
 API = "/api/hsds/services"
 
 
-@pytest.fixture(autouse=True)
-def _no_rate_limit(settings):
-    settings.VERN_HSDS_RATE = "100000/m"
-    settings.VERN_HSDS_SEARCH_RATE = "100000/m"
-    settings.VERN_SNAPSHOT_SECONDS = 0  # every request looks for changes
+pytestmark = pytest.mark.usefixtures("api_unlimited")
 
 
 def _search(**params) -> dict:
