@@ -123,13 +123,10 @@ def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None):
                     response.content, response["Content-Type"]
                 )
                 cache.set(key, kept, timeout)
-                if compressed and _ACCEPTS_GZIP.search(
-                    request.META.get("HTTP_ACCEPT_ENCODING", "")
-                ):
+                if compressed and _accepts_gzip(request):
                     # Sent as kept: compressing it again on the way out doubled a first visit's cost.
                     response.content = content
-                    response["Content-Encoding"] = "gzip"
-                    patch_vary_headers(response, ("Accept-Encoding",))
+                    _mark_compressed(response)
             return response
 
         return wrapped
@@ -151,12 +148,19 @@ def _kept(content: bytes, content_type: str) -> tuple[bytes, str, bool]:
     return gzip.compress(content, compresslevel=6, mtime=0), content_type, True
 
 
-def _answer(request, content: bytes, content_type: str, compressed: bool = False) -> HttpResponse:
-    if not compressed:
-        return HttpResponse(content, content_type=content_type)
-    if not _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-        return HttpResponse(gzip.decompress(content), content_type=content_type)
-    response = HttpResponse(content, content_type=content_type)
+def _accepts_gzip(request) -> bool:
+    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def _mark_compressed(response: HttpResponse) -> HttpResponse:
     response["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
+
+
+def _answer(request, content: bytes, content_type: str, compressed: bool = False) -> HttpResponse:
+    if not compressed:
+        return HttpResponse(content, content_type=content_type)
+    if not _accepts_gzip(request):
+        return HttpResponse(gzip.decompress(content), content_type=content_type)
+    return _mark_compressed(HttpResponse(content, content_type=content_type))

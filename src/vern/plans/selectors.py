@@ -153,6 +153,7 @@ def _coverage(level: str, used: bool, note: str | None) -> str:
 # A catalogue measure's JSON details (read with every measure, and unread on the
 # pages that list coverage: three JSON documents decoded per measure and query).
 CATALOGUE_DETAILS = ("indicator_ideas", "examples", "modules")
+PLAN_MEASURE_DETAILS = tuple(f"measure__{name}" for name in CATALOGUE_DETAILS)  # through a plan
 
 
 def coverage_for_plan(plan: Plan) -> dict[str, list[CoverageRow]]:
@@ -163,8 +164,7 @@ def coverage_for_plan(plan: Plan) -> dict[str, list[CoverageRow]]:
     """
     notes = {note.measure_id: note for note in CoverageNote.objects.filter(plan=plan)}
     used: dict[int, list[PlanMeasure]] = {}
-    measure_fields = [f"measure__{name}" for name in CATALOGUE_DETAILS]
-    for pm in plan.measures.all().select_related("measure").defer(*measure_fields):
+    for pm in plan.measures.all().select_related("measure").defer(*PLAN_MEASURE_DETAILS):
         used.setdefault(pm.measure_id, []).append(pm)
     rows: dict[str, list[CoverageRow]] = {Level.LOCAL: [], Level.NATIONAL: []}
     for measure in Measure.objects.catalogue().defer(*CATALOGUE_DETAILS):

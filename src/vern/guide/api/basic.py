@@ -23,14 +23,12 @@ from datetime import UTC, datetime
 
 from django.core.cache import cache
 
-from vern.core.page_cache import release
+from vern.core.page_cache import TIMEOUT, release
 from vern.directory import hsds
 from vern.directory.selectors import public_services
 from vern.guide import service_pages
 from vern.guide.index import guide_index
 from vern.guide.snapshot import snapshot
-
-TIMEOUT = 60 * 60
 
 
 def as_utc(stamp) -> datetime:

@@ -38,7 +38,7 @@ def plan_page(request: HttpRequest, number: str) -> HttpResponse:
     coverage = selectors.coverage_for_plan(plan)
     measures = (
         plan.measures.select_related("measure", "responsible_unit")
-        .defer(*(f"measure__{name}" for name in selectors.CATALOGUE_DETAILS))
+        .defer(*selectors.PLAN_MEASURE_DETAILS)
         .prefetch_related("milestones")
     )
     return render(
