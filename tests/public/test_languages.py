@@ -126,6 +126,20 @@ def test_switcher_offers_every_language_for_the_same_page(db, code):
             assert link in nav, f"no link to {other} on {code}"
 
 
+def test_switcher_links_a_page_with_arguments_to_the_same_page_and_keeps_an_unknown_path(db):
+    from tests.factories import MunicipalityFactory
+
+    MunicipalityFactory(number="9801", name="Heimby")
+    nav = switcher(Client().get("/en/kommune/9801/?x=1").content.decode())
+    for other, _name in settings.LANGUAGES:
+        if other != "en":
+            assert f'href="{prefixed(other, "/kommune/9801/?x=1")}"' in nav, other
+    missing = Client().get("/en/finnes-ikke/")
+    assert missing.status_code == 404
+    # A path nothing answers is linked as it is: no language has it.
+    assert 'href="/en/finnes-ikke/" lang="nb"' in switcher(missing.content.decode())
+
+
 def test_switcher_names_every_language_in_itself(db):
     nav = switcher(Client().get("/").content.decode())
     for name in ("Davvisámegiella", "Polski", "Українська", "العربية", "Soomaali"):

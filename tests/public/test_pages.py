@@ -85,3 +85,20 @@ def test_a_failed_csrf_check_gets_a_friendly_page_with_quick_exit(db):
     response = csrf_failure(RequestFactory().post("/"), reason="CSRF cookie not set.")
     assert response.status_code == 403
     assert "vern-exit-button" in response.content.decode()
+
+
+def test_the_front_page_is_kept_per_language_and_a_municipality_search_is_not(db, monkeypatch):
+    from vern.public import views
+
+    first = Client().get("/").content
+    english = Client().get("/en/").content
+    made = []
+    monkeypatch.setattr(views, "render", lambda *args, **kwargs: made.append(args) or 1 / 0)
+
+    assert Client().get("/").content == first  # kept: not made again
+    assert Client().get("/en/").content == english
+    assert english != first
+    assert made == []
+    with pytest.raises(ZeroDivisionError):  # a municipality asked for is always answered anew
+        Client().get("/?kommune=Heimby")
+    assert len(made) == 1

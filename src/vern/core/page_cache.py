@@ -79,8 +79,15 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
+def _settings_shown() -> str:
+    """The settings every public page shows (the demo banner, the exit's address):
+    a page kept before they changed is not served after (the cache outlives a restart)."""
+    return f"{int(settings.VERN_DEMO)}:{settings.VERN_EXIT_URL}"
+
+
 def _key(namespace: str, request, version) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    asked = f"{_settings_shown()}:{request.get_full_path()}"
+    path = hashlib.sha256(asked.encode()).hexdigest()[:32]
     return (
         f"page:{namespace}:{release()}:{version}:{get_language()}:"
         f"{timezone.localdate().isoformat()}:{path}"

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from vern.core.emergency import emergency_lines
+from vern.core.page_cache import public_page
 from vern.directory.selectors import find_municipalities
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -20,6 +21,14 @@ def _plain_digits(text: str) -> str:
     )
 
 
+def _home_stamp(request: HttpRequest) -> str | None:
+    """The front page without a municipality asked for shows only what ships with
+    the release (the emergency lines, the ways in, the forms): one kept page per
+    language (``core.page_cache``). With ``kommune`` it answers that text: not kept."""
+    return None if request.GET else "front"
+
+
+@public_page("front", stamp=_home_stamp)
 def home(request: HttpRequest) -> HttpResponse:
     """The guide's entry: emergency lines, choose a municipality, ways in, search.
 

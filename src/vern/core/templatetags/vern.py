@@ -1,12 +1,13 @@
 import re
 from functools import lru_cache
 from html import unescape
+from urllib.parse import unquote
 
 from django import template
-from django.urls import get_urlconf, translate_url
+from django.urls import NoReverseMatch, Resolver404, get_urlconf, resolve, reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, override
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -14,10 +15,24 @@ register = template.Library()
 
 @lru_cache(maxsize=4096)
 def _paths_in(path: str, codes: tuple[str, ...], urlconf) -> tuple[str, ...]:
-    """``path`` in each language. Kept per process: every page shows the menu,
-    and resolving and reversing a path for eight languages cost as much as the
-    rest of a plain page."""
-    return tuple(translate_url(path, code) for code in codes)
+    """``path`` in each language (as Django's ``translate_url``, with the path
+    resolved once rather than once per language: a page's first visit resolved
+    it eight times). Kept per process: every page shows the menu, and resolving
+    and reversing a path for eight languages cost as much as the rest of a
+    plain page. A path that does not resolve stays as it is."""
+    try:
+        match = resolve(unquote(path), urlconf)
+    except Resolver404:
+        return tuple(path for _code in codes)
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    found = []
+    for code in codes:
+        with override(code):
+            try:
+                found.append(reverse(name, urlconf, args=match.args, kwargs=match.kwargs))
+            except NoReverseMatch:
+                found.append(path)
+    return tuple(found)
 
 
 @lru_cache(maxsize=32)
