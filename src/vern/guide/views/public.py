@@ -28,7 +28,13 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, get_language_info, gettext_lazy, override
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    gettext_lazy,
+    ngettext,
+    override,
+)
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -44,7 +50,7 @@ from vern.directory import cards, guide_pages, poster, services
 from vern.directory.cards import decorate, terms_language
 from vern.directory.models import GuidePage, Service
 from vern.directory.search import MAX_QUERY_CHARS
-from vern.guide import selectors, service_pages
+from vern.guide import jinja, selectors, service_pages
 from vern.guide.cards import result_cards
 from vern.guide.index import guide_index
 from vern.guide.snapshot import snapshot
@@ -356,7 +362,40 @@ def search(request: HttpRequest) -> HttpResponse:
         Explained(_page_url(page.slug, page.language, get_script_prefix()) + suffix, page)
         for page in found
     ]
+    context.update(_search_texts(context, municipality, result))
+    context["body"] = jinja.render("search.html", context)
     return render(request, "guide/search.html", context)
+
+
+def _search_texts(context: dict, municipality, result) -> dict:
+    """What the results page's Jinja2 content needs besides the search: its
+    addresses, and the sentences with counts (plural forms are chosen here)."""
+    chosen = context["active_filters"]
+    return {
+        "heading": (
+            _("Find help in %(name)s") % {"name": municipality.name}
+            if municipality
+            else _("Find help")
+        ),
+        "municipality_url": (
+            reverse("guide:municipality", args=[municipality.number]) if municipality else ""
+        ),
+        "home_url": reverse("public:home"),
+        "search_url": reverse("guide:search"),
+        "chosen_text": ngettext("%(count)s chosen", "%(count)s chosen", chosen) % {"count": chosen},
+        "found_text": ngettext(
+            "%(total)s service found.", "%(total)s services found.", result.total
+        )
+        % {"total": result.total},
+        # The emergency lines come first when the query is acute or nothing was found.
+        "emergency": (
+            render_to_string(
+                "core/includes/emergency.html", {"emergency_lines": context["emergency_lines"]}
+            )
+            if result.meaning.acute or not result.total
+            else ""
+        ),
+    }
 
 
 class Explained(NamedTuple):
