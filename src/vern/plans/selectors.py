@@ -156,15 +156,21 @@ CATALOGUE_DETAILS = ("indicator_ideas", "examples", "modules")
 PLAN_MEASURE_DETAILS = tuple(f"measure__{name}" for name in CATALOGUE_DETAILS)  # through a plan
 
 
-def coverage_for_plan(plan: Plan) -> dict[str, list[CoverageRow]]:
+def coverage_for_plan(
+    plan: Plan, *, plan_measures: list[PlanMeasure] | None = None
+) -> dict[str, list[CoverageRow]]:
     """Local catalogue measures with their coverage, and national ones with 'followed'.
 
     A local measure the plan uses counts as covered unless a note says partly;
     one it does not use counts as not covered, with the recorded reason if any.
+    ``plan_measures``: the plan's measures if the caller read them already (with
+    their catalogue measures).
     """
     notes = {note.measure_id: note for note in CoverageNote.objects.filter(plan=plan)}
+    if plan_measures is None:
+        plan_measures = plan.measures.all().select_related("measure").defer(*PLAN_MEASURE_DETAILS)
     used: dict[int, list[PlanMeasure]] = {}
-    for pm in plan.measures.all().select_related("measure").defer(*PLAN_MEASURE_DETAILS):
+    for pm in plan_measures:
         used.setdefault(pm.measure_id, []).append(pm)
     rows: dict[str, list[CoverageRow]] = {Level.LOCAL: [], Level.NATIONAL: []}
     for measure in Measure.objects.catalogue().defer(*CATALOGUE_DETAILS):

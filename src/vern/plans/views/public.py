@@ -35,12 +35,12 @@ def _public_plan(number: str):
 @public_page("plans")
 def plan_page(request: HttpRequest, number: str) -> HttpResponse:
     municipality, plan = _public_plan(number)
-    coverage = selectors.coverage_for_plan(plan)
-    measures = (
+    measures = list(
         plan.measures.select_related("measure", "responsible_unit")
         .defer(*selectors.PLAN_MEASURE_DETAILS)
         .prefetch_related("milestones")
     )
+    coverage = selectors.coverage_for_plan(plan, plan_measures=measures)
     return render(
         request,
         "plans/public/plan.html",
