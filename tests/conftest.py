@@ -31,9 +31,13 @@ def _empty_cache():
     """Each test starts with an empty cache (kept pages, rate-limit counters)."""
     from django.core.cache import cache
 
+    from vern.core.page_cache import forget_near
+
     cache.clear()
+    forget_near()
     yield
     cache.clear()
+    forget_near()
 
 
 @pytest.fixture(autouse=True)
