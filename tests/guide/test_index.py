@@ -461,3 +461,51 @@ def test_a_renamed_organisation_is_found_by_its_new_name(home, admin):
     organization.name = "Kveldsro senter"
     organization_save(organization=organization, actor=admin)
     assert _ids(home, "kveldsro") == [service.pk]
+
+
+def test_an_update_keeps_only_the_key_services_it_cannot_have_changed(
+    home, other, admin, django_capture_on_commit_callbacks
+):
+    """After an edit, a municipality's key services are the ones worked out afresh;
+    those of municipalities the edited entry is not for are not worked out again."""
+    from tests.factories import MunicipalityFactory
+    from vern.directory.services.entries import service_update
+    from vern.guide.index import GuideIndex, guide_index
+    from vern.guide.selectors import key_services
+
+    third = MunicipalityFactory(number="9803", name="Tredjeby")
+    with django_capture_on_commit_callbacks(execute=True):  # in the change log before the build
+        ours = ServiceFactory(owner=home, name="Heimby krisesenter", acute=True)
+        shared = ServiceFactory(owner=other, name="Felles familievern")
+        shared.areas.add(home)
+        ServiceFactory(owner=third, name="Tredjeby helsestasjon")
+    for municipality in (home, other, third):
+        key_services(municipality)
+    before = guide_index()
+
+    # The shared service (owned by other, serving home) is renamed: both its
+    # municipalities' lists are worked out again, the third's is kept.
+    shared = Service.objects.get(pk=shared.pk)
+    shared.name = "Aller først familievern"
+    with django_capture_on_commit_callbacks(execute=True):
+        service_update(service=shared, actor=admin)
+    after = guide_index()
+    assert after is not before
+    kept = {key[1] for key in after._kept if key[0] == "key_services"}
+    assert kept == {third.pk}
+
+    fresh = GuideIndex.build()
+    for municipality in (home, other, third):
+        assert key_services(municipality) == list(
+            fresh.kept(
+                ("key_services", municipality.pk), lambda m=municipality: _fresh_keys(fresh, m)
+            )
+        )
+    assert key_services(home)[:2] == [ours.pk, shared.pk]
+
+
+def _fresh_keys(index, municipality):
+    found = index.candidates(municipality.pk, Filters(), now=timezone.now())
+    found = [pair for pair in found if pair[1] != Tier.NATIONAL]
+    found.sort(key=lambda p: (p[1], not p[0].acute, not p[0].open_24_7, p[0].sort_key))
+    return tuple(entry.pk for entry, _tier in found)

@@ -109,7 +109,8 @@ class GuideIndex:
         # that needs it (``postings``), then patched by ``updated``/``refreshed``.
         self._postings = postings
         # What was worked out from this index alone (``kept``), gone with it at the
-        # next change: the API's pages of results, the municipalities' key services.
+        # next change (``updated`` keeps what the change cannot have touched): the
+        # API's pages of results, the municipalities' key services.
         self._kept: dict[tuple, object] = {}
 
     _postings_lock = threading.Lock()
@@ -169,9 +170,30 @@ class GuideIndex:
             entries.pop(pk, None)
         entries.update(fresh)
         postings = self._patched({pk: fresh.get(pk) for pk in ids})
-        return GuideIndex(
+        index = GuideIndex(
             list(entries.values()), self.words | reader.public_words(), stamps, postings
         )
+        index._kept = self._untouched(ids, fresh)
+        return index
+
+    def _untouched(self, ids, fresh: dict) -> dict:
+        """The kept values an update of ``ids`` leaves as they are: a municipality's
+        key services when none of the changed entries, as it was or as it is, is
+        its own or lists it among the areas it serves (those lists hold no national
+        services). An editor's save a second otherwise made every municipality's
+        page work its list out again in every process."""
+        reached: set[int] = set()
+        for pk in ids:
+            for entry in (self.entries.get(pk), fresh.get(pk)):
+                if entry is not None:
+                    if entry.owner_id is not None:
+                        reached.add(entry.owner_id)
+                    reached.update(entry.areas)
+        return {
+            key: value
+            for key, value in self._kept.items()
+            if key[0] == "key_services" and key[1] not in reached
+        }
 
     def refreshed(self) -> GuideIndex:
         """This index brought up to date: only the services whose ``updated_at``
