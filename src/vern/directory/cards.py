@@ -29,6 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language, gettext, ngettext
 
+from vern.core import jinja
 from vern.core.dates import long_date
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "directory" / "jinja"
@@ -69,13 +70,7 @@ def _date(value) -> str:
 def _environment() -> jinja2.Environment:
     from vern.directory.templatetags.guide import service_text
 
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        auto_reload=settings.DEBUG,
-        extensions=["jinja2.ext.i18n"],
-    )
+    environment = jinja.environment(TEMPLATES, extensions=["jinja2.ext.i18n"])
     environment.install_gettext_callables(_gettext, ngettext, newstyle=False)
     environment.filters.update(
         capfirst=capfirst,

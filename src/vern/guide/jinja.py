@@ -18,10 +18,11 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
-from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from markupsafe import Markup, escape
+
+from vern.core import jinja as core_jinja
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "guide" / "jinja"
 
@@ -35,12 +36,7 @@ def tr(message: str, **values) -> Markup:
 
 @cache
 def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        auto_reload=settings.DEBUG,
-    )
+    environment = core_jinja.environment(TEMPLATES)
     environment.globals["_"] = gettext
     environment.filters["tr"] = tr
     return environment
