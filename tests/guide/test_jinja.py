@@ -1,5 +1,6 @@
-"""The results page's Jinja2 content (guide/jinja.py): its strings are found by
-makemessages and translated in every public language, and what it fills in is escaped."""
+"""The guide's Jinja2 templates (the results page's content, guide/jinja.py, and the
+service cards, directory/cards.py): their strings are found by makemessages and
+translated in every public language, and what the results page fills in is escaped."""
 
 from __future__ import annotations
 
@@ -11,22 +12,30 @@ from django.utils.translation.template import templatize
 
 from tests.factories import MunicipalityFactory
 from tests.public.test_languages import LOCALE, PUBLIC_LANGUAGES, _entries
+from vern.directory.cards import TEMPLATES as CARD_TEMPLATES
 from vern.guide.jinja import TEMPLATES
 
 MARKED = re.compile(r'_\("((?:[^"\\]|\\.)*)"\)')
+COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 
 
-def marked_strings() -> dict[str, set[str]]:
+def _sources() -> dict[str, str]:
     return {
-        path.name: set(MARKED.findall(path.read_text(encoding="utf-8")))
-        for path in TEMPLATES.glob("*.html")
+        path.name: path.read_text(encoding="utf-8")
+        for folder in (TEMPLATES, CARD_TEMPLATES)
+        for path in sorted(folder.glob("*.html"))
     }
 
 
+def marked_strings() -> dict[str, set[str]]:
+    return {name: set(MARKED.findall(COMMENT.sub("", text))) for name, text in _sources().items()}
+
+
 def test_makemessages_finds_every_string_the_jinja_templates_mark():
+    sources = _sources()
+    assert {"search.html", "card.html"} <= set(sources)
     for name, marked in marked_strings().items():
-        source = (TEMPLATES / name).read_text(encoding="utf-8")
-        found = set(MARKED.findall(templatize(source, origin=name)))
+        found = set(MARKED.findall(templatize(sources[name], origin=name)))
         assert marked, name
         assert marked <= found, (name, sorted(marked - found))
 
