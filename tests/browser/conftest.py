@@ -81,11 +81,16 @@ def browser() -> Iterator:
 
 
 @pytest.fixture
-def new_context(browser, live_server) -> Iterator[Callable]:
+def new_context(browser, live_server, transactional_db) -> Iterator[Callable]:
     """Make a browser context whose relative URLs go to the live server.
 
     Every context answers requests for the quick-exit site (yr.no) with a tiny
     local page, so no test ever reaches the internet.
+
+    It asks for the database first, so that its contexts are closed before the
+    database is emptied after the test: a context still open then could send one
+    more request (the browser fetching /favicon.ico) while the tables were being
+    emptied, and SQLite refused with "database table is locked" (CI, 2026-12-07).
     """
     contexts = []
 
