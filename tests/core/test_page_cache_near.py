@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -27,14 +27,18 @@ def test_a_stamped_page_seen_a_moment_ago_does_not_ask_the_shared_cache(monkeypa
     assert not [key for key in asked if key.startswith("page:front:")]
 
 
-def test_the_near_copy_is_bounded_and_expires(monkeypatch):
-    near = page_cache._Near(2)
-    for n in range(3):
-        near.put(f"k{n}", (b"", "text/html", False))
-    assert near.get("k0") is None and near.get("k2") is not None
+def test_the_near_copy_is_bounded_and_expires(monkeypatch, time_machine):
+    near = page_cache._near
+    for n in range(page_cache.NEAR_PAGES + 1):
+        near.set(f"k{n}", (b"", "text/html", False))
+    assert near.get("k0") is None and near.get(f"k{page_cache.NEAR_PAGES}") is not None
+    page_cache.forget_near()
 
+    noon = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+    time_machine.move_to(noon, tick=False)
     Client().get("/")
-    monkeypatch.setattr(page_cache, "NEAR_SECONDS", -1.0)  # every copy too old
+    # The same day (the page's key is the same), every copy too old.
+    time_machine.move_to(noon + timedelta(seconds=page_cache.NEAR_SECONDS + 1), tick=False)
     asked = []
     real_get = cache.get
     monkeypatch.setattr(

@@ -25,14 +25,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-import threading
-import time
-from collections import OrderedDict
 from functools import lru_cache, wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -97,51 +95,21 @@ def _key(namespace: str, request, version) -> str:
     )
 
 
-class _Near:
-    """The stamped pages this process served last, kept in its own memory too.
-
-    A stamped page's key says everything it shows (the stamp, the release, the
-    language, the day, the address), so a copy under the same key is the same
-    page: keeping the last few hundred here spares a round trip to the shared
-    cache on most visits (under load those round trips were about a twentieth
-    of the workers' time, bench/README.md). Pages keyed by a namespace's
-    generation are not kept here: the generation starts again at 1 if the
-    shared cache is emptied, and an old copy would answer under the new key.
-    Entries also go after ``NEAR_SECONDS``, so nothing lives here longer than a
-    moment after the shared cache let it go.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str):
-        with self.lock:
-            found = self.entries.get(key)
-            if found is None:
-                return None
-            if time.monotonic() - found[0] > NEAR_SECONDS:
-                del self.entries[key]
-                return None
-            self.entries.move_to_end(key)
-            return found[1]
-
-    def put(self, key: str, kept: tuple) -> None:
-        with self.lock:
-            self.entries[key] = (time.monotonic(), kept)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
+# The stamped pages this process served last, kept in its own memory too (Django's
+# process-local cache: bounded, with expiry). A stamped page's key says everything it
+# shows (the stamp, the release, the language, the day, the address), so a copy under
+# the same key is the same page: keeping the last few hundred here spares a round trip
+# to the shared cache on most visits (under load those round trips were about a
+# twentieth of the workers' time, bench/README.md). Pages keyed by a namespace's
+# generation are not kept here: the generation starts again at 1 if the shared cache is
+# emptied, and an old copy would answer under the new key. Copies go after
+# NEAR_SECONDS, so nothing lives here long after the shared cache let it go.
 NEAR_PAGES = 500  # about 3 MB of compressed pages per process at most
-NEAR_SECONDS = 60.0
-_near = _Near(NEAR_PAGES)
+NEAR_SECONDS = 60
+_near = LocMemCache(
+    "vern-page-cache-near",
+    {"TIMEOUT": NEAR_SECONDS, "OPTIONS": {"MAX_ENTRIES": NEAR_PAGES, "CULL_FREQUENCY": 4}},
+)
 
 
 def forget_near() -> None:
@@ -175,7 +143,7 @@ def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None):
             if kept is None:
                 kept = cache.get(key)
                 if kept is not None and stamp is not None:
-                    _near.put(key, kept)
+                    _near.set(key, kept)
             if kept is not None:
                 return _answer(request, *kept)
             response = view(request, *args, **kwargs)
@@ -190,7 +158,7 @@ def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None):
                 )
                 cache.set(key, kept, timeout)
                 if stamp is not None:
-                    _near.put(key, kept)
+                    _near.set(key, kept)
                 if compressed and _accepts_gzip(request):
                     # Sent as kept: compressing it again on the way out doubled a first visit's cost.
                     response.content = content
