@@ -177,6 +177,19 @@ def test_search_finds_the_page_that_explains(client, language, query, slug):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("query", ["pappa slår meg", "kjæresten min slår meg"])
+def test_someone_hurt_is_not_sent_first_to_the_page_for_people_who_use_violence(client, query):
+    for_them = url("guide:page", "nb", slug="bruker-vold")
+    html = client.get(url("guide:search", "nb"), {"q": query}).content.decode()
+    shown_all = client.get(url("guide:search", "nb"), {"q": query, "hvem": "alle"})
+
+    assert for_them not in html
+    assert "Viser hjelp for" in html  # the asker was understood, and the page says so
+    # "Show all" drops the inference: the page is found again.
+    assert for_them in shown_all.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_query_in_another_language_links_the_page_in_that_language(client):
     html = client.get(url("guide:search", "nb"), {"q": "примусовий шлюб"}).content.decode()
     assert url("guide:page", "uk", slug="tvangsekteskap-og-kontroll") in html

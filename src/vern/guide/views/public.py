@@ -69,6 +69,11 @@ ASKER_NOTICES = {
     "relative": gettext_lazy("Showing help for you who are worried about someone."),
     "professional": gettext_lazy("Showing help for you who meet violence in your work."),
 }
+# Pages that explain, left out while the query says the asker is on the other side.
+PAGES_FOR_THE_OTHER_SIDE = {
+    "exposed": frozenset({"bruker-vold"}),
+    "child": frozenset({"bruker-vold"}),
+}
 KEY_SERVICES = 30  # on a municipality's guide page
 ERROR_REPORT_RATE = "5/h"
 ERROR_REPORT_GROUP = "guide.error_report"
@@ -357,6 +362,10 @@ def search(request: HttpRequest) -> HttpResponse:
         if query and result.page == 1
         else []
     )
+    # As with services: not the page for people who use violence first for someone who
+    # said they are hurt ("pappa slår meg"); "Show all" drops the inference.
+    hidden = PAGES_FOR_THE_OTHER_SIDE.get(result.meaning.asker, frozenset())
+    found = [page for page in found if page.slug not in hidden]
     suffix = f"?kommune={municipality.number}" if municipality else ""
     context["explained"] = [
         Explained(_page_url(page.slug, page.language, get_script_prefix()) + suffix, page)
