@@ -295,38 +295,65 @@ class GuideIndex:
         Document frequencies are counted among ``entries`` (one municipality's
         candidates), as the ranking only has to order those.
         """
+        return {
+            entry.pk: score
+            for entry, score in zip(
+                entries, GuideIndex.entry_scores(prefixes, entries), strict=True
+            )
+            if score
+        }
+
+    @staticmethod
+    def entry_scores(prefixes: list[str], entries: list[Entry]) -> list[float]:
+        """``scores`` as a list in the order of ``entries`` (0.0 for no match): the
+        results page ranks a few hundred entries per request, and a dict keyed by
+        UUID would hash each one in Python code."""
         if not prefixes or not entries:
-            return {}
+            return [0.0] * len(entries)
         # Each stem the prefixes cover is one character of a body: a class of those
         # characters finds them all in one pass (in C), whatever their number.
         prefix_of = stem_codes.prefix_of(prefixes)
         if not prefix_of:
-            return {}
-        pattern = re.compile("[" + "".join(map(re.escape, prefix_of)) + "]")
-        average = sum(entry.length for entry in entries) / len(entries)
-        counted: list[tuple[Entry, dict[str, int]]] = []
+            return [0.0] * len(entries)
+        findall = re.compile("[" + "".join(map(re.escape, prefix_of)) + "]").findall
+        counted: list[tuple[int, dict[str, int]]] = []
         frequency: dict[str, int] = {}
-        for entry in entries:
-            found = pattern.findall(entry.body)
+        only = set(prefix_of.values())
+        only = only.pop() if len(only) == 1 else None  # one prefix: no need to tell them apart
+        for position, entry in enumerate(entries):
+            found = findall(entry.body)
             if not found:
                 continue
+            if only is not None:
+                counted.append((position, {only: len(found)}))
+                continue
+            # Most bodies hold a matching word once or twice: a dict beats a Counter.
             counts: dict[str, int] = {}
             for code in found:
                 prefix = prefix_of[code]
                 counts[prefix] = counts.get(prefix, 0) + 1
-            counted.append((entry, counts))
+            counted.append((position, counts))
             for prefix in counts:
                 frequency[prefix] = frequency.get(prefix, 0) + 1
+        if only is not None and counted:
+            frequency[only] = len(counted)
+        result = [0.0] * len(entries)
+        if not counted:
+            return result
         total = len(entries)
         weight = {
-            prefix: math.log(1 + (total - n + 0.5) / (n + 0.5)) for prefix, n in frequency.items()
+            prefix: math.log(1 + (total - n + 0.5) / (n + 0.5)) * (BM25_K1 + 1)
+            for prefix, n in frequency.items()
         }
-        result = {}
-        for entry, counts in counted:
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * entry.length / average)
-            result[entry.pk] = sum(
-                weight[prefix] * n * (BM25_K1 + 1) / (n + norm) for prefix, n in counts.items()
-            )
+        # BM25's length normalisation, K1 * (1 - B + B * length / average).
+        scale = BM25_K1 * BM25_B * total / sum(entry.length for entry in entries)
+        base = BM25_K1 * (1 - BM25_B)
+        for position, counts in counted:
+            norm = base + scale * entries[position].length
+            score = 0.0
+            for prefix, n in counts.items():
+                score += weight[prefix] * n / (n + norm)
+            result[position] = score
         return result
 
     # --- the HSDS API's search ------------------------------------------------------

@@ -191,22 +191,23 @@ def _ranked(index: GuideIndex, found: list, plan, meaning: Understanding) -> lis
     ``Tier.BEST``) when it is a shared or national one and the query was
     understood as a situation.
     """
-    relevance = index.scores(search.prefixes(plan), [entry for entry, _tier in found])
-    top = max(relevance.values(), default=0.0) or 1.0
+    relevance = index.entry_scores(search.prefixes(plan), [entry for entry, _tier in found])
+    top = max(relevance, default=0.0) or 1.0
     asker_group = meaning.asker_group
     opposed = OPPOSED.get(meaning.asker, frozenset())
     wanted = frozenset({asker_group}) if asker_group else meaning.groups
     violence = meaning.violence
     codes = _term_codes()
+    candidates = zip(found, relevance, strict=True)
     if not violence and not meaning.acute:
         # Only the text can make a service fit: the others are left out below anyway.
-        found = [pair for pair in found if pair[0].pk in relevance]
+        candidates = [(pair, match) for pair, match in candidates if match]
     scored = []
-    for entry, tier in found:
+    for (entry, tier), match in candidates:
         groups, forms = codes(entry.terms)
         if opposed and asker_group not in groups and not opposed.isdisjoint(groups):
             continue
-        text = relevance.get(entry.pk, 0.0) / top
+        text = match / top
         violence_fit = len(forms & violence) / len(violence) if violence else 0.0
         # A service for the asker's group fits; one for few groups fits better.
         group_fit = 1.0 + 0.5 / len(groups) if wanted and not wanted.isdisjoint(groups) else 0.0
