@@ -15,7 +15,9 @@ HTTP on 127.0.0.1 with concurrent clients:
 3. the bare page alone (``/trygg-pa-nett/``, a template with no queries), the
    baseline of the same run;
 4. the mix again while a service entry is edited once a second through the
-   app's own ``service_update`` (what an editor's save does);
+   app's own ``service_update`` (what an editor's save does).
+   Phases 2-4 take turns in ``--slices`` slices (default 6 of 10 s each), so that
+   the machine's speed drifting during the run weighs on all three alike;
 5. with the server stopped, what each kind costs on its own: ``--in-process``
    requests per kind through Django's test client in this process (first
    visits, the cache emptied), and the mix's weighted cost in bare pages.
@@ -336,6 +338,15 @@ class Result:
     def rps(self) -> float:
         return len(self.latencies) / self.seconds
 
+    def add(self, other: Result) -> None:
+        """Count another slice of the same phase in this one."""
+        self.seconds += other.seconds
+        self.latencies += other.latencies
+        self.errors += other.errors
+        self.error_samples += other.error_samples[: 5 - len(self.error_samples)]
+        for kind, values in other.by_kind.items():
+            self.by_kind.setdefault(kind, []).extend(values)
+
     def pct(self, p: float, values: list[float] | None = None) -> float:
         values = sorted(self.latencies if values is None else values)
         if not values:
@@ -409,11 +420,10 @@ def editor(seed: int):
     edits: list[float] = []
 
     def run(stop_at: float) -> None:
-        n = 0
         while time.monotonic() < stop_at:
             tick = time.monotonic()
             service = Service.objects.get(pk=rng.choice(ids))
-            n += 1
+            n = len(edits) + 1
             service.how_it_works = f"{service.how_it_works.split(' (endret')[0]} (endret {n})"
             started = time.perf_counter()
             service_update(service=service, actor=actor)
@@ -498,27 +508,39 @@ def run(args) -> None:
         drive(server.port, pick_mix, clients=args.clients, seconds=5, seed=args.seed + 9)
         print(f"memory after warm-up: {workers_memory(server)}", flush=True)
 
-        mix = drive(server.port, pick_mix, clients=args.clients, seconds=args.seconds, seed=1)
-        report("mix", mix)
-        bare = drive(
-            server.port,
-            lambda rng: ("bare", BARE_PATH),
-            clients=args.clients,
-            seconds=args.seconds,
-            seed=2,
-        )
-        report("bare page", bare)
-        print(f"memory after the mix: {workers_memory(server)}", flush=True)
-
+        # The three phases take turns in --slices slices each, so that the machine
+        # slowing down or speeding up during the run (ours are shared and noisy)
+        # weighs on the mix and its baseline alike instead of on whichever ran then.
+        # The bare page never follows an edit: what an edit costs the next requests
+        # falls on the mix.
+        mix, bare, mixed_edits = Result(0.0), Result(0.0), Result(0.0)
         edit = editor(args.seed)
-        mixed_edits = drive(
-            server.port,
-            pick_mix,
-            clients=args.clients,
-            seconds=args.seconds,
-            seed=3,
-            during=edit,
-        )
+        part = args.seconds / args.slices
+        for n in range(args.slices):
+            mix.add(
+                drive(server.port, pick_mix, clients=args.clients, seconds=part, seed=1 + 10 * n)
+            )
+            bare.add(
+                drive(
+                    server.port,
+                    lambda rng: ("bare", BARE_PATH),
+                    clients=args.clients,
+                    seconds=part,
+                    seed=2 + 10 * n,
+                )
+            )
+            mixed_edits.add(
+                drive(
+                    server.port,
+                    pick_mix,
+                    clients=args.clients,
+                    seconds=part,
+                    seed=3 + 10 * n,
+                    during=edit,
+                )
+            )
+        report("mix", mix)
+        report("bare page", bare)
         report("mix with one edit a second", mixed_edits)
         if edit.edits:
             print(
@@ -548,6 +570,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument(
+        "--slices",
+        type=int,
+        default=6,
+        help="the mix, the bare page and the mix with edits take turns in this many slices",
+    )
     parser.add_argument(
         "--in-process",
         type=int,
