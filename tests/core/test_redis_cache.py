@@ -36,3 +36,31 @@ def test_values_go_in_and_come_out():
     assert cache.incr("vern-test-count") == 2
     cache.delete_many(["vern-test-key", "vern-test-count"])
     assert cache.get("vern-test-key") is None
+
+
+@pytest.mark.skipif(not _redis_running(), reason="needs Redis on 127.0.0.1:6379")
+def test_incr_counts_an_existing_key_in_one_round_trip_and_refuses_a_missing_one():
+    cache = RedisCache(URL, {})
+    cache.delete_many(["vern-test-count", "vern-test-missing"])
+    cache.add("vern-test-count", 5, 10)
+    client = cache._cache.get_client("vern-test-count")
+    sent = []
+    original = client.execute_command
+
+    def counting(*args, **kwargs):
+        sent.append(args[0])
+        return original(*args, **kwargs)
+
+    client.execute_command = counting
+    try:
+        assert cache.incr("vern-test-count", 3) == 8
+        assert cache.get("vern-test-count") == 8  # still read back as a number
+        assert len(sent) == 2  # the increment, then the read
+        with pytest.raises(ValueError, match="not found"):
+            cache.incr("vern-test-missing")
+        assert cache.get("vern-test-missing") is None  # not created by the attempt
+        client.script_flush()  # Redis restarted: the script is loaded again
+        assert cache.incr("vern-test-count") == 9
+    finally:
+        client.execute_command = original
+        cache.delete_many(["vern-test-count", "vern-test-missing"])
