@@ -58,3 +58,17 @@ def test_the_login_page_with_its_token_is_not_compressed(client):
 
     assert response.status_code == 200
     assert not response.has_header("Content-Encoding")
+
+
+def test_a_results_page_made_for_the_request_is_compressed_whole(client, home):
+    ServiceFactory(owner=home, name="Krisesenteret i Heimby", description="Vold i nære relasjoner.")
+    plain = client.get("/sok/", {"q": "vold", "kommune": home.number})
+
+    response = client.get("/sok/", {"q": "vold", "kommune": home.number}, **GZIP)
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert int(response["Content-Length"]) == len(response.content)
+    assert gzip.decompress(response.content) == plain.content
+    assert "Krisesenteret i Heimby" in plain.content.decode()
+    assert len(response.content) < len(plain.content) / 3

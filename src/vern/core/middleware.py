@@ -12,11 +12,15 @@ no query.
 
 from __future__ import annotations
 
+import gzip
+
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_vary_headers
 
 from vern.core.models import Membership
+from vern.core.page_cache import MIN_COMPRESSED, accepts_gzip
 
 SESSION_KEY = "vern_municipality"
 
@@ -133,6 +137,9 @@ class StaffNoStoreMiddleware:
         return response
 
 
+DYNAMIC_LEVEL = 2
+
+
 class PublicGZipMiddleware(GZipMiddleware):
     """Compress what anyone may read, never a page that mixes a secret with user input.
 
@@ -150,4 +157,27 @@ class PublicGZipMiddleware(GZipMiddleware):
             or response.cookies
         ):
             return response
-        return super().process_response(request, response)
+        if (
+            response.streaming
+            or len(response.content) < MIN_COMPRESSED
+            or response.has_header("Content-Encoding")
+        ):
+            return super().process_response(request, response)
+        # A page made for this request (a results page, an API answer) is compressed
+        # at level 2, not Django's 6: a fifth of the time on a results page (0.07 against
+        # 0.17 ms for 31 KB) for some 10 % more bytes (6.1 against 5.5 KB). Kept pages
+        # are compressed once, at 6 (``page_cache``). Without a secret on the page there
+        # is nothing for Django's random padding against BREACH to hide.
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if not accepts_gzip(request):
+            return response
+        compressed = gzip.compress(response.content, compresslevel=DYNAMIC_LEVEL, mtime=0)
+        if len(compressed) >= len(response.content):
+            return response
+        response.content = compressed
+        response.headers["Content-Length"] = str(len(compressed))
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag  # RFC 9110 8.8.1, as Django does
+        response.headers["Content-Encoding"] = "gzip"
+        return response

@@ -159,7 +159,7 @@ def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None):
                 cache.set(key, kept, timeout)
                 if stamp is not None:
                     _near.set(key, kept)
-                if compressed and _accepts_gzip(request):
+                if compressed and accepts_gzip(request):
                     # Sent as kept: compressing it again on the way out doubled a first visit's cost.
                     response.content = content
                     _mark_compressed(response)
@@ -184,7 +184,7 @@ def _kept(content: bytes, content_type: str) -> tuple[bytes, str, bool]:
     return gzip.compress(content, compresslevel=6, mtime=0), content_type, True
 
 
-def _accepts_gzip(request) -> bool:
+def accepts_gzip(request) -> bool:
     return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
@@ -197,6 +197,6 @@ def _mark_compressed(response: HttpResponse) -> HttpResponse:
 def _answer(request, content: bytes, content_type: str, compressed: bool = False) -> HttpResponse:
     if not compressed:
         return HttpResponse(content, content_type=content_type)
-    if not _accepts_gzip(request):
+    if not accepts_gzip(request):
         return HttpResponse(gzip.decompress(content), content_type=content_type)
     return _mark_compressed(HttpResponse(content, content_type=content_type))

@@ -18,7 +18,6 @@ from __future__ import annotations
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
-
 # Django's incr: a missing key is an error (ValueError), never created.
 _INCR_EXISTING = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
