@@ -100,3 +100,43 @@ def test_a_visitor_with_a_session_is_never_served_a_kept_page(client, plan):
     _, asked = get(client, "/handlingsplaner/0301/")
 
     assert asked > 0
+
+
+def test_a_kept_page_and_its_generation_are_read_in_one_round_trip(client, plan, monkeypatch):
+    from vern.core import page_cache
+
+    get(client, "/handlingsplaner/0301/")
+    calls, inside = [], []
+
+    def counted(name, original):
+        def call(*args, **kwargs):
+            if not inside:  # a backend's get_many may call its own get
+                calls.append(name)
+            inside.append(name)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        return call
+
+    for name in ("get", "get_many", "add", "set", "incr"):
+        monkeypatch.setattr(page_cache.cache, name, counted(name, getattr(page_cache.cache, name)))
+
+    _, asked = get(client, "/handlingsplaner/0301/")
+
+    assert (asked, calls) == (0, ["get_many"])
+
+
+def test_a_page_made_before_a_bump_is_made_again_though_still_in_the_cache(client, plan):
+    from vern.core import page_cache
+
+    first, _ = get(client, "/handlingsplaner/0301/")
+    page_cache.cache.incr(page_cache._generation_key("plans"))  # as a bump in another process
+
+    again, asked = get(client, "/handlingsplaner/0301/")
+    _, asked_after = get(client, "/handlingsplaner/0301/")
+
+    assert asked > 0  # made again, not served from before the bump
+    assert again.content == first.content  # nothing on the page changed
+    assert asked_after == 0  # and kept for the new generation

@@ -3,11 +3,12 @@
 Some public pages are computed from many rows on every request (the national
 overview of plans, a municipality's plan), yet change a few times a day. A
 view wrapped in ``public_page("plans")`` is answered from the cache, keyed by
-the path with its query, the language, today's date (pages that depend on the
-date turn over at midnight) and the *generation* of its namespace. An app
-bumps the generation after a commit that changes what the pages show
-(``bump("plans")``, usually from ``post_save``/``post_delete`` signals), which
-retires every kept page of that namespace at once; old entries expire.
+the path with its query, the language and today's date (pages that depend on
+the date turn over at midnight), and kept with the *generation* of its
+namespace it was made in. An app bumps the generation after a commit that
+changes what the pages show (``bump("plans")``, usually from
+``post_save``/``post_delete`` signals), which retires every kept page of that
+namespace at once: a page made in an older generation is made again.
 
 A page that depends on the directory is keyed by a *stamp* of what it shows
 instead (``stamp=``; the guide's service and municipality pages): the entries'
@@ -131,19 +132,27 @@ def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None):
         def wrapped(request, *args, **kwargs):
             if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
                 return view(request, *args, **kwargs)
+            made_in = None  # the namespace's generation, for a page keyed by it
             if stamp is None:
-                version = generation(namespace)
+                # One key per page, with the generation it was made in: the generation
+                # and the page are read in one round trip.
+                key = _key(namespace, request, "generation")
+                generation_key = _generation_key(namespace)
+                found = cache.get_many([generation_key, key])
+                made_in = found.get(generation_key) or generation(namespace)
+                kept = found.get(key)
+                kept = kept[1:] if kept is not None and kept[0] == made_in else None
             else:
                 version = stamp(request, *args, **kwargs)
                 if version is None:
                     return view(request, *args, **kwargs)
                 version = hashlib.sha256(version.encode()).hexdigest()[:24]
-            key = _key(namespace, request, version)
-            kept = _near.get(key) if stamp is not None else None
-            if kept is None:
-                kept = cache.get(key)
-                if kept is not None and stamp is not None:
-                    _near.set(key, kept)
+                key = _key(namespace, request, version)
+                kept = _near.get(key)
+                if kept is None:
+                    kept = cache.get(key)
+                    if kept is not None:
+                        _near.set(key, kept)
             if kept is not None:
                 return _answer(request, *kept)
             response = view(request, *args, **kwargs)
@@ -156,8 +165,11 @@ def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None):
                 content, _type, compressed = kept = _kept(
                     response.content, response["Content-Type"]
                 )
-                cache.set(key, kept, timeout)
-                if stamp is not None:
+                if made_in is not None:
+                    # Made in this generation: after a bump it is made again.
+                    cache.set(key, (made_in, *kept), timeout)
+                else:
+                    cache.set(key, kept, timeout)
                     _near.set(key, kept)
                 if compressed and accepts_gzip(request):
                     # Sent as kept: compressing it again on the way out doubled a first visit's cost.
