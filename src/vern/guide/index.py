@@ -327,7 +327,7 @@ class GuideIndex:
             if only is not None:
                 counted.append((position, {only: len(found)}))
                 continue
-            # Most bodies hold a matching word once or twice: a dict beats a Counter.
+            # Counted here: setting up a Counter costs more than the few matches of a body.
             counts: dict[str, int] = {}
             for code in found:
                 prefix = prefix_of[code]
