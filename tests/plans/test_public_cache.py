@@ -140,3 +140,18 @@ def test_a_page_made_before_a_bump_is_made_again_though_still_in_the_cache(clien
     assert asked > 0  # made again, not served from before the bump
     assert again.content == first.content  # nothing on the page changed
     assert asked_after == 0  # and kept for the new generation
+
+
+def test_a_lost_generation_starts_afresh_so_no_page_kept_before_matches_it(client, plan):
+    from vern.core import page_cache
+
+    key = page_cache._generation_key("plans")
+    page_cache.cache.delete(key)  # the cache was emptied: the generation starts again
+    get(client, "/handlingsplaner/0301/")  # kept, with the generation it was made in
+    page_cache.cache.delete(key)  # evicted, while the page stayed
+    type(plan).objects.for_system(reason="test").filter(pk=plan.pk).update(title="Ny tittel")
+
+    page, asked = get(client, "/handlingsplaner/0301/")
+
+    assert asked > 0
+    assert "Ny tittel" in page.content.decode()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import secrets
 from functools import lru_cache, wraps
 from pathlib import Path
 
@@ -45,12 +46,19 @@ def _generation_key(namespace: str) -> str:
     return f"page:{namespace}:generation"
 
 
+def _first_generation() -> int:
+    """Where a namespace's generation starts: at random, not at 1, so that after the
+    cache lost it (emptied, restarted, or the key evicted while pages stayed) no page
+    kept in an earlier run of generations matches the new one by chance."""
+    return secrets.randbits(48) + 1
+
+
 def generation(namespace: str) -> int:
     key = _generation_key(namespace)
     value = cache.get(key)
     if value is None:
-        cache.add(key, 1, None)
-        value = cache.get(key, 1)
+        cache.add(key, _first_generation(), None)
+        value = cache.get(key)
     return value
 
 
@@ -62,8 +70,8 @@ def bump(namespace: str) -> None:
         key = _generation_key(namespace)
         try:
             cache.incr(key)
-        except ValueError:  # not there (evicted or never read): any new value will do
-            cache.set(key, 2, None)
+        except ValueError:  # not there (evicted or never read): a new start will do
+            cache.set(key, _first_generation(), None)
 
     transaction.on_commit(_bump)
 
@@ -101,9 +109,9 @@ def _key(namespace: str, request, version) -> str:
 # shows (the stamp, the release, the language, the day, the address), so a copy under
 # the same key is the same page: keeping the last few hundred here spares a round trip
 # to the shared cache on most visits (under load those round trips were about a
-# twentieth of the workers' time, bench/README.md). Pages keyed by a namespace's
-# generation are not kept here: the generation starts again at 1 if the shared cache is
-# emptied, and an old copy would answer under the new key. Copies go after
+# twentieth of the workers' time, bench/README.md). Pages kept with a namespace's
+# generation are not kept here: a bump in another process is seen only in the shared
+# cache, read with the page in one round trip anyway. Copies go after
 # NEAR_SECONDS, so nothing lives here long after the shared cache let it go.
 NEAR_PAGES = 500  # about 3 MB of compressed pages per process at most
 NEAR_SECONDS = 60
