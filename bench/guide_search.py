@@ -813,6 +813,7 @@ class Timings:
     baseline: list[float] = field(default_factory=list)
     postal: list[float] = field(default_factory=list)
     by_kind: dict[str, list[float]] = field(default_factory=dict)
+    view_by_kind: dict[str, list[float]] = field(default_factory=dict)
 
 
 def view_exists() -> bool:
@@ -863,6 +864,7 @@ def measure(queries: list[Query], *, with_view: bool, warmup: int = 40) -> Timin
             response = client.get("/sok/", query.view_params(number))
             if timed:
                 timings.view.append((time.perf_counter() - started) * 1000)
+                timings.view_by_kind.setdefault(query.kind, []).append(timings.view[-1])
             assert response.status_code == 200, (response.status_code, query)
         started = time.perf_counter()
         response = client.get("/trygg-pa-nett/")
@@ -1071,6 +1073,8 @@ def run(args) -> str:
             for kind, values in sorted(timings.by_kind.items()):
                 report(f"  guide_search: {kind}", values)
             report("GET /sok/ (public search page)", timings.view)
+            for kind, values in sorted(timings.view_by_kind.items()):
+                report(f"  /sok/: {kind}", values)
             report("GET /?kommune=<postal code>", timings.postal)
             report("GET /trygg-pa-nett/ (baseline)", timings.baseline)
             main = timings.view if with_view else timings.guide
