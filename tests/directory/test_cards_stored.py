@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse as django_reverse
 from django.utils import timezone, translation
@@ -144,6 +145,52 @@ def test_the_municipality_page_reads_the_same_with_and_without_stored_cards(guid
     cache.clear()  # the kept page (core.page_cache): deleting cards behind the app's back moves no stamp
     forget_near()
     assert stored.replace(MARK, "") == main_of(get("/kommune/9999/"))
+
+
+# --- read while the page renders ------------------------------------------------------------
+# On PostgreSQL the stored cards' query is sent before the page around them is rendered
+# and read after it (``core.early_reads``); elsewhere it is asked at once.
+
+
+def test_a_query_made_while_the_page_renders_does_not_disturb_the_cards(guide, monkeypatch):
+    from vern.guide.views import public
+
+    _mark(guide.family)
+    matching = public.guide_pages.matching
+    asked = []
+
+    def matching_after_a_query(*args, **kwargs):
+        asked.append(Service.objects.filter(pk=guide.family.pk).count())  # mid-render
+        return matching(*args, **kwargs)
+
+    monkeypatch.setattr(public.guide_pages, "matching", matching_after_a_query)
+    html = get("/sok/", {"kommune": "9999", "q": "familie"})
+
+    assert asked == [1]
+    assert MARK in card_of(html, guide.family)  # the stored card, placed in the page
+    assert public.RESULTS_SLOT.decode() not in html
+    assert html.index("Resultater") < html.index(MARK) < html.index("</main>")
+
+
+def test_a_page_that_fails_while_its_cards_are_asked_for_leaves_the_connection_usable(
+    guide, monkeypatch
+):
+    from vern.guide.views import public
+
+    _mark(guide.family)
+    page = public._search_page
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the page could not be rendered")
+
+    monkeypatch.setattr(public, "_search_page", failing)
+    client = Client(raise_request_exception=False)
+    assert client.get("/sok/", {"kommune": "9999", "q": "familie"}).status_code == 500
+
+    monkeypatch.setattr(public, "_search_page", page)
+    # The same connection, asked directly as Django's own checks and commits do.
+    assert connection.connection.execute("SELECT 1").fetchone() == (1,)
+    assert MARK in card_of(get("/sok/", {"kommune": "9999", "q": "familie"}), guide.family)
 
 
 # --- never out of date -------------------------------------------------------------------

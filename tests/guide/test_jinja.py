@@ -36,7 +36,7 @@ def test_makemessages_finds_every_string_the_jinja_templates_mark():
     assert {"search.html", "card.html"} <= set(sources)
     for name, marked in marked_strings().items():
         found = set(MARKED.findall(templatize(sources[name], origin=name)))
-        assert marked, name
+        assert marked or "_(" not in COMMENT.sub("", sources[name]), name  # none missed
         assert marked <= found, (name, sorted(marked - found))
 
 

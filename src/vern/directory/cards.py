@@ -16,6 +16,7 @@ import hashlib
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language, gettext, ngettext
 
-from vern.core import jinja
+from vern.core import early_reads, jinja
 from vern.core.dates import long_date
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "directory" / "jinja"
@@ -288,6 +289,60 @@ def store_missing(*, batch: int = 500) -> int:
     ).values("service_id")
     ids = list(Service.objects.exclude(pk__in=current).values_list("pk", flat=True))
     return sum(store(ids[start : start + batch]) for start in range(0, len(ids), batch))
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class StoredLater:
+    """``_stored(ids)``, asked when made and answered by ``result()``: on
+    PostgreSQL the query is sent at once and read then (``core.early_reads``),
+    so that the caller can render its page meanwhile; elsewhere it is asked at
+    once. ``close()`` frees the connection if the answer is never read."""
+
+    def __init__(self, ids: list) -> None:
+        self._found: dict | None = None
+        self._sent = None
+        if not early_reads.available():
+            self._found = _stored(ids)
+            return
+        from vern.directory.models import Service, ServiceCard
+        from vern.directory.selectors import PUBLIC_STATUSES
+
+        cards, services = ServiceCard._meta.db_table, Service._meta.db_table
+        # As in ``_stored`` (the service in a subquery); the timestamp in whole
+        # microseconds, whatever the server's date style.
+        sql = (
+            "SELECT c.service_id, c.html, "  # noqa: S608 (table names)
+            "(EXTRACT(EPOCH FROM c.service_updated_at) * 1000000)::bigint "
+            f"FROM {cards} c WHERE c.version = $1 AND c.service_id = ANY($2::uuid[]) AND "
+            f"c.service_updated_at = (SELECT s.updated_at FROM {services} s "
+            "WHERE s.id = c.service_id AND s.status = ANY($3::text[]))"
+        )
+        self._sent = early_reads.EarlyRead(
+            sql,
+            [
+                card_version(),
+                "{" + ",".join(str(pk) for pk in ids) + "}",
+                "{" + ",".join(f'"{status}"' for status in PUBLIC_STATUSES) + "}",
+            ],
+        )
+
+    def result(self) -> dict:
+        if self._found is None:
+            try:
+                rows = self._sent.rows()
+            finally:
+                self._sent.close()
+            self._found = {
+                uuid.UUID(key): (html, EPOCH + timedelta(microseconds=int(micros)))
+                for key, html, micros in rows
+            }
+        return self._found
+
+    def close(self) -> None:
+        if self._sent is not None:
+            self._sent.close()
 
 
 def _stored(ids: list) -> dict:

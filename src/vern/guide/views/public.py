@@ -51,7 +51,7 @@ from vern.directory.cards import decorate, terms_language
 from vern.directory.models import GuidePage, Service
 from vern.directory.search import MAX_QUERY_CHARS
 from vern.guide import jinja, selectors, service_pages
-from vern.guide.cards import result_cards
+from vern.guide.cards import CardsLater, result_cards
 from vern.guide.index import guide_index
 from vern.guide.snapshot import snapshot
 
@@ -74,6 +74,8 @@ PAGES_FOR_THE_OTHER_SIDE = {
     "exposed": frozenset({"bruker-vold"}),
     "child": frozenset({"bruker-vold"}),
 }
+# Where the results go in the rendered page: markup, so no escaped text can match it.
+RESULTS_SLOT = b"<!--vern:results-->"
 KEY_SERVICES = 30  # on a municipality's guide page
 ERROR_REPORT_RATE = "5/h"
 ERROR_REPORT_GROUP = "guide.error_report"
@@ -302,7 +304,6 @@ def search(request: HttpRequest) -> HttpResponse:
     if raw_page and page > result.pages:
         notices.append(_("There are not that many pages, so the last page is shown."))
 
-    current_group = next((c for c in groups if c.value == filters.target_group), None)
     clean = {
         "kommune": municipality.number if municipality else "",
         "q": query,
@@ -313,10 +314,28 @@ def search(request: HttpRequest) -> HttpResponse:
         **{flag: "1" if getattr(filters, flag) else "" for flag in filters.FLAGS},
     }
     page_query = search_query(clean, side=result.page if result.page > 1 else "")
-    html = result_cards(result.ids, level=4, back_query=page_query, now=now, index=result.index)
-    results = [ResultCard(tier, html[pk]) for pk, tier in result.rows if pk in html]
-    sections = _tier_sections(results, municipality)
+    # The cards are asked for now and placed once the page around them is rendered:
+    # on PostgreSQL their query runs meanwhile (``CardsLater``).
+    later = CardsLater(result.ids, level=4, back_query=page_query, now=now, index=result.index)
+    try:
+        response = _search_page(request, municipality, query, filters, result, notices, clean)
+        html = later.result()
+    finally:
+        later.close()
+    results = response.context_results  # the test client's copy of the context has it too
+    results.extend(ResultCard(tier, html[pk]) for pk, tier in result.rows if pk in html)
+    sections = jinja.render(
+        "results.html", {"tier_sections": _tier_sections(results, municipality)}
+    )
+    response.content = response.content.replace(RESULTS_SLOT, sections.encode(), 1)
+    return response
 
+
+def _search_page(request, municipality, query, filters, result, notices, clean) -> HttpResponse:
+    """The results page with ``RESULTS_SLOT`` where its results go (``search``)."""
+    groups, violence, languages = _all_choices()  # kept: the same as ``search`` read
+    current_group = next((c for c in groups if c.value == filters.target_group), None)
+    results: list[ResultCard] = []  # filled by ``search`` once the cards are read
     context = guide_context(municipality)
     context.update(
         query=query,
@@ -324,7 +343,7 @@ def search(request: HttpRequest) -> HttpResponse:
         filter_grid=_filter_grid(filters, groups, violence, languages, context["terms_lang"]),
         result=result,
         results=results,
-        tier_sections=sections,
+        results_slot=mark_safe(RESULTS_SLOT.decode()),
         notices=list(dict.fromkeys(notices)),
         corrected_query=_corrected(query, result.corrected),
         group_choices=groups,
@@ -373,7 +392,9 @@ def search(request: HttpRequest) -> HttpResponse:
     ]
     context.update(_search_texts(context, municipality, result))
     context["body"] = jinja.render("search.html", context)
-    return render(request, "guide/search.html", context)
+    response = render(request, "guide/search.html", context)
+    response.context_results = results
+    return response
 
 
 def _search_texts(context: dict, municipality, result) -> dict:
