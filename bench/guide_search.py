@@ -1087,7 +1087,9 @@ def run(args) -> str:
         print(f"\ngrowth p95@{args.services} / p95@{args.small} = {growth:.2f}")
         if with_view:
             kb, requests, lines = transfer(busiest_municipality())
-            print("\nTransfer on a first visit (as sent to a browser that accepts gzip; woff2 counted as is):")
+            print(
+                "\nTransfer on a first visit (as sent to a browser that accepts gzip; woff2 counted as is):"
+            )
             print("\n".join(lines))
         else:
             kb, requests = float("nan"), 0
