@@ -71,8 +71,8 @@ ASKER_NOTICES = {
 }
 # Pages that explain, left out while the query says the asker is on the other side.
 PAGES_FOR_THE_OTHER_SIDE = {
-    "exposed": frozenset({"bruker-vold"}),
-    "child": frozenset({"bruker-vold"}),
+    "exposed": frozenset({GuidePage.Topic.PERPETRATOR}),
+    "child": frozenset({GuidePage.Topic.PERPETRATOR}),
 }
 # Where the results go in the rendered page: markup, so no escaped text can match it.
 RESULTS_SLOT = b"<!--vern:results-->"
