@@ -4,7 +4,7 @@ gives its rows, and the connection stays usable whatever happens in between."""
 from __future__ import annotations
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from vern.core import early_reads
@@ -81,3 +81,22 @@ def test_not_in_a_transaction_the_server_has_not_begun_yet(transactional_db):
         _one()
         assert early_reads.available()
         assert EarlyRead("SELECT $1", ["x"]).rows() == [("x",)]
+
+
+def test_a_connection_lost_while_it_is_out_is_a_django_error_and_is_closed_after(
+    transactional_db,
+):
+    import psycopg
+
+    _one()
+    pid = connection.connection.info.backend_pid
+    sent = EarlyRead("SELECT pg_sleep(2), $1", ["x"])
+    with psycopg.connect(connection.connection.info.dsn, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    with pytest.raises(OperationalError):
+        sent.rows()
+    sent.close()  # quiet: the caller's own error is the one to see
+    assert connection.errors_occurred  # so Django closes it at the end of the request
+    connection.close_if_unusable_or_obsolete()
+    assert _one() == 1  # a new connection

@@ -21,7 +21,7 @@ import contextlib
 import select
 import time
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, OperationalError, connection
 from psycopg import pq
 
 _TUPLES_OK = 2  # libpq's PGRES_TUPLES_OK
@@ -58,12 +58,18 @@ class EarlyRead:
             raise RuntimeError("an early read needs PostgreSQL and a begun transaction, if any")
         self._sql = sql
         self._pgconn = connection.connection.pgconn
-        self._rows: list[tuple] | None = None
+        self._rows: list[tuple] = []
         self._error: str | None = None
+        self._collected = False
         self._started = time.perf_counter()
-        self._pgconn.send_query_params(sql.encode(), [p.encode() for p in params], result_format=0)
-        while self._pgconn.flush():  # the connection is non-blocking: send it all
-            _wait(self._pgconn.socket, write=True)
+        # As Django's own queries: a lost connection is a Django error, and marks the
+        # connection for closing at the end of the request.
+        with connection.wrap_database_errors:
+            self._pgconn.send_query_params(
+                sql.encode(), [p.encode() for p in params], result_format=0
+            )
+            while self._pgconn.flush():  # the connection is non-blocking: send it all
+                _wait(self._pgconn.socket, write=True)
         connection.execute_wrappers.append(self._before_other_queries)
 
     def _before_other_queries(self, execute, sql, params, many, context):
@@ -71,30 +77,35 @@ class EarlyRead:
         return execute(sql, params, many, context)
 
     def _collect(self) -> None:
-        if self._rows is not None or self._error is not None:
+        if self._collected:
             return
+        self._collected = True  # once, even if reading fails: a lost connection stays lost
         with contextlib.suppress(ValueError):  # popped by an execute_wrapper block that ended
             connection.execute_wrappers.remove(self._before_other_queries)
-        pgconn, rows = self._pgconn, []
-        while True:
-            pgconn.consume_input()
-            if not pgconn.is_busy():
-                break
-            _wait(pgconn.socket)
-        # Every result is read, so that the connection is free again, even after an error.
-        while (result := pgconn.get_result()) is not None:
-            if result.status != _TUPLES_OK:
-                self._error = (result.error_message or b"").decode(errors="replace")
-                continue
-            width = result.nfields
-            for row in range(result.ntuples):
-                rows.append(
-                    tuple(
-                        None if (value := result.get_value(row, col)) is None else value.decode()
-                        for col in range(width)
-                    )
-                )
-        self._rows = rows
+        pgconn, rows = self._pgconn, self._rows
+        try:
+            with connection.wrap_database_errors:
+                while True:
+                    pgconn.consume_input()
+                    if not pgconn.is_busy():
+                        break
+                    _wait(pgconn.socket)
+                # Every result is read, so that the connection is free again after an error too.
+                while (result := pgconn.get_result()) is not None:
+                    if result.status != _TUPLES_OK:
+                        self._error = (result.error_message or b"").decode(errors="replace")
+                        continue
+                    width = result.nfields
+                    for row in range(result.ntuples):
+                        rows.append(
+                            tuple(
+                                None if (v := result.get_value(row, col)) is None else v.decode()
+                                for col in range(width)
+                            )
+                        )
+        except DatabaseError as error:
+            self._error = str(error)
+            raise
         if connection.queries_logged:  # as Django logs its own (DEBUG, tests counting queries)
             elapsed = time.perf_counter() - self._started
             connection.queries_log.append({"sql": self._sql, "time": f"{elapsed:.3f}"})
@@ -103,10 +114,16 @@ class EarlyRead:
         """The answer's rows; raises ``DatabaseError`` if the query failed."""
         self._collect()
         if self._error is not None:
+            if self._pgconn.status != pq.ConnStatus.OK:  # libpq tells a lost server so
+                connection.errors_occurred = True  # closed at the end of the request
+                raise OperationalError(self._error)
             raise DatabaseError(self._error)
         return self._rows
 
     def close(self) -> None:
         """Collect the answer if it was not read (an error on the way): the
-        connection must be free for the next query."""
-        self._collect()
+        connection must be free for the next query. Quiet about a connection lost
+        meanwhile (it is closed at the end of the request), so as not to hide the
+        error that brought the caller here."""
+        with contextlib.suppress(DatabaseError):
+            self._collect()
