@@ -100,8 +100,23 @@ def terms_language() -> str:
         return ""
     from vern.directory import selectors
 
-    terms = selectors.term_table().values()
-    return "" if all(t.name_language == language for t in terms) else "nb"
+    # Asked for every card: worked out once per language for as long as the term
+    # table is the same object (the guide's snapshot makes a new one after a change).
+    table = selectors.term_table()
+    memo = _terms_language_memo
+    if memo[0] is not table:
+        memo[:] = [table, {}]
+    found = memo[1].get(language)
+    if found is None:
+        terms = table.values()
+        found = memo[1][language] = "" if all(t.name_language == language for t in terms) else "nb"
+    return found
+
+
+_terms_language_memo: list = [
+    None,
+    {},
+]  # [the term table it was worked out for, language -> answer]
 
 
 @contextmanager
