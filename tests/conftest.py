@@ -28,15 +28,17 @@ def _fresh_directory_snapshot():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (kept pages, rate-limit counters)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (kept pages, rate-limit counters, kept cards)."""
+    from django.core.cache import caches
 
     from vern.core.page_cache import forget_near
 
-    cache.clear()
+    for kept in caches.all(initialized_only=False):
+        kept.clear()
     forget_near()
     yield
-    cache.clear()
+    for kept in caches.all(initialized_only=False):
+        kept.clear()
     forget_near()
 
 

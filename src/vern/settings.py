@@ -324,7 +324,19 @@ CACHES = {
         {"BACKEND": "vern.core.redis_cache.RedisCache", "LOCATION": _cache_url}
         if _cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Result cards of pages in other languages than bokmål, made once and kept
+    # (vern/guide/cards.py): many small values, so per process up to 5,000 of
+    # them (about 6 MB) rather than the default's 300.
+    "cards": (
+        {"BACKEND": "vern.core.redis_cache.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "vern-cards",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    ),
 }
 # Requests per client address to the public HSDS API.
 VERN_HSDS_RATE = env_str("VERN_HSDS_RATE", "120/m")

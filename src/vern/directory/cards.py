@@ -226,16 +226,18 @@ LEVEL_SLOT, BACK_SLOT, OPEN_SLOT = "\ue000", "\ue001", "\ue002"
 
 
 @cache
-def card_version() -> str:
-    """A digest of what a stored card's markup depends on besides the entry: the
-    card's template and code, the bokmål catalogue and the taxonomy terms'
-    names. Worked out once per process (all change only with a release)."""
+def card_version(language: str = STORED_LANGUAGE) -> str:
+    """A digest of what a card's markup in ``language`` depends on besides the
+    entry: the card's template and code, the language's catalogue and the
+    taxonomy terms' names. Worked out once per process and language (all change
+    only with a release)."""
     digest = hashlib.sha256(django.get_version().encode())
+    digest.update(language.encode())
     here = Path(__file__).resolve().parent
     for source in (TEMPLATES / "card.html", here / "cards.py", here / "templatetags" / "guide.py"):
         digest.update(source.read_bytes())
     for directory in settings.LOCALE_PATHS:
-        catalogue = Path(directory) / STORED_LANGUAGE / "LC_MESSAGES" / "django.mo"
+        catalogue = Path(directory) / language / "LC_MESSAGES" / "django.mo"
         if catalogue.exists():
             digest.update(catalogue.read_bytes())
     # Cards name their target groups. Terms change with migrations (a new process)
@@ -252,6 +254,20 @@ def _expected_slots(service) -> dict[str, int]:
     return {LEVEL_SLOT: 2, BACK_SLOT: 1, OPEN_SLOT: 1 if shows_state else 0}
 
 
+def slotted(services) -> dict:
+    """Service id -> (card with the three stand-ins, the entry's ``updated_at``)
+    for loaded services (``selectors.cards``), in the active language; a card
+    whose text happens to contain a stand-in character is left out."""
+    made = {}
+    for service in decorate(services, now=None, back_query=""):
+        service.guide_url += BACK_SLOT
+        html = render_card(service, level=LEVEL_SLOT)
+        expected = _expected_slots(service)
+        if all(html.count(slot) == count for slot, count in expected.items()):
+            made[service.pk] = (str(html), service.updated_at)
+    return made
+
+
 def store(ids) -> int:
     """Render and keep the bokmål cards of the given services; the number stored.
 
@@ -265,22 +281,12 @@ def store(ids) -> int:
     if not ids:
         return 0
     version = card_version()
-    rows = []
     with translation.override(STORED_LANGUAGE):
-        services = list(selectors.cards(ids).values())
-        for service in decorate(services, now=None, back_query=""):
-            service.guide_url += BACK_SLOT
-            html = render_card(service, level=LEVEL_SLOT)
-            expected = _expected_slots(service)
-            if all(html.count(slot) == count for slot, count in expected.items()):
-                rows.append(
-                    ServiceCard(
-                        service_id=service.pk,
-                        html=str(html),
-                        version=version,
-                        service_updated_at=service.updated_at,
-                    )
-                )
+        made = slotted(selectors.cards(ids).values())
+    rows = [
+        ServiceCard(service_id=pk, html=html, version=version, service_updated_at=updated_at)
+        for pk, (html, updated_at) in made.items()
+    ]
     stored = {row.service_id for row in rows}
     ServiceCard.objects.filter(service_id__in=[pk for pk in ids if pk not in stored]).delete()
     ServiceCard.objects.bulk_create(
@@ -352,6 +358,55 @@ class StoredLater:
             self._found = {
                 uuid.UUID(key): (html, EPOCH + timedelta(microseconds=int(micros)))
                 for key, html, micros in rows
+            }
+        return self._found
+
+    def close(self) -> None:
+        if self._sent is not None:
+            self._sent.close()
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An entry's ``updated_at`` as an aware time, however it was read (the guide's
+    index reads SQLite's naive UTC times as they are)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+class PublicLater:
+    """Service id -> the entry's ``updated_at``, for the given ids that are public,
+    asked when made and answered by ``result()`` (sent early on PostgreSQL, as
+    ``StoredLater``): what a kept card of another language is checked against."""
+
+    def __init__(self, ids: list) -> None:
+        from vern.directory.models import Service
+        from vern.directory.selectors import PUBLIC_STATUSES
+
+        self._found: dict | None = None
+        self._sent = None
+        if not early_reads.available():
+            rows = Service.objects.filter(pk__in=ids, status__in=PUBLIC_STATUSES).values_list(
+                "pk", "updated_at"
+            )
+            self._found = {pk: as_utc(updated_at) for pk, updated_at in rows}
+            return
+        self._sent = early_reads.EarlyRead(
+            "SELECT s.id, (EXTRACT(EPOCH FROM s.updated_at) * 1000000)::bigint "  # noqa: S608 (table name)
+            f"FROM {Service._meta.db_table} s "
+            "WHERE s.id = ANY($1::uuid[]) AND s.status = ANY($2::text[])",
+            [
+                "{" + ",".join(str(pk) for pk in ids) + "}",
+                "{" + ",".join(f'"{status}"' for status in PUBLIC_STATUSES) + "}",
+            ],
+        )
+
+    def result(self) -> dict:
+        if self._found is None:
+            try:
+                rows = self._sent.rows()
+            finally:
+                self._sent.close()
+            self._found = {
+                uuid.UUID(key): EPOCH + timedelta(microseconds=int(micros)) for key, micros in rows
             }
         return self._found
 
