@@ -11,20 +11,24 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
-from tests.directory.test_cards_stored import (
-    MARK,
-    SLOTS,
-    TUESDAY_MORNING,
-    actor,  # noqa: F401 (a fixture)
-    card_of,
-    guide,  # noqa: F401 (a fixture)
-    main_of,
-)
+from tests.directory.test_cards_stored import MARK, SLOTS, TUESDAY_MORNING, card_of, main_of
+from tests.directory.test_public_data import build_guide
+from tests.factories import UserFactory
 from vern.directory.models import Service, ServiceTranslation
 from vern.directory.services import service_save
 from vern.guide import cards as guide_cards
 
 SEARCH = {"kommune": "9999", "q": "vold"}
+
+
+@pytest.fixture
+def guide(db):
+    return build_guide()
+
+
+@pytest.fixture
+def actor(db):
+    return UserFactory(email="redaktor-sprak@example.test")
 
 
 def get(prefix: str, params: dict | None = None) -> str:
@@ -74,13 +78,11 @@ def test_a_page_whose_cards_are_all_kept_loads_no_service(guide, monkeypatch):
     assert "Prøveby crisis centre" in card_of(html, guide.crisis_centre)
 
 
-def test_a_kept_card_is_not_used_once_its_entry_changed(guide, actor):  # noqa: F811
+def test_a_kept_card_is_not_used_once_its_entry_changed(guide, actor):
     get("/en")
     _mark("en", guide.crisis_centre)
     centre = Service.objects.get(pk=guide.crisis_centre.pk)
-    ServiceTranslation.objects.filter(service=centre, language="en").update(
-        name="Prøveby shelter"
-    )
+    ServiceTranslation.objects.filter(service=centre, language="en").update(name="Prøveby shelter")
     service_save(service=centre, actor=actor)  # as the service form saves a language version
 
     card = card_of(get("/en"), guide.crisis_centre)
