@@ -109,3 +109,16 @@ def test_a_card_kept_for_one_language_is_never_shown_in_another(guide):
     for prefix in ("/uk", "/ar", ""):
         assert MARK not in get(prefix)
     assert MARK in get("/en")
+
+
+def test_the_cards_are_shown_when_the_cards_cache_is_down(guide, monkeypatch, caplog):
+    kept = caches["cards"]
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(kept, "get_many", down)
+    monkeypatch.setattr(kept, "set_many", down)
+    html = get("/en")
+    assert "Prøveby crisis centre" in card_of(html, guide.crisis_centre)
+    assert "cards cache could not be read" in caplog.text
