@@ -315,39 +315,38 @@ def store_missing(*, batch: int = 500) -> int:
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-class StoredLater:
-    """``_stored(ids)``, asked when made and answered by ``result()``: on
-    PostgreSQL the query is sent at once and read then (``core.early_reads``),
-    so that the caller can render its page meanwhile; elsewhere it is asked at
-    once. ``close()`` frees the connection if the answer is never read."""
+def _array(values) -> str:
+    """A PostgreSQL array literal of plain values (ids, status codes) for a text parameter."""
+    return "{" + ",".join(f'"{value}"' for value in values) + "}"
+
+
+def _micros(value: str) -> datetime:
+    """A timestamp read as whole microseconds since 1970 (whatever the server's date style)."""
+    return EPOCH + timedelta(microseconds=int(value))
+
+
+class _Later:
+    """An answer asked for when made and given by ``result()``: on PostgreSQL the
+    query is sent at once and read then (``core.early_reads``), so that the
+    caller can render its page meanwhile; elsewhere ``_at_once`` asks it.
+    ``close()`` frees the connection if the answer is never read."""
 
     def __init__(self, ids: list) -> None:
         self._found: dict | None = None
         self._sent = None
-        if not early_reads.available():
-            self._found = _stored(ids)
-            return
-        from vern.directory.models import Service, ServiceCard
-        from vern.directory.selectors import PUBLIC_STATUSES
+        if early_reads.available():
+            self._sent = early_reads.EarlyRead(*self._query(ids))
+        else:
+            self._found = self._at_once(ids)
 
-        cards, services = ServiceCard._meta.db_table, Service._meta.db_table
-        # As in ``_stored`` (the service in a subquery); the timestamp in whole
-        # microseconds, whatever the server's date style.
-        sql = (
-            "SELECT c.service_id, c.html, "  # noqa: S608 (table names)
-            "(EXTRACT(EPOCH FROM c.service_updated_at) * 1000000)::bigint "
-            f"FROM {cards} c WHERE c.version = $1 AND c.service_id = ANY($2::uuid[]) AND "
-            f"c.service_updated_at = (SELECT s.updated_at FROM {services} s "
-            "WHERE s.id = c.service_id AND s.status = ANY($3::text[]))"
-        )
-        self._sent = early_reads.EarlyRead(
-            sql,
-            [
-                card_version(),
-                "{" + ",".join(str(pk) for pk in ids) + "}",
-                "{" + ",".join(f'"{status}"' for status in PUBLIC_STATUSES) + "}",
-            ],
-        )
+    def _query(self, ids: list) -> tuple[str, list[str]]:  # SQL with $n, text parameters
+        raise NotImplementedError
+
+    def _parse(self, rows: list[tuple]) -> dict:
+        raise NotImplementedError
+
+    def _at_once(self, ids: list) -> dict:
+        raise NotImplementedError
 
     def result(self) -> dict:
         if self._found is None:
@@ -355,15 +354,37 @@ class StoredLater:
                 rows = self._sent.rows()
             finally:
                 self._sent.close()
-            self._found = {
-                uuid.UUID(key): (html, EPOCH + timedelta(microseconds=int(micros)))
-                for key, html, micros in rows
-            }
+            self._found = self._parse(rows)
         return self._found
 
     def close(self) -> None:
         if self._sent is not None:
             self._sent.close()
+
+
+class StoredLater(_Later):
+    """``_stored(ids)`` (the current stored cards of public services), later."""
+
+    def _query(self, ids: list) -> tuple[str, list[str]]:
+        from vern.directory.models import Service, ServiceCard
+        from vern.directory.selectors import PUBLIC_STATUSES
+
+        cards, services = ServiceCard._meta.db_table, Service._meta.db_table
+        # As in ``_stored``: the service in a subquery.
+        sql = (
+            "SELECT c.service_id, c.html, "  # noqa: S608 (table names)
+            "(EXTRACT(EPOCH FROM c.service_updated_at) * 1000000)::bigint "
+            f"FROM {cards} c WHERE c.version = $1 AND c.service_id = ANY($2::uuid[]) AND "
+            f"c.service_updated_at = (SELECT s.updated_at FROM {services} s "
+            "WHERE s.id = c.service_id AND s.status = ANY($3::text[]))"
+        )
+        return sql, [card_version(), _array(ids), _array(PUBLIC_STATUSES)]
+
+    def _parse(self, rows: list[tuple]) -> dict:
+        return {uuid.UUID(key): (html, _micros(micros)) for key, html, micros in rows}
+
+    def _at_once(self, ids: list) -> dict:
+        return _stored(ids)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -372,47 +393,32 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-class PublicLater:
+class PublicLater(_Later):
     """Service id -> the entry's ``updated_at``, for the given ids that are public,
-    asked when made and answered by ``result()`` (sent early on PostgreSQL, as
-    ``StoredLater``): what a kept card of another language is checked against."""
+    later: what a kept card of another language is checked against."""
 
-    def __init__(self, ids: list) -> None:
+    def _query(self, ids: list) -> tuple[str, list[str]]:
         from vern.directory.models import Service
         from vern.directory.selectors import PUBLIC_STATUSES
 
-        self._found: dict | None = None
-        self._sent = None
-        if not early_reads.available():
-            rows = Service.objects.filter(pk__in=ids, status__in=PUBLIC_STATUSES).values_list(
-                "pk", "updated_at"
-            )
-            self._found = {pk: as_utc(updated_at) for pk, updated_at in rows}
-            return
-        self._sent = early_reads.EarlyRead(
+        sql = (
             "SELECT s.id, (EXTRACT(EPOCH FROM s.updated_at) * 1000000)::bigint "  # noqa: S608 (table name)
             f"FROM {Service._meta.db_table} s "
-            "WHERE s.id = ANY($1::uuid[]) AND s.status = ANY($2::text[])",
-            [
-                "{" + ",".join(str(pk) for pk in ids) + "}",
-                "{" + ",".join(f'"{status}"' for status in PUBLIC_STATUSES) + "}",
-            ],
+            "WHERE s.id = ANY($1::uuid[]) AND s.status = ANY($2::text[])"
         )
+        return sql, [_array(ids), _array(PUBLIC_STATUSES)]
 
-    def result(self) -> dict:
-        if self._found is None:
-            try:
-                rows = self._sent.rows()
-            finally:
-                self._sent.close()
-            self._found = {
-                uuid.UUID(key): EPOCH + timedelta(microseconds=int(micros)) for key, micros in rows
-            }
-        return self._found
+    def _parse(self, rows: list[tuple]) -> dict:
+        return {uuid.UUID(key): _micros(micros) for key, micros in rows}
 
-    def close(self) -> None:
-        if self._sent is not None:
-            self._sent.close()
+    def _at_once(self, ids: list) -> dict:
+        from vern.directory.models import Service
+        from vern.directory.selectors import PUBLIC_STATUSES
+
+        rows = Service.objects.filter(pk__in=ids, status__in=PUBLIC_STATUSES).values_list(
+            "pk", "updated_at"
+        )
+        return {pk: as_utc(updated_at) for pk, updated_at in rows}
 
 
 def _stored(ids: list) -> dict:
