@@ -10,6 +10,8 @@ case they are skipped. Never run ``playwright install``: install Chromium with
 from __future__ import annotations
 
 import os
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,6 +32,9 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# How many of a context's last requests a failure report lists.
+REQUESTS_REPORTED = 25
+
 # Generous: CI runs the SQLite and PostgreSQL suites side by side on two cores, each with
 # its own Chromium and live server, and a page has been seen to take over 10 s there.
 DEFAULT_TIMEOUT_MS = 20_000
@@ -99,6 +104,7 @@ def new_context(browser, live_server, transactional_db) -> Iterator[Callable]:
         options.setdefault("locale", "nb-NO")
         context = browser.new_context(**options)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        _record_requests(context)
         context.route(
             EXIT_ROUTE,
             lambda route: route.fulfill(
@@ -112,6 +118,38 @@ def new_context(browser, live_server, transactional_db) -> Iterator[Callable]:
     yield make
     for context in contexts:
         context.close()
+
+
+def _record_requests(context) -> None:
+    """Keep the context's last requests (sent, answered or failed, with the time
+    taken) for the failure report: whether a click that led nowhere sent its request,
+    and whether the server answered, is then in the log."""
+    log: deque[str] = deque(maxlen=REQUESTS_REPORTED)
+    started: dict = {}
+    statuses: dict = {}
+
+    def ended(request, outcome: str) -> None:
+        taken = (time.monotonic() - started.pop(request, time.monotonic())) * 1000
+        log.append(f"{request.method} {request.url} {outcome} in {taken:.0f} ms")
+
+    def sent(request) -> None:
+        started[request] = time.monotonic()
+
+    def responded(response) -> None:
+        statuses[response.request] = response.status
+
+    def answered(request) -> None:
+        ended(request, f"-> {statuses.pop(request, '?')}")
+
+    def failed(request) -> None:
+        ended(request, f"failed ({request.failure})")
+
+    context.on("request", sent)
+    context.on("response", responded)
+    context.on("requestfinished", answered)
+    context.on("requestfailed", failed)
+    context.vern_requests = log  # read by pytest_runtest_makereport
+    context.vern_pending = started
 
 
 @pytest.hookimpl(wrapper=True)
@@ -132,6 +170,13 @@ def pytest_runtest_makereport(item: pytest.Item, call):
             except Exception as exc:  # the page may be gone or stuck
                 shown = f"{open_page.url}\n(could not read the page: {exc})"
             report.sections.append((f"browser page {number} at the failure", shown))
+        requests = list(getattr(context, "vern_requests", []))
+        now = time.monotonic()
+        requests += [
+            f"{request.method} {request.url} still waiting after {(now - at) * 1000:.0f} ms"
+            for request, at in getattr(context, "vern_pending", {}).items()
+        ]
+        report.sections.append(("the context's last requests", "\n".join(requests) or "(none)"))
     if make is not None:
         report.sections.append(("database sessions at the failure", _database_sessions()))
     return report

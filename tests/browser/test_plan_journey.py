@@ -49,6 +49,8 @@ def test_coordinator_builds_adopts_revises_and_compares(coordinator_page, live_s
 
     # Give F7 an owner, a deadline and a budget.
     page.get_by_role("link", name=re.compile(r"^F7 ")).click()
+    # The measure's page loaded (its load event) before anything on it is touched.
+    page.wait_for_url(re.compile(r"/ansatt/planer/tiltak/\d+/$"))
     page.get_by_text("Owner, dates, budget and status").click()
     page.get_by_label("Responsible unit").select_option(label="Planby skole")
     page.get_by_label("Responsible person").select_option(label="Kari Koordinator")
