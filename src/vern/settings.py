@@ -319,17 +319,23 @@ _cache_url = env_str("VERN_CACHE_URL")
 # client asking for many cannot take the workers the guide needs.
 VERN_PDF_RATE = env_str("VERN_PDF_RATE", "20/m")
 
+# A Redis that does not answer costs a request at most these timeouts: the backend then
+# answers as an empty cache for a few seconds (vern/core/redis_cache.py).
+_redis = {
+    "BACKEND": "vern.core.redis_cache.RedisCache",
+    "LOCATION": _cache_url,
+    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+}
+
 CACHES = {
     "default": (
-        {"BACKEND": "vern.core.redis_cache.RedisCache", "LOCATION": _cache_url}
-        if _cache_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        _redis if _cache_url else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
     # Result cards of pages in other languages than bokmål, made once and kept
     # (vern/guide/cards.py): many small values, so per process up to 5,000 of
     # them (about 6 MB) rather than the default's 300.
     "cards": (
-        {"BACKEND": "vern.core.redis_cache.RedisCache", "LOCATION": _cache_url}
+        _redis
         if _cache_url
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
 from vern.core.redis_cache import RedisCache
 
@@ -64,3 +65,48 @@ def test_incr_counts_an_existing_key_in_one_round_trip_and_refuses_a_missing_one
     finally:
         client.execute_command = original
         cache.delete_many(["vern-test-count", "vern-test-missing"])
+
+
+# --- when Redis cannot be reached ------------------------------------------------
+
+# Nothing listens on port 1: a connection is refused at once.
+DOWN = "redis://127.0.0.1:1/0"
+
+
+def test_a_redis_that_cannot_be_reached_answers_as_an_empty_cache(caplog):
+    cache = RedisCache(DOWN, {})
+    assert cache.get("a") is None
+    assert cache.get("a", "default") == "default"
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.has_key("a") is False
+    cache.set("a", 1, 10)
+    cache.set_many({"a": 1, "b": 2}, 10)
+    # ``add`` says it stored the value: whoever asks goes on as the first.
+    assert cache.add("lock", 1, 10) is True
+    with pytest.raises(ValueError, match="not found"):
+        cache.incr("count")
+    assert cache.delete("a") is False
+    cache.delete_many(["a", "b"])
+    assert cache.touch("a", 10) is False
+    warnings = [r for r in caplog.records if "cannot be reached" in r.getMessage()]
+    assert len(warnings) == 1  # once when the outage starts, not once an operation
+
+
+def test_after_a_failure_redis_is_left_alone_for_a_while_then_asked_again(monkeypatch, caplog):
+    cache = RedisCache(DOWN, {})
+    attempts = []
+    asks_redis = DjangoRedisCacheClient.get
+
+    def counted(self, key, default):
+        attempts.append(key)
+        return asks_redis(self, key, default)
+
+    monkeypatch.setattr(DjangoRedisCacheClient, "get", counted)
+    assert cache.get("a") is None
+    assert cache.get("b") is None
+    assert len(attempts) == 1  # the second was answered without asking
+
+    cache._cache._down_until = 0.0  # the pause is over
+    monkeypatch.setattr(DjangoRedisCacheClient, "get", lambda self, key, default: "back")
+    assert cache.get("c") == "back"
+    assert "answers again" in caplog.text

@@ -11,9 +11,22 @@ one per pool is kept.
 ``incr`` is one round trip instead of Django's two (EXISTS, then INCRBY): the
 per-address rate limits (django-ratelimit: ``add``, then ``incr``) run on every
 API request, twice on a search.
+
+While Redis cannot be reached, the cache acts as an empty cache that keeps
+nothing, as Django's memcached backends do, instead of failing the request:
+the public pages are made instead of read, rate limits count from zero (they
+let requests through), a PDF is rendered by whoever asks. The guide must stay
+up when its cache is down. After a failure Redis is left alone for
+``RETRY_SECONDS``, so a Redis that does not answer costs a page one timeout
+(``socket_timeout`` in the cache's OPTIONS, settings.py), not one per operation.
+Each outage is logged when it starts, every ``LOG_SECONDS`` while it lasts, and
+when it ends.
 """
 
 from __future__ import annotations
+
+import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
@@ -26,14 +39,86 @@ end
 return false
 """
 
+RETRY_SECONDS = 5.0
+LOG_SECONDS = 60.0
+
+logger = logging.getLogger(__name__)
+
+
+def _missing(key):
+    raise ValueError(f"Key '{key}' not found.")  # what an empty cache answers to incr
+
 
 class RedisCacheClient(DjangoRedisCacheClient):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict = {}
         self._scripts: dict = {}
+        self._down_until = 0.0  # monotonic time before which Redis is not asked
+        self._down_since: float | None = None
+        self._logged_at = 0.0
+
+    def _ask(self, operation, fallback, *args):
+        """``operation(*args)``; while Redis cannot be reached, ``fallback(*args)``:
+        what an empty cache that keeps nothing would answer."""
+        now = time.monotonic()
+        if now < self._down_until:
+            return fallback(*args)
+        try:
+            value = operation(*args)
+        except self._lib.exceptions.RedisError:
+            self._down_until = now + RETRY_SECONDS
+            if self._down_since is None or now - self._logged_at >= LOG_SECONDS:
+                since = "" if self._down_since is None else " (still)"
+                self._down_since = self._down_since or now
+                self._logged_at = now
+                logger.warning(
+                    "The cache (Redis) cannot be reached%s; pages are made without it",
+                    since,
+                    exc_info=True,
+                )
+            return fallback(*args)
+        if self._down_since is not None:
+            logger.warning("The cache (Redis) answers again after %.0f s", now - self._down_since)
+            self._down_since = None
+        return value
+
+    # An empty cache that keeps nothing: ``add`` says it stored the value, so that
+    # whoever asks goes on as the first (renders the PDF itself, counts from zero).
+    def add(self, key, value, timeout):
+        return self._ask(super().add, lambda *_: True, key, value, timeout)
+
+    def get(self, key, default):
+        return self._ask(super().get, lambda *_: default, key, default)
+
+    def set(self, key, value, timeout):
+        return self._ask(super().set, lambda *_: None, key, value, timeout)
+
+    def touch(self, key, timeout):
+        return self._ask(super().touch, lambda *_: False, key, timeout)
+
+    def delete(self, key):
+        return self._ask(super().delete, lambda *_: False, key)
+
+    def get_many(self, keys):
+        return self._ask(super().get_many, lambda *_: {}, keys)
+
+    def has_key(self, key):
+        return self._ask(super().has_key, lambda *_: False, key)
 
     def incr(self, key, delta):
+        return self._ask(self._incr, lambda *_: _missing(key), key, delta)
+
+    def set_many(self, data, timeout):
+        return self._ask(super().set_many, lambda *_: None, data, timeout)
+
+    def delete_many(self, keys):
+        return self._ask(super().delete_many, lambda *_: None, keys)
+
+    def clear(self):
+        return self._ask(super().clear, lambda *_: False)
+
+    def _incr(self, key, delta):
         client = self.get_client(key, write=True)
         script = self._scripts.get(id(client))
         if script is None:

@@ -4,8 +4,6 @@ index; the rest rendered (``vern.directory.cards``)."""
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from datetime import timedelta
 
 from django.core.cache import caches
@@ -16,8 +14,6 @@ from django.utils.safestring import mark_safe
 
 from vern.directory import cards, selectors
 from vern.guide.index import guide_index
-
-logger = logging.getLogger(__name__)
 
 # How long a card made for a page in another language than bokmål is kept in the
 # shared cache. Its key holds the entry's ``updated_at`` and the release's card
@@ -96,11 +92,8 @@ class CardsLater:
                 keys[pk] = kept_card_key(self._language, pk, updated_at)
         if not keys:
             return {}
-        try:
-            kept = caches["cards"].get_many(list(keys.values()))
-        except Exception:
-            logger.warning("The cards cache could not be read; rendering the cards", exc_info=True)
-            return {}
+        # A cache that cannot be reached answers as an empty one (core/redis_cache.py).
+        kept = caches["cards"].get_many(list(keys.values()))
         slotted = {pk: kept[key] for pk, key in keys.items() if key in kept}
         new = [pk for pk in keys if pk not in slotted]
         if new:
@@ -110,10 +103,9 @@ class CardsLater:
                 for pk, (html, updated_at) in made.items()
                 if cards.as_utc(updated_at) == public[pk]
             }
-            with contextlib.suppress(Exception):  # kept next time, if the cache is back
-                caches["cards"].set_many(
-                    {keys[pk]: html for pk, html in fresh.items()}, timeout=KEPT_CARD_SECONDS
-                )
+            caches["cards"].set_many(
+                {keys[pk]: html for pk, html in fresh.items()}, timeout=KEPT_CARD_SECONDS
+            )
             slotted.update(fresh)
         return slotted
 
