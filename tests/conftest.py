@@ -28,14 +28,17 @@ def _fresh_directory_snapshot():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with empty caches (kept pages, rate-limit counters, kept cards)."""
+    """Each test starts with empty caches (kept pages, rate-limit counters, kept cards),
+    and knows of no Redis outage."""
     from django.core.cache import caches
 
+    from vern.core import redis_cache
     from vern.core.page_cache import forget_near
 
     for kept in caches.all(initialized_only=False):
         kept.clear()
     forget_near()
+    redis_cache.outages.clear()
     yield
     for kept in caches.all(initialized_only=False):
         kept.clear()

@@ -90,6 +90,9 @@ def test_a_redis_that_cannot_be_reached_answers_as_an_empty_cache(caplog):
     assert cache.touch("a", 10) is False
     warnings = [r for r in caplog.records if "cannot be reached" in r.getMessage()]
     assert len(warnings) == 1  # once when the outage starts, not once an operation
+    # Another cache object (Django makes one per thread) knows of the same outage.
+    assert RedisCache(DOWN, {}).get("a") is None
+    assert len([r for r in caplog.records if "cannot be reached" in r.getMessage()]) == 1
 
 
 def test_after_a_failure_redis_is_left_alone_for_a_while_then_asked_again(monkeypatch, caplog):
@@ -106,7 +109,7 @@ def test_after_a_failure_redis_is_left_alone_for_a_while_then_asked_again(monkey
     assert cache.get("b") is None
     assert len(attempts) == 1  # the second was answered without asking
 
-    cache._cache._down_until = 0.0  # the pause is over
+    cache._cache._outage.down_until = 0.0  # the pause is over
     monkeypatch.setattr(DjangoRedisCacheClient, "get", lambda self, key, default: "back")
     assert cache.get("c") == "back"
     assert "answers again" in caplog.text

@@ -16,8 +16,8 @@ While Redis cannot be reached, the cache acts as an empty cache that keeps
 nothing, as Django's memcached backends do, instead of failing the request:
 the public pages are made instead of read, rate limits count from zero (they
 let requests through), a PDF is rendered by whoever asks. The guide must stay
-up when its cache is down. After a failure Redis is left alone for
-``RETRY_SECONDS``, so a Redis that does not answer costs a page one timeout
+up when its cache is down. After a failure the process (all its threads) leaves
+Redis alone for ``RETRY_SECONDS``, so a Redis that does not answer costs a page one timeout
 (``socket_timeout`` in the cache's OPTIONS, settings.py), not one per operation.
 Each outage is logged when it starts, every ``LOG_SECONDS`` while it lasts, and
 when it ends.
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
@@ -45,6 +46,19 @@ LOG_SECONDS = 60.0
 logger = logging.getLogger(__name__)
 
 
+@dataclass
+class Outage:
+    """What this process knows of one Redis being down. Shared by its threads (Django
+    makes a cache object per thread), so one outage is logged once, not once a thread."""
+
+    down_until: float = 0.0  # monotonic time before which Redis is not asked
+    since: float | None = None
+    logged_at: float = 0.0
+
+
+outages: dict[tuple, Outage] = {}  # by the cache's servers
+
+
 def _missing(key):
     raise ValueError(f"Key '{key}' not found.")  # what an empty cache answers to incr
 
@@ -54,33 +68,32 @@ class RedisCacheClient(DjangoRedisCacheClient):
         super().__init__(*args, **kwargs)
         self._clients: dict = {}
         self._scripts: dict = {}
-        self._down_until = 0.0  # monotonic time before which Redis is not asked
-        self._down_since: float | None = None
-        self._logged_at = 0.0
+        self._outage = outages.setdefault(tuple(self._servers), Outage())
 
     def _ask(self, operation, fallback, *args):
         """``operation(*args)``; while Redis cannot be reached, ``fallback(*args)``:
         what an empty cache that keeps nothing would answer."""
         now = time.monotonic()
-        if now < self._down_until:
+        outage = self._outage
+        if now < outage.down_until:
             return fallback(*args)
         try:
             value = operation(*args)
         except self._lib.exceptions.RedisError:
-            self._down_until = now + RETRY_SECONDS
-            if self._down_since is None or now - self._logged_at >= LOG_SECONDS:
-                since = "" if self._down_since is None else " (still)"
-                self._down_since = self._down_since or now
-                self._logged_at = now
+            outage.down_until = now + RETRY_SECONDS
+            if outage.since is None or now - outage.logged_at >= LOG_SECONDS:
+                still = "" if outage.since is None else " (still)"
+                outage.since = outage.since or now
+                outage.logged_at = now
                 logger.warning(
                     "The cache (Redis) cannot be reached%s; pages are made without it",
-                    since,
+                    still,
                     exc_info=True,
                 )
             return fallback(*args)
-        if self._down_since is not None:
-            logger.warning("The cache (Redis) answers again after %.0f s", now - self._down_since)
-            self._down_since = None
+        if outage.since is not None:
+            logger.warning("The cache (Redis) answers again after %.0f s", now - outage.since)
+            outage.since = None
         return value
 
     # An empty cache that keeps nothing: ``add`` says it stored the value, so that
