@@ -24,6 +24,7 @@ HTTP on 127.0.0.1 with concurrent clients:
 
     uv run python bench/load.py                     # the full run (about 10 minutes)
     uv run python bench/load.py --services 2000 --seconds 20   # a quick look
+    uv run python bench/load.py --cache-down        # the same while Redis is down
 
 It prints, per phase, requests per second, p50/p95/p99 latency, errors and the
 workers' memory (RSS, and PSS, which splits pages the workers share), and ends
@@ -61,6 +62,9 @@ import guide_search
 
 ROOT = guide_search.ROOT
 REDIS_URL = "redis://127.0.0.1:6379/7"
+# --cache-down: where no Redis listens (a connection there is refused at once), as during
+# an outage; the cache then keeps nothing and every page is made (core/redis_cache.py).
+DOWN_URL = "redis://127.0.0.1:1/0"
 BARE_PATH = "/trygg-pa-nett/"
 REASON = "load benchmark"
 MIX = [
@@ -471,7 +475,7 @@ def in_process_costs(t: Targets, requests: int) -> None:
 
 def run(args) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="vern-load-"))
-    os.environ["VERN_CACHE_URL"] = REDIS_URL
+    os.environ["VERN_CACHE_URL"] = DOWN_URL if args.cache_down else REDIS_URL
     # Every client comes from 127.0.0.1, where real visitors come from many
     # addresses: the per-address limits would answer most requests with 429.
     for name in ("VERN_HSDS_RATE", "VERN_HSDS_SEARCH_RATE", "VERN_PDF_RATE"):
@@ -554,9 +558,10 @@ def run(args) -> None:
         server.stop()
         guide_search.teardown("postgresql")
 
+    suffix = "_cache_down" if args.cache_down else ""
     for label, result in (("load", mix), ("load_edits", mixed_edits)):
         print(
-            f"{label} db=postgresql clients={args.clients} rps={result.rps:.1f} "
+            f"{label}{suffix} db=postgresql clients={args.clients} rps={result.rps:.1f} "
             f"bare_rps={bare.rps:.1f} ratio={result.rps / bare.rps:.2f} "
             f"p95_ms={result.pct(95):.0f} bare_p95_ms={bare.pct(95):.0f} "
             f"errors={result.errors}"
@@ -582,6 +587,12 @@ def main() -> None:
         default=200,
         metavar="N",
         help="then time N requests of each kind in this process (0: skip)",
+    )
+    parser.add_argument(
+        "--cache-down",
+        action="store_true",
+        help="the server's cache points where no Redis listens, as in an outage "
+        "(last lines load_cache_down, load_edits_cache_down)",
     )
     run(parser.parse_args())
 
