@@ -38,7 +38,7 @@ def _empty_cache():
     for kept in caches.all(initialized_only=False):
         kept.clear()
     forget_near()
-    redis_cache.outages.clear()
+    redis_cache.forget_outages()
     yield
     for kept in caches.all(initialized_only=False):
         kept.clear()

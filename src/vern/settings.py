@@ -319,12 +319,13 @@ _cache_url = env_str("VERN_CACHE_URL")
 # client asking for many cannot take the workers the guide needs.
 VERN_PDF_RATE = env_str("VERN_PDF_RATE", "20/m")
 
-# A Redis that does not answer costs a request at most these timeouts: the backend then
-# answers as an empty cache for a few seconds (vern/core/redis_cache.py).
+# A Redis that does not answer costs a request at most these timeouts (seconds): the
+# backend then answers as an empty cache for a few seconds (vern/core/redis_cache.py).
+VERN_REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
 _redis = {
     "BACKEND": "vern.core.redis_cache.RedisCache",
     "LOCATION": _cache_url,
-    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+    "OPTIONS": VERN_REDIS_OPTIONS,
 }
 
 CACHES = {
@@ -344,6 +345,10 @@ CACHES = {
         }
     ),
 }
+# A count the cache could not keep (Redis went down between django-ratelimit's add and
+# incr) lets the request through, as every request is let through while Redis is down:
+# the public side stays up (docs/security.md).
+RATELIMIT_FAIL_OPEN = True
 # Requests per client address to the public HSDS API.
 VERN_HSDS_RATE = env_str("VERN_HSDS_RATE", "120/m")
 if not re.fullmatch(r"[1-9][0-9]*/[smhd]", VERN_HSDS_RATE):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 
 import pytest
+import redis
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
 from vern.core.redis_cache import RedisCache
@@ -113,3 +116,80 @@ def test_after_a_failure_redis_is_left_alone_for_a_while_then_asked_again(monkey
     monkeypatch.setattr(DjangoRedisCacheClient, "get", lambda self, key, default: "back")
     assert cache.get("c") == "back"
     assert "answers again" in caplog.text
+
+
+def test_a_redis_that_accepts_but_never_answers_costs_one_timeout_not_a_hang(settings):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)  # connections complete in the backlog; nothing is ever read or sent
+    url = f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    cache = RedisCache(url, {"OPTIONS": settings.VERN_REDIS_OPTIONS})
+    answers = []
+    asking = threading.Thread(target=lambda: answers.extend([cache.get("a"), cache.get("b")]))
+    asking.start()
+    asking.join(timeout=10)
+    listener.close()
+    assert not asking.is_alive(), "a Redis that never answers held the request"
+    assert answers == [None, None]
+
+
+def test_an_error_redis_answers_with_fails_that_operation_only(caplog):
+    """Out of memory or read-only: Redis is there, so the next operation asks it again."""
+    cache = RedisCache(DOWN, {})
+    refusal = redis.exceptions.ResponseError(
+        "OOM command not allowed when used memory > 'maxmemory'"
+    )
+    calls = []
+
+    def refused(self, key, default):
+        calls.append(key)
+        raise refusal
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DjangoRedisCacheClient, "get", refused)
+        assert cache.get("a", "default") == "default"
+        assert cache.get("b", "default") == "default"
+    assert calls == [":1:a", ":1:b"]  # no pause after a refusal
+    assert "refused an operation" in caplog.text
+
+
+def test_an_error_of_vern_s_own_is_not_taken_for_an_outage():
+    cache = RedisCache(DOWN, {})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DjangoRedisCacheClient, "get", lambda self, key, default: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            cache.get("a")
+
+
+def test_a_lock_is_released_even_in_the_pause_after_a_failure():
+    cache = RedisCache(DOWN, {})
+    assert cache.get("a") is None  # refused: the pause begins
+    deletes = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DjangoRedisCacheClient, "delete", lambda self, key: deletes.append(key))
+        patch.setattr(DjangoRedisCacheClient, "get", lambda self, key, default: "asked")
+        cache.delete("lock")
+        assert cache.get("a") is None  # other operations still wait for the pause to end
+    assert deletes == [":1:lock"]
+
+
+@pytest.mark.skipif(not _redis_running(), reason="needs Redis on 127.0.0.1:6379")
+def test_kept_pages_retired_while_redis_was_down_are_retired_once_it_is_back(
+    db, settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from vern.core import page_cache, redis_cache
+
+    settings.CACHES = {"default": {"BACKEND": "vern.core.redis_cache.RedisCache", "LOCATION": URL}}
+    cache.clear()
+    before = page_cache.generation("plans")
+    outage = redis_cache.outages[(URL,)]
+    outage.since, outage.down_until = time.monotonic(), time.monotonic() + 60  # down
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache.bump("plans")  # runs on commit, and reaches nothing
+    outage.down_until = 0.0  # the pause is over
+    assert cache.get("anything") is None  # Redis answers: what waited is done
+    assert page_cache.generation("plans") == before + 1
+    assert not outage.pending
+    cache.clear()

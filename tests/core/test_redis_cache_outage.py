@@ -5,6 +5,7 @@ pages is saved without an error. Nothing listens on port 1, so every attempt is 
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from tests.directory.test_public_data import build_guide
@@ -17,7 +18,7 @@ from vern.plans import pdf
 DOWN = {
     "BACKEND": "vern.core.redis_cache.RedisCache",
     "LOCATION": "redis://127.0.0.1:1/0",
-    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+    "OPTIONS": django_settings.VERN_REDIS_OPTIONS,
 }
 
 

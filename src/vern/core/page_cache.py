@@ -39,6 +39,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from vern.core import redis_cache
+
 TIMEOUT = 60 * 60
 
 
@@ -72,6 +74,8 @@ def bump(namespace: str) -> None:
             cache.incr(key)
         except ValueError:  # not there (evicted or never read): a new start will do
             cache.set(key, _first_generation(), None)
+        # Redis down (or in the pause after a failure): retire the pages once it is back.
+        redis_cache.when_back(cache, f"page_cache.bump:{namespace}", _bump)
 
     transaction.on_commit(_bump)
 

@@ -16,18 +16,22 @@ While Redis cannot be reached, the cache acts as an empty cache that keeps
 nothing, as Django's memcached backends do, instead of failing the request:
 the public pages are made instead of read, rate limits count from zero (they
 let requests through), a PDF is rendered by whoever asks. The guide must stay
-up when its cache is down. After a failure the process (all its threads) leaves
-Redis alone for ``RETRY_SECONDS``, so a Redis that does not answer costs a page one timeout
-(``socket_timeout`` in the cache's OPTIONS, settings.py), not one per operation.
-Each outage is logged when it starts, every ``LOG_SECONDS`` while it lasts, and
-when it ends.
+up when its cache is down. After a failure to connect or a timeout the process
+(all its threads) leaves Redis alone for ``RETRY_SECONDS``, so a Redis that does
+not answer costs a page one timeout (``socket_timeout`` in the cache's OPTIONS,
+settings.py), not one per operation; a lock's release (``delete``) is tried even
+then. What must not be lost in that time (``page_cache.bump``) is done again
+once Redis answers (``when_back``). An error Redis answers with (out of memory,
+read-only) fails that one operation the same way, without the pause. Each outage
+is logged when it starts, every ``LOG_SECONDS`` while it lasts, and when it ends.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
@@ -54,9 +58,31 @@ class Outage:
     down_until: float = 0.0  # monotonic time before which Redis is not asked
     since: float | None = None
     logged_at: float = 0.0
+    refused_logged_at: float = -LOG_SECONDS
+    # What must reach Redis once it answers again (``when_back``), by a key that says
+    # what it is, so that the same thing asked for twice is done once.
+    pending: dict[str, Callable[[], None]] = field(default_factory=dict)
+
+    def reset(self) -> None:
+        self.__init__()
 
 
 outages: dict[tuple, Outage] = {}  # by the cache's servers
+
+
+def forget_outages() -> None:
+    """Forget every outage this process knows of (tests)."""
+    for outage in outages.values():
+        outage.reset()
+
+
+def when_back(cache, key: str, callback: Callable[[], None]) -> None:
+    """If ``cache`` is a Redis cache this process knows to be down, call ``callback``
+    once it answers again (what was skipped, such as retiring kept pages, is not lost
+    while this process lives). Otherwise nothing: the write reached the cache."""
+    client = getattr(cache, "_cache", None)
+    if isinstance(client, RedisCacheClient) and client._outage.since is not None:
+        client._outage.pending[key] = callback
 
 
 def _missing(key):
@@ -70,16 +96,18 @@ class RedisCacheClient(DjangoRedisCacheClient):
         self._scripts: dict = {}
         self._outage = outages.setdefault(tuple(self._servers), Outage())
 
-    def _ask(self, operation, fallback, *args):
+    def _ask(self, operation, fallback, *args, always: bool = False):
         """``operation(*args)``; while Redis cannot be reached, ``fallback(*args)``:
-        what an empty cache that keeps nothing would answer."""
+        what an empty cache that keeps nothing would answer. ``always``: try Redis even
+        in the pause after a failure (a lock's release, which others wait for)."""
         now = time.monotonic()
         outage = self._outage
-        if now < outage.down_until:
+        if now < outage.down_until and not always:
             return fallback(*args)
+        errors = self._lib.exceptions
         try:
             value = operation(*args)
-        except self._lib.exceptions.RedisError:
+        except (errors.ConnectionError, errors.TimeoutError):
             outage.down_until = now + RETRY_SECONDS
             if outage.since is None or now - outage.logged_at >= LOG_SECONDS:
                 still = "" if outage.since is None else " (still)"
@@ -91,9 +119,22 @@ class RedisCacheClient(DjangoRedisCacheClient):
                     exc_info=True,
                 )
             return fallback(*args)
+        except errors.RedisError:
+            # Redis answered, with an error (out of memory, read-only): this operation
+            # goes without the cache, the next one asks again.
+            if now - outage.refused_logged_at >= LOG_SECONDS:
+                outage.refused_logged_at = now
+                logger.warning("The cache (Redis) refused an operation", exc_info=True)
+            return fallback(*args)
         if outage.since is not None:
             logger.warning("The cache (Redis) answers again after %.0f s", now - outage.since)
             outage.since = None
+            pending, outage.pending = outage.pending, {}
+            for callback in pending.values():
+                try:
+                    callback()
+                except Exception:  # the page asking goes on; the log says what was lost
+                    logger.exception("What waited for the cache (Redis) to answer failed")
         return value
 
     # An empty cache that keeps nothing: ``add`` says it stored the value, so that
@@ -111,7 +152,7 @@ class RedisCacheClient(DjangoRedisCacheClient):
         return self._ask(super().touch, lambda *_: False, key, timeout)
 
     def delete(self, key):
-        return self._ask(super().delete, lambda *_: False, key)
+        return self._ask(super().delete, lambda *_: False, key, always=True)
 
     def get_many(self, keys):
         return self._ask(super().get_many, lambda *_: {}, keys)
