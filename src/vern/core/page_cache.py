@@ -29,6 +29,7 @@ import re
 import secrets
 from functools import lru_cache, wraps
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -100,7 +101,10 @@ def _settings_shown() -> str:
 
 
 def _key(namespace: str, request, version) -> str:
-    asked = f"{_settings_shown()}:{request.get_full_path()}"
+    # The path and the parameters as the view reads them (``keeps`` let only a few
+    # through), not the query string as sent: "?&&" or a reordering is the same page.
+    query = urlencode(sorted(request.GET.items()))
+    asked = f"{_settings_shown()}:{request.path}?{query}"
     path = hashlib.sha256(asked.encode()).hexdigest()[:32]
     return (
         f"page:{namespace}:{release()}:{version}:{get_language()}:"
@@ -130,13 +134,39 @@ def forget_near() -> None:
     _near.clear()
 
 
-def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None):
+# What ``keeps`` may answer besides True (kept in the shared cache and in this
+# process) and False (not kept): kept in this process's memory only, whose size is
+# bounded, for pages whose parameters a visitor writes (a search to go back to).
+NEAR_ONLY = "near only"
+
+
+def no_parameters(request) -> bool:
+    return not request.GET
+
+
+def only_parameters(request, **allowed) -> bool:
+    """Whether every query parameter is one of ``allowed`` (name: a test of its value),
+    given once, with a value that passes its test."""
+    return all(
+        name in allowed and len(values) == 1 and allowed[name](values[0])
+        for name, values in request.GET.lists()
+    )
+
+
+def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None, keeps=no_parameters):
     """Keep the view's public answers (see the module).
 
     ``stamp(request, *args, **kwargs)``, if given, replaces the namespace's
     generation: a string that changes whenever the page would (what it shows,
     and when it was last saved), or None for an answer not to keep. A page keyed
     so needs no ``bump``: a change makes a new key, and the old entry expires.
+
+    ``keeps(request)`` says whether a page asked with these query parameters is kept;
+    by default only one asked without any. A page is kept under its parameters, so
+    every value a visitor can make up would be kept in the shared cache for an hour:
+    a view lets through only parameters with a few known values (``only_parameters``),
+    may keep pages with made-up ones in this process only (``NEAR_ONLY``, for a stamped
+    page), and answers any other request without the cache.
     """
 
     def decorator(view):
@@ -144,6 +174,10 @@ def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None):
         def wrapped(request, *args, **kwargs):
             if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
                 return view(request, *args, **kwargs)
+            keep = keeps(request)
+            if not keep or (keep is NEAR_ONLY and stamp is None):
+                return view(request, *args, **kwargs)
+            shared = keep is not NEAR_ONLY
             made_in = None  # the namespace's generation, for a page keyed by it
             if stamp is None:
                 # One key per page, with the generation it was made in: the generation
@@ -161,7 +195,7 @@ def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None):
                 version = hashlib.sha256(version.encode()).hexdigest()[:24]
                 key = _key(namespace, request, version)
                 kept = _near.get(key)
-                if kept is None:
+                if kept is None and shared:
                     kept = cache.get(key)
                     if kept is not None:
                         _near.set(key, kept)
@@ -181,7 +215,8 @@ def public_page(namespace: str, *, timeout: int = TIMEOUT, stamp=None):
                     # Made in this generation: after a bump it is made again.
                     cache.set(key, (made_in, *kept), timeout)
                 else:
-                    cache.set(key, kept, timeout)
+                    if shared:
+                        cache.set(key, kept, timeout)
                     _near.set(key, kept)
                 if compressed and accepts_gzip(request):
                     # Sent as kept: compressing it again on the way out doubled a first visit's cost.

@@ -44,7 +44,7 @@ from vern.core.clients import client_key
 from vern.core.emergency import emergency_lines
 from vern.core.forms import add_errors
 from vern.core.models import Municipality
-from vern.core.page_cache import public_page
+from vern.core.page_cache import NEAR_ONLY, only_parameters, public_page
 from vern.core.pdf import pdf_limited
 from vern.directory import cards, guide_pages, poster, services
 from vern.directory.cards import decorate, terms_language
@@ -570,8 +570,21 @@ def _service_stamp(request: HttpRequest, pk) -> str | None:
     return f"{pk}:{saved}:{_open_state(entry, timezone.now())}:{snapshot.outside_log()}"
 
 
+def _known_municipality(number: str) -> bool:
+    return municipality_by_number(number) is not None
+
+
+def _keeps_service_page(request: HttpRequest):
+    """A service's page asked plainly or from a municipality's page (its "back" leads
+    there) is kept; one with a search to go back to, whose words the visitor wrote,
+    is kept in this process only (``page_cache.NEAR_ONLY``); any other is not kept."""
+    if only_parameters(request, kommune=_known_municipality):
+        return True
+    return NEAR_ONLY if only_parameters(request, **dict.fromkeys(SEARCH_KEYS, bool)) else False
+
+
 @require_safe
-@public_page("guide-service", stamp=_service_stamp)
+@public_page("guide-service", stamp=_service_stamp, keeps=_keeps_service_page)
 def service_page(request: HttpRequest, pk) -> HttpResponse:
     asked = getattr(request, "service_saved_at", None)
     saved = asked[1] if asked is not None and asked[0] == pk else service_pages.ASK

@@ -7,13 +7,17 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from vern.core.models import Municipality
-from vern.core.page_cache import public_page
+from vern.core.page_cache import only_parameters, public_page
 from vern.core.pdf import pdf_limited
 from vern.plans import pdf, selectors
 from vern.plans.models import Level
 
 
-@public_page("plans")
+def _known_sort(request: HttpRequest) -> bool:
+    return only_parameters(request, sorter=selectors.OVERVIEW_SORTS.__contains__)
+
+
+@public_page("plans", keeps=_known_sort)
 def overview(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sorter", "navn")
     if sort not in selectors.OVERVIEW_SORTS:
