@@ -21,11 +21,12 @@ def _plain_digits(text: str) -> str:
     )
 
 
-def _home_stamp(request: HttpRequest) -> str | None:
+def _home_stamp(request: HttpRequest) -> str:
     """The front page without a municipality asked for shows only what ships with
     the release (the emergency lines, the ways in, the forms): one kept page per
-    language (``core.page_cache``). With ``kommune`` it answers that text: not kept."""
-    return None if request.GET else "front"
+    language (``core.page_cache``). With ``kommune`` it answers that text, and is not
+    kept: ``public_page`` keeps only a page asked without parameters by default."""
+    return "front"
 
 
 @public_page("front", stamp=_home_stamp)

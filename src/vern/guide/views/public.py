@@ -580,7 +580,10 @@ def _keeps_service_page(request: HttpRequest):
     is kept in this process only (``page_cache.NEAR_ONLY``); any other is not kept."""
     if only_parameters(request, kommune=_known_municipality):
         return True
-    return NEAR_ONLY if only_parameters(request, **dict.fromkeys(SEARCH_KEYS, bool)) else False
+    return NEAR_ONLY if only_parameters(request, **_ANY_SEARCH) else False
+
+
+_ANY_SEARCH = dict.fromkeys(SEARCH_KEYS, bool)  # the guide's own keys, each with a value
 
 
 @require_safe
